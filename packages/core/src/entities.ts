@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { limits } from "./limits";
+import { slugPattern } from "./slug";
+
+/** Client-generated ids: ULIDs or UUIDv7, or any url-safe id up to 64 chars. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 url-safe characters");
+export const slugSchema = z.string().regex(slugPattern, "must be a slug: a-z, 0-9, '.', '_', '-' (max 64)");
+export const isoTimeSchema = z.iso.datetime({ offset: true });
+
+const encoder = new TextEncoder();
+
+/** Entry text: verbatim, never empty, at most 100,000 UTF-8 bytes. */
+export const entryContentSchema = z
+  .string()
+  .refine((text) => text.trim().length > 0, "must not be empty")
+  .refine(
+    (text) => encoder.encode(text).length <= limits.entryContentBytes,
+    `must be at most ${limits.entryContentBytes} bytes`,
+  );
+
+export const threadStatusSchema = z.enum(["active", "archived"]);
+
+export const threadSchema = z.object({
+  id: slugSchema,
+  projectId: slugSchema,
+  name: z.string(),
+  status: threadStatusSchema,
+  createdAt: isoTimeSchema,
+  updatedAt: isoTimeSchema,
+  deletedAt: isoTimeSchema.nullable(),
+});
+export type Thread = z.infer<typeof threadSchema>;
+
+export const entrySchema = z.object({
+  id: idSchema,
+  threadId: slugSchema,
+  projectId: slugSchema,
+  sessionId: idSchema.nullable(),
+  author: z.string().max(200),
+  content: z.string(),
+  createdAt: isoTimeSchema,
+});
+export type Entry = z.infer<typeof entrySchema>;
+
+export interface User {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A search hit as every surface returns it (SPEC section 4). */
+export interface SearchHit {
+  type: "entry";
+  id: string;
+  threadId: string;
+  snippet: string;
+  score: number;
+  project: string;
+  session: string | null;
+  author: string;
+  createdAt: string;
+}

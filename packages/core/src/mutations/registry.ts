@@ -1,0 +1,33 @@
+import type { z } from "zod";
+import { AppError } from "../app-error";
+import { formatIssues } from "../validate";
+import { entryAppend } from "./entry-append";
+import type { MutationContext, MutationDefinition } from "./mutation";
+import { threadCreate } from "./thread-create";
+import { threadDelete } from "./thread-delete";
+
+/** Every mutation the sync protocol knows. A new feature adds its mutations here. */
+const definitions: MutationDefinition<z.ZodType>[] = [entryAppend, threadCreate, threadDelete];
+const byOp = new Map(definitions.map((definition) => [definition.op, definition]));
+
+export type MutationOp = "entry.append" | "thread.create" | "thread.delete";
+
+/** Validates and applies one mutation; throws AppError (invalid_input) for bad ops or args. */
+export async function applyMutation(context: MutationContext, op: string, args: unknown): Promise<void> {
+  const definition = byOp.get(op);
+  if (!definition) throw new AppError("invalid_input", `Unknown mutation "${op}"`);
+  const parsed = definition.args.safeParse(args);
+  if (!parsed.success) {
+    throw new AppError("invalid_input", `Invalid ${op}: ${formatIssues(parsed.error)}`, {
+      details: { issues: parsed.error.issues },
+    });
+  }
+  await definition.apply(context, parsed.data);
+}
+
+/** The entity id a mutation touches, for the outbox's `synced` bookkeeping. */
+export function mutationEntityId(op: string, args: unknown): string {
+  const definition = byOp.get(op);
+  if (!definition) throw new AppError("invalid_input", `Unknown mutation "${op}"`);
+  return definition.entityId(definition.args.parse(args));
+}

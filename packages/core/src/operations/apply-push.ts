@@ -1,0 +1,56 @@
+import { AppError, isAppError } from "../app-error";
+import { applyMutation } from "../mutations/registry";
+import type { Store } from "../store-port";
+import { type MutationResult, type PushRequest, type PushResponse, pushVersion } from "../wire/push";
+
+export interface ApplyPushDeps {
+  store: Store;
+  now: () => Date;
+}
+
+/**
+ * Applies a device's mutations in seq order, in one transaction, with the
+ * device's last applied seq stored in that same transaction (SPEC section 3):
+ * seq <= last is a duplicate; seq = last + 1 applies (or is rejected, still
+ * advancing); seq > last + 1 stops the batch as out_of_order.
+ */
+export async function applyPush(deps: ApplyPushDeps, userId: string, request: PushRequest): Promise<PushResponse> {
+  if (request.scope.userId !== userId) {
+    throw new AppError("forbidden", "This push belongs to another account than the token's", {
+      details: { reason: "scope_mismatch" },
+    });
+  }
+  const mutations = [...request.mutations].sort((left, right) => left.seq - right.seq);
+  return deps.store.transaction(async (tx) => {
+    const initial = await tx.getDeviceSeq(userId, request.deviceId);
+    let last = initial;
+    const results: MutationResult[] = [];
+    const context = { tx, userId, knownThreads: new Set<string>() };
+    for (const [index, mutation] of mutations.entries()) {
+      if (mutation.seq <= last) {
+        results.push({ seq: mutation.seq, status: "duplicate" });
+        continue;
+      }
+      if (mutation.seq > last + 1) {
+        for (const skipped of mutations.slice(index)) {
+          results.push({ seq: skipped.seq, status: "out_of_order", reason: `expected seq ${last + 1}` });
+        }
+        break;
+      }
+      try {
+        await applyMutation(context, mutation.op, mutation.args);
+        results.push({ seq: mutation.seq, status: "applied" });
+      } catch (error) {
+        // Only validation failures are per-mutation rejections; anything else
+        // (a database fault) aborts the whole batch so nothing half-applies.
+        if (!isAppError(error) || error.code === "internal") throw error;
+        results.push({ seq: mutation.seq, status: "rejected", reason: `${error.code}: ${error.message}` });
+      }
+      last = mutation.seq;
+    }
+    if (last !== initial || mutations.length === 0) {
+      await tx.setDeviceSeq(userId, request.deviceId, last, deps.now().toISOString());
+    }
+    return { pushVersion, lastAppliedSeq: last, results };
+  });
+}

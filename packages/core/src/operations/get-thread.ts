@@ -1,0 +1,21 @@
+import type { z } from "zod";
+import { slugSchema } from "../entities";
+import type { StoreReader } from "../store-port";
+import { parseInput } from "../validate";
+import { pagingSchema } from "./paging";
+import { resolveThread } from "./resolve-thread";
+
+export const getThreadInput = pagingSchema.extend({ thread: slugSchema, project: slugSchema.optional() });
+
+/** A thread with one page of its entries, oldest first, and the total count. */
+export async function getThread(deps: { store: StoreReader }, userId: string, input: z.input<typeof getThreadInput>) {
+  const parsed = parseInput(getThreadInput, input);
+  const thread = await resolveThread(deps.store, userId, parsed);
+  const page = await deps.store.listEntries(userId, {
+    projectId: thread.projectId,
+    threadId: thread.id,
+    limit: parsed.limit,
+    offset: parsed.offset,
+  });
+  return { thread, entries: page.entries, total: page.total };
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { entrySchema, threadSchema } from "../entities";
+
+/** Version 1 of the pull wire format (SPEC section 3). */
+export const pullVersion = 1;
+
+export const pullQuerySchema = z.object({
+  cursor: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+export const changeSchema = z.discriminatedUnion("type", [
+  z.object({ seq: z.number().int(), type: z.literal("thread"), thread: threadSchema }),
+  z.object({ seq: z.number().int(), type: z.literal("entry"), entry: entrySchema }),
+]);
+
+export const pullResponseSchema = z.object({
+  pullVersion: z.literal(pullVersion),
+  changes: z.array(changeSchema),
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { idSchema, isoTimeSchema } from "../entities";
+import { limits } from "../limits";
+
+/** Version 1 of the push wire format (SPEC section 3). Bump it on any breaking change. */
+export const pushVersion = 1;
+
+export const mutationSchema = z.object({
+  seq: z.number().int().positive(),
+  op: z.string().min(1).max(64),
+  args: z.unknown(),
+  clientTime: isoTimeSchema,
+});
+export type WireMutation = z.infer<typeof mutationSchema>;
+
+export const pushRequestSchema = z.object({
+  pushVersion: z.literal(pushVersion),
+  deviceId: idSchema,
+  /** Whose rows these are, as the client believes; the server refuses a mismatch with the token. */
+  scope: z.object({ userId: z.string().min(1) }),
+  mutations: z.array(mutationSchema).max(limits.pushMutations),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const mutationStatusSchema = z.enum(["applied", "duplicate", "rejected", "out_of_order"]);
+export type MutationStatus = z.infer<typeof mutationStatusSchema>;
+
+export const mutationResultSchema = z.object({
+  seq: z.number().int(),
+  status: mutationStatusSchema,
+  reason: z.string().optional(),
+});
+export type MutationResult = z.infer<typeof mutationResultSchema>;
+
+export const pushResponseSchema = z.object({
+  pushVersion: z.literal(pushVersion),
+  lastAppliedSeq: z.number().int().nonnegative(),
+  results: z.array(mutationResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;

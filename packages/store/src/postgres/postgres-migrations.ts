@@ -1,0 +1,76 @@
+import type { Migration } from "../migration";
+
+/** The server schema on PostgreSQL; the same shape as the SQLite steps. */
+export const postgresMigrations: Migration[] = [
+  {
+    name: "server/001-users-threads-entries",
+    sql: `
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  email text,
+  password_hash text,
+  created_at timestamptz NOT NULL,
+  change_seq bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE api_tokens (
+  id text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id),
+  name text NOT NULL,
+  token_hash text NOT NULL UNIQUE,
+  scopes text NOT NULL DEFAULT '*',
+  created_at timestamptz NOT NULL,
+  last_used_at timestamptz,
+  expires_at timestamptz,
+  revoked_at timestamptz
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+CREATE TABLE devices (
+  user_id text NOT NULL,
+  device_id text NOT NULL,
+  name text,
+  last_applied_seq bigint NOT NULL DEFAULT 0,
+  last_seen_at timestamptz,
+  PRIMARY KEY (user_id, device_id)
+);
+CREATE TABLE projects (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  name text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE TABLE threads (
+  user_id text NOT NULL,
+  project_id text NOT NULL,
+  id text NOT NULL,
+  name text NOT NULL,
+  status text NOT NULL DEFAULT 'active',
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  deleted_at timestamptz,
+  seq bigint NOT NULL,
+  PRIMARY KEY (user_id, project_id, id)
+);
+CREATE INDEX threads_seq ON threads(user_id, seq);
+CREATE TABLE entries (
+  pk bigserial PRIMARY KEY,
+  id text NOT NULL,
+  user_id text NOT NULL,
+  project_id text NOT NULL,
+  thread_id text NOT NULL,
+  session_id text,
+  author text NOT NULL DEFAULT '',
+  content text NOT NULL,
+  created_at timestamptz NOT NULL,
+  deleted_at timestamptz,
+  seq bigint NOT NULL,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', content)) STORED,
+  UNIQUE (user_id, id)
+);
+CREATE INDEX entries_thread ON entries(user_id, project_id, thread_id, created_at, id);
+CREATE INDEX entries_seq ON entries(user_id, seq);
+CREATE INDEX entries_tsv ON entries USING GIN (tsv);
+`,
+  },
+];

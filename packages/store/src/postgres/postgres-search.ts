@@ -1,0 +1,58 @@
+import type { SearchHit } from "@cairn/core/entities";
+import type { EntrySearchQuery } from "@cairn/core/store-port";
+import { isoTime } from "../row-mappers";
+import { searchWindow } from "../search-window";
+import type { Queryable } from "./queryable";
+
+/**
+ * BM25-like ranking (ts_rank) over the newest `searchWindow` matches of one
+ * user, like the SQLite adapter; headlines only for the returned page.
+ * The terms go through plainto_tsquery, which accepts any text.
+ */
+export async function searchPostgresEntries(
+  db: Queryable,
+  userId: string,
+  query: EntrySearchQuery,
+): Promise<SearchHit[]> {
+  const result = await db.query<{
+    id: string;
+    project_id: string;
+    thread_id: string;
+    session_id: string | null;
+    author: string;
+    created_at: Date;
+    score: number;
+    snippet: string;
+  }>(
+    `WITH q AS (SELECT plainto_tsquery('simple', $2) AS query),
+     candidates AS (
+       SELECT e.pk, e.tsv FROM entries e, q
+       WHERE e.user_id = $1 AND e.tsv @@ q.query AND e.deleted_at IS NULL
+         AND ($3::text IS NULL OR e.project_id = $3)
+         AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
+                         AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
+       ORDER BY e.pk DESC LIMIT ${searchWindow}
+     ),
+     ranked AS (
+       SELECT c.pk, ts_rank(c.tsv, q.query)::float8 AS score FROM candidates c, q
+       ORDER BY score DESC, c.pk DESC LIMIT $4 OFFSET $5
+     )
+     SELECT e.id, e.project_id, e.thread_id, e.session_id, e.author, e.created_at, r.score,
+       ts_headline('simple', e.content, q.query,
+         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
+     FROM ranked r JOIN entries e ON e.pk = r.pk, q
+     ORDER BY r.score DESC, r.pk DESC`,
+    [userId, query.terms.join(" "), query.projectId ?? null, query.limit, query.offset],
+  );
+  return result.rows.map((row) => ({
+    type: "entry",
+    id: row.id,
+    threadId: row.thread_id,
+    snippet: row.snippet,
+    score: Math.round(row.score * 1e6) / 1000,
+    project: row.project_id,
+    session: row.session_id,
+    author: row.author,
+    createdAt: isoTime(row.created_at),
+  }));
+}

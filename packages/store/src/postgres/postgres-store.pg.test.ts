@@ -1,0 +1,24 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe } from "vitest";
+import { runStoreContract } from "../contract/store-contract";
+import { PostgresStore } from "./postgres-store";
+import { testDatabaseUrl, testPgDisabled } from "./test-database";
+
+// Every run gets its own schema, so parallel runs on one database cannot collide.
+const schema = `cairn_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+if (testPgDisabled()) {
+  describe.skip("PostgreSQL store (skipped: CAIRN_TEST_PG=off)", () => {});
+} else {
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+  runStoreContract("postgres", {
+    open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
+    reopen: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
+  });
+}

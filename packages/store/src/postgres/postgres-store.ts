@@ -1,0 +1,98 @@
+import type { Store, StoreWriter } from "@cairn/core/store-port";
+import pg from "pg";
+import type { Migration } from "../migration";
+import { postgresMigrations } from "./postgres-migrations";
+import { PostgresQueries } from "./postgres-queries";
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** A schema to live in (created when missing); tests give each run its own. */
+  schema?: string;
+  poolSize?: number;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The Store port on PostgreSQL through a `pg` pool. */
+export class PostgresStore extends PostgresQueries implements Store {
+  readonly kind = "postgres" as const;
+
+  private constructor(private readonly pool: pg.Pool) {
+    super(pool);
+  }
+
+  /** Connects, creates the schema when asked, and runs pending migrations. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    if (options.schema !== undefined && !schemaPattern.test(options.schema)) {
+      throw new Error(`Invalid PostgreSQL schema name "${options.schema}"`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // A dropped connection must not crash the process; the next query reconnects.
+    pool.on("error", () => {});
+    try {
+      if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+      await runPostgresMigrations(pool, postgresMigrations);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool);
+  }
+
+  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx = new PostgresQueries(client);
+    tx.inTransaction = true;
+    try {
+      await client.query("BEGIN");
+      const result = await work(tx);
+      for (const [userId, seq] of tx.seqs) {
+        await client.query("UPDATE users SET change_seq = $1 WHERE id = $2", [seq, userId]);
+      }
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Runs the steps not yet recorded, one transaction each, under an advisory lock so two servers never race. */
+export async function runPostgresMigrations(pool: pg.Pool, migrations: Migration[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(4242001)");
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL)",
+    );
+    const applied = new Set(
+      (await client.query<{ name: string }>("SELECT name FROM schema_migrations")).rows.map((row) => row.name),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.name)) continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(migration.sql);
+        await client.query("INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())", [migration.name]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(4242001)").catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,87 @@
+import type { Migration } from "../migration";
+
+/** The server schema on SQLite; the CLI's local store uses it too, plus the outbox steps of @cairn/sync. */
+export const sqliteMigrations: Migration[] = [
+  {
+    name: "server/001-users-threads-entries",
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  email TEXT,
+  password_hash TEXT,
+  created_at TEXT NOT NULL,
+  change_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL DEFAULT '*',
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  expires_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+CREATE TABLE devices (
+  user_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  name TEXT,
+  last_applied_seq INTEGER NOT NULL DEFAULT 0,
+  last_seen_at TEXT,
+  PRIMARY KEY (user_id, device_id)
+);
+CREATE TABLE projects (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE TABLE threads (
+  user_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (user_id, project_id, id)
+);
+CREATE INDEX threads_seq ON threads(user_id, seq);
+CREATE TABLE entries (
+  pk INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  session_id TEXT,
+  author TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  deleted_at TEXT,
+  seq INTEGER NOT NULL,
+  UNIQUE (user_id, id)
+);
+CREATE INDEX entries_thread ON entries(user_id, project_id, thread_id, created_at, id);
+CREATE INDEX entries_seq ON entries(user_id, seq);
+CREATE VIRTUAL TABLE entries_fts USING fts5(
+  content, content='entries', content_rowid='pk', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+  INSERT INTO entries_fts(rowid, content) VALUES (new.pk, new.content);
+END;
+CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+  INSERT INTO entries_fts(entries_fts, rowid, content) VALUES ('delete', old.pk, old.content);
+END;
+CREATE TRIGGER entries_fts_update AFTER UPDATE OF content ON entries BEGIN
+  INSERT INTO entries_fts(entries_fts, rowid, content) VALUES ('delete', old.pk, old.content);
+  INSERT INTO entries_fts(rowid, content) VALUES (new.pk, new.content);
+END;
+`,
+  },
+];

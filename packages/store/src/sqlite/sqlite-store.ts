@@ -1,0 +1,346 @@
+import type { ApiToken, Entry, SearchHit, Thread, User } from "@cairn/core/entities";
+import type {
+  Change,
+  EnsureThreadOutcome,
+  EntryListQuery,
+  EntrySearchQuery,
+  NewToken,
+  Store,
+  StoreWriter,
+  ThreadListQuery,
+  ThreadStats,
+  ThreadSummary,
+} from "@cairn/core/store-port";
+import type Database from "better-sqlite3";
+import { AsyncMutex } from "../async-mutex";
+import { mergeChanges } from "../merge-changes";
+import type { Migration } from "../migration";
+import {
+  columns,
+  type EntryRow,
+  type ThreadRow,
+  type TokenRow,
+  toEntry,
+  toThread,
+  toToken,
+  toUser,
+  type UserRow,
+} from "../row-mappers";
+import { openSqlite, storeFileError } from "./open-sqlite";
+import { sqliteMigrations } from "./sqlite-migrations";
+import { searchSqliteEntries } from "./sqlite-search";
+
+export interface SqliteStoreOptions {
+  path: string;
+  /** Extra steps after the server schema (the CLI's outbox). */
+  extraMigrations?: Migration[];
+}
+
+/** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
+export class SqliteStore implements Store, StoreWriter {
+  readonly kind = "sqlite" as const;
+  readonly db: Database.Database;
+  readonly path: string;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly mutex = new AsyncMutex();
+  /** Per-user change counters of the open transaction, written back at commit. */
+  private seqs: Map<string, number> | null = null;
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])]);
+  }
+
+  /** A cached prepared statement. */
+  prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.guard(() => this.db.exec("BEGIN IMMEDIATE"));
+      this.seqs = new Map();
+      try {
+        const result = await work(this);
+        for (const [userId, seq] of this.seqs) {
+          this.prepare("UPDATE users SET change_seq = ? WHERE id = ?").run(seq, userId);
+        }
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw storeFileError(this.path, error) ?? error;
+      } finally {
+        this.seqs = null;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      if (this.db.open) this.db.close();
+    });
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw storeFileError(this.path, error) ?? error;
+    }
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    const row = this.prepare(`SELECT ${columns.user} FROM users WHERE id = ?`).get(userId) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async findUserByName(name: string): Promise<User | null> {
+    const row = this.prepare(`SELECT ${columns.user} FROM users WHERE name = ?`).get(name) as UserRow | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async countUsers(): Promise<number> {
+    return (this.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  async findTokenByHash(hash: string): Promise<{ token: ApiToken; user: User } | null> {
+    const token = this.prepare(`SELECT ${columns.token} FROM api_tokens WHERE token_hash = ?`).get(hash) as
+      | TokenRow
+      | undefined;
+    if (!token) return null;
+    const user = await this.getUser(token.user_id);
+    return user ? { token: toToken(token), user } : null;
+  }
+
+  async listTokens(userId: string): Promise<ApiToken[]> {
+    const rows = this.prepare(`SELECT ${columns.token} FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`).all(
+      userId,
+    ) as TokenRow[];
+    return rows.map(toToken);
+  }
+
+  async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
+    const project = query.projectId ?? null;
+    const rows = this.prepare(`
+      SELECT t.id, t.project_id, t.name, t.status, t.created_at, t.updated_at, t.deleted_at,
+        (SELECT COUNT(*) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
+           AND e.thread_id = t.id AND e.deleted_at IS NULL) AS entry_count,
+        (SELECT MAX(e.created_at) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
+           AND e.thread_id = t.id) AS last_entry_at
+      FROM threads t
+      WHERE t.user_id = ? AND t.deleted_at IS NULL AND (? IS NULL OR t.project_id = ?)
+      ORDER BY COALESCE(last_entry_at, t.updated_at) DESC, t.project_id, t.id
+      LIMIT ? OFFSET ?`).all(userId, project, project, query.limit, query.offset) as (ThreadRow & {
+      entry_count: number;
+      last_entry_at: string | null;
+    })[];
+    const total = (
+      this.prepare(
+        "SELECT COUNT(*) AS n FROM threads WHERE user_id = ? AND deleted_at IS NULL AND (? IS NULL OR project_id = ?)",
+      ).get(userId, project, project) as { n: number }
+    ).n;
+    return {
+      threads: rows.map((row) => ({ ...toThread(row), entryCount: row.entry_count, lastEntryAt: row.last_entry_at })),
+      total,
+    };
+  }
+
+  async findThreads(userId: string, threadId: string, projectId?: string): Promise<Thread[]> {
+    const project = projectId ?? null;
+    const rows = this.prepare(`SELECT ${columns.thread} FROM threads
+      WHERE user_id = ? AND id = ? AND deleted_at IS NULL AND (? IS NULL OR project_id = ?) ORDER BY project_id`).all(
+      userId,
+      threadId,
+      project,
+      project,
+    ) as ThreadRow[];
+    return rows.map(toThread);
+  }
+
+  async listEntries(userId: string, query: EntryListQuery): Promise<{ entries: Entry[]; total: number }> {
+    const where = "user_id = ? AND project_id = ? AND thread_id = ? AND deleted_at IS NULL";
+    const rows = this.prepare(
+      `SELECT ${columns.entry} FROM entries WHERE ${where} ORDER BY created_at, id LIMIT ? OFFSET ?`,
+    ).all(userId, query.projectId, query.threadId, query.limit, query.offset) as EntryRow[];
+    const total = (
+      this.prepare(`SELECT COUNT(*) AS n FROM entries WHERE ${where}`).get(userId, query.projectId, query.threadId) as {
+        n: number;
+      }
+    ).n;
+    return { entries: rows.map(toEntry), total };
+  }
+
+  async threadStats(userId: string, projectId: string, threadId: string): Promise<ThreadStats> {
+    const where = "user_id = ? AND project_id = ? AND thread_id = ? AND deleted_at IS NULL";
+    const count = this.prepare(`SELECT COUNT(*) AS n FROM entries WHERE ${where}`).get(userId, projectId, threadId) as {
+      n: number;
+    };
+    const last = this.prepare(
+      `SELECT id, created_at FROM entries WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 1`,
+    ).get(userId, projectId, threadId) as { id: string; created_at: string } | undefined;
+    return { entryCount: count.n, lastEntry: last ? { id: last.id, createdAt: last.created_at } : null };
+  }
+
+  async searchEntries(userId: string, query: EntrySearchQuery): Promise<SearchHit[]> {
+    return this.guard(() => searchSqliteEntries(this.db, (sql) => this.prepare(sql), userId, query));
+  }
+
+  async getDeviceSeq(userId: string, deviceId: string): Promise<number> {
+    const row = this.prepare("SELECT last_applied_seq FROM devices WHERE user_id = ? AND device_id = ?").get(
+      userId,
+      deviceId,
+    ) as { last_applied_seq: number } | undefined;
+    return row?.last_applied_seq ?? 0;
+  }
+
+  async changesSince(userId: string, cursor: number, limit: number): Promise<Change[]> {
+    const threads = (
+      this.prepare(`SELECT seq, ${columns.thread} FROM threads WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(
+        userId,
+        cursor,
+        limit,
+      ) as (ThreadRow & { seq: number })[]
+    ).map((row): Change => ({ seq: row.seq, type: "thread", thread: toThread(row) }));
+    const entries = (
+      this.prepare(`SELECT seq, ${columns.entry} FROM entries WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(
+        userId,
+        cursor,
+        limit,
+      ) as (EntryRow & { seq: number })[]
+    ).map((row): Change => ({ seq: row.seq, type: "entry", entry: toEntry(row) }));
+    return mergeChanges([threads, entries], limit);
+  }
+
+  async createUser(user: User): Promise<void> {
+    this.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)").run(user.id, user.name, user.createdAt);
+  }
+
+  async createToken(token: NewToken): Promise<void> {
+    this.prepare(
+      "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(token.id, token.userId, token.name, token.hash, token.createdAt, token.expiresAt);
+  }
+
+  async touchToken(tokenId: string, at: string): Promise<void> {
+    this.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(at, tokenId);
+  }
+
+  async revokeToken(userId: string, tokenId: string, at: string): Promise<boolean> {
+    const result = this.prepare(
+      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+    ).run(at, tokenId, userId);
+    return result.changes > 0;
+  }
+
+  async ensureProject(userId: string, project: { id: string; name: string; createdAt: string }): Promise<void> {
+    this.prepare("INSERT OR IGNORE INTO projects (user_id, id, name, created_at) VALUES (?, ?, ?, ?)").run(
+      userId,
+      project.id,
+      project.name,
+      project.createdAt,
+    );
+  }
+
+  async ensureThread(userId: string, thread: Thread, seq: () => Promise<number>): Promise<EnsureThreadOutcome> {
+    const existing = this.prepare("SELECT deleted_at FROM threads WHERE user_id = ? AND project_id = ? AND id = ?").get(
+      userId,
+      thread.projectId,
+      thread.id,
+    ) as { deleted_at: string | null } | undefined;
+    if (existing && existing.deleted_at === null) return "exists";
+    if (existing) {
+      this.prepare(
+        "UPDATE threads SET deleted_at = NULL, updated_at = ?, seq = ? WHERE user_id = ? AND project_id = ? AND id = ?",
+      ).run(thread.updatedAt, await seq(), userId, thread.projectId, thread.id);
+      return "restored";
+    }
+    this.prepare(`INSERT INTO threads (user_id, project_id, id, name, status, created_at, updated_at, deleted_at, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`).run(
+      userId,
+      thread.projectId,
+      thread.id,
+      thread.name,
+      thread.status,
+      thread.createdAt,
+      thread.updatedAt,
+      await seq(),
+    );
+    return "created";
+  }
+
+  async insertEntry(userId: string, entry: Entry, seq: number): Promise<boolean> {
+    const result = this.prepare(`INSERT OR IGNORE INTO entries
+      (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      entry.id,
+      userId,
+      entry.projectId,
+      entry.threadId,
+      entry.sessionId,
+      entry.author,
+      entry.content,
+      entry.createdAt,
+      seq,
+    );
+    return result.changes > 0;
+  }
+
+  async deleteThread(
+    userId: string,
+    key: { projectId: string; threadId: string; at: string; seq: number },
+  ): Promise<boolean> {
+    const result = this.prepare(`UPDATE threads SET deleted_at = ?, updated_at = ?, seq = ?
+      WHERE user_id = ? AND project_id = ? AND id = ? AND deleted_at IS NULL`).run(
+      key.at,
+      key.at,
+      key.seq,
+      userId,
+      key.projectId,
+      key.threadId,
+    );
+    return result.changes > 0;
+  }
+
+  async putThread(userId: string, thread: Thread, seq: number): Promise<void> {
+    this.prepare(`INSERT INTO threads (user_id, project_id, id, name, status, created_at, updated_at, deleted_at, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, project_id, id) DO UPDATE SET name = excluded.name, status = excluded.status,
+        updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, seq = excluded.seq`).run(
+      userId,
+      thread.projectId,
+      thread.id,
+      thread.name,
+      thread.status,
+      thread.createdAt,
+      thread.updatedAt,
+      thread.deletedAt,
+      seq,
+    );
+  }
+
+  async nextSeq(userId: string): Promise<number> {
+    if (!this.seqs) throw new Error("nextSeq outside a transaction");
+    let current = this.seqs.get(userId);
+    if (current === undefined) {
+      const row = this.prepare("SELECT change_seq FROM users WHERE id = ?").get(userId) as
+        | { change_seq: number }
+        | undefined;
+      if (!row) throw new Error(`No user ${userId} to allocate a change sequence for`);
+      current = row.change_seq;
+    }
+    this.seqs.set(userId, current + 1);
+    return current + 1;
+  }
+
+  async setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void> {
+    this.prepare(`INSERT INTO devices (user_id, device_id, last_applied_seq, last_seen_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (user_id, device_id) DO UPDATE SET last_applied_seq = excluded.last_applied_seq,
+        last_seen_at = excluded.last_seen_at`).run(userId, deviceId, seq, at);
+  }
+}
