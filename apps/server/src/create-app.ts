@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { AppError } from "@cairn/core/app-error";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import { registerAuth } from "./auth";
+import { handleError } from "./error-handler";
+import { healthRoutes } from "./routes/health-routes";
+import { meRoutes } from "./routes/me-routes";
+import { searchRoutes } from "./routes/search-routes";
+import { syncRoutes } from "./routes/sync-routes";
+import { threadRoutes } from "./routes/thread-routes";
+import type { ServerDeps } from "./server-deps";
+import type { ServerOptions } from "./server-options";
+
+export interface CreateAppOptions {
+  deps: ServerDeps;
+  options: Pick<ServerOptions, "bodyLimitBytes" | "writesPerMinute" | "readsPerMinute">;
+  /** A pino logger configuration, or false in tests. */
+  logger?: FastifyServerOptions["logger"];
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** The HTTP app: auth, per-user rate limits, one error body, the routes. Not listening yet. */
+export async function createApp({ deps, options, logger = false }: CreateAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: options.bodyLimitBytes,
+    // One log line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+    },
+  });
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    handleError(new AppError("not_found", `No route ${request.method} ${request.url.split("?")[0]}`), request, reply),
+  );
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "unmatched",
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        user: request.auth?.user.id,
+      },
+      "request",
+    );
+  });
+
+  registerAuth(app, deps);
+  await app.register(rateLimit, {
+    hook: "preHandler",
+    timeWindow: 60_000,
+    // Writes and reads are counted apart, per user (or per address before auth).
+    keyGenerator: (request) => `${request.auth?.user.id ?? request.ip}:${isWrite(request.method) ? "w" : "r"}`,
+    max: (request) => (isWrite(request.method) ? options.writesPerMinute : options.readsPerMinute),
+    errorResponseBuilder: (_request, context) =>
+      new AppError("rate_limited", `Rate limit of ${context.max} per minute reached; retry in ${context.after}`, {
+        details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+      }),
+  });
+
+  healthRoutes(app, deps);
+  meRoutes(app);
+  threadRoutes(app, deps);
+  syncRoutes(app, deps);
+  searchRoutes(app, deps);
+  return app;
+}
+
+function isWrite(method: string): boolean {
+  return method !== "GET" && method !== "HEAD" && method !== "OPTIONS";
+}

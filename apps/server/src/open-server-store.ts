@@ -1,0 +1,18 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Store } from "@cairn/core/store-port";
+
+/** The server's database: PostgreSQL when a URL is given, else `cairn.db` in the data directory. */
+export async function openServerStore(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<Store> {
+  if (options.databaseUrl) {
+    // Loaded only here so SQLite-only installs never pay for pg at start-up.
+    const { PostgresStore } = await import("@cairn/store/postgres/postgres-store");
+    const url = new URL(options.databaseUrl);
+    const schema = url.searchParams.get("schema") ?? undefined;
+    url.searchParams.delete("schema");
+    return PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const { SqliteStore } = await import("@cairn/store/sqlite/sqlite-store");
+  return new SqliteStore({ path: join(options.dataDir, "cairn.db") });
+}

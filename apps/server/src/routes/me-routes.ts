@@ -1,0 +1,10 @@
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+
+/** `GET /api/me`: who the token belongs to (used by `cairn login`). */
+export function meRoutes(app: FastifyInstance): void {
+  app.get("/api/me", async (request) => {
+    const user = userOf(request);
+    return { user: { id: user.id, name: user.name } };
+  });
+}

@@ -1,0 +1,44 @@
+import { storeSink } from "@cairn/core/mutations/store-sink";
+import { deleteThread } from "@cairn/core/operations/delete-thread";
+import { getThread } from "@cairn/core/operations/get-thread";
+import { listThreads } from "@cairn/core/operations/list-threads";
+import { searchEntries } from "@cairn/core/operations/search-entries";
+import { syncThread } from "@cairn/core/operations/sync-thread";
+import { threadStatus } from "@cairn/core/operations/thread-status";
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+import type { ServerDeps } from "../server-deps";
+
+type Params = { id: string };
+type Query = Record<string, unknown>;
+
+/** The threads API of SPEC section 4: thin adapters over the thread operations. */
+export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  app.post("/api/threads/sync", async (request) => {
+    const user = userOf(request);
+    return syncThread({ sink: storeSink(deps.store, user.id), now: deps.now }, request.body as never);
+  });
+
+  app.get("/api/threads", async (request) => listThreads(deps, userOf(request).id, request.query as Query));
+
+  app.get("/api/threads/search", async (request) => {
+    const { hits, nextCursor } = await searchEntries(deps, userOf(request).id, request.query as never);
+    return { hits, nextCursor };
+  });
+
+  app.get<{ Params: Params }>("/api/threads/:id", async (request) =>
+    getThread(deps, userOf(request).id, { ...(request.query as Query), thread: request.params.id }),
+  );
+
+  app.get<{ Params: Params }>("/api/threads/:id/status", async (request) =>
+    threadStatus(deps, userOf(request).id, { ...(request.query as Query), thread: request.params.id }),
+  );
+
+  app.delete<{ Params: Params }>("/api/threads/:id", async (request) => {
+    const user = userOf(request);
+    return deleteThread({ store: deps.store, sink: storeSink(deps.store, user.id), now: deps.now }, user.id, {
+      ...(request.query as Query),
+      thread: request.params.id,
+    });
+  });
+}

@@ -1,0 +1,10 @@
+import type { Secrets } from "@cairn/core/accounts/secrets";
+import type { Store } from "@cairn/core/store-port";
+
+/** What the HTTP app needs; `main` chooses the implementations. */
+export interface ServerDeps {
+  store: Store;
+  secrets: Secrets;
+  now: () => Date;
+  newId: () => string;
+}

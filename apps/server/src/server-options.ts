@@ -1,0 +1,22 @@
+import { limits } from "@cairn/core/limits";
+import { z } from "zod";
+
+/**
+ * Every server option, declared once: name, schema, default. The CLI's
+ * `serve` maps flags and CAIRN_* environment variables onto it.
+ */
+export const serverOptionsSchema = z.object({
+  host: z.string().default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(8787),
+  /** Directory of the SQLite database when no databaseUrl is set. */
+  dataDir: z.string().min(1),
+  /** postgres://… to run on PostgreSQL instead of SQLite. */
+  databaseUrl: z.string().optional(),
+  bodyLimitBytes: z.number().int().positive().default(limits.bodyBytes),
+  /** Per-user limits per minute (SPEC section 4). */
+  writesPerMinute: z.number().int().positive().default(600),
+  readsPerMinute: z.number().int().positive().default(6000),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;

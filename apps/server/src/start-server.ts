@@ -1,0 +1,58 @@
+import { createUser } from "@cairn/core/accounts/create-user";
+import { createIdGenerator } from "@cairn/core/ids";
+import type { Store } from "@cairn/core/store-port";
+import type { FastifyInstance } from "fastify";
+import { createApp } from "./create-app";
+import { nodeSecrets } from "./node-secrets";
+import { openServerStore } from "./open-server-store";
+import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** The admin token when this start created the admin user; shown once by the caller. */
+  adminToken: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, creates `admin` on an empty one, and listens. The caller
+ * (the CLI's `serve`) prints the admin token and wires signals to `close`.
+ */
+export async function startServer(input: ServerOptionsInput): Promise<RunningServer> {
+  const options = serverOptionsSchema.parse(input);
+  const store = await openServerStore(options);
+  const deps = { store, secrets: nodeSecrets, now: () => new Date(), newId: createIdGenerator() };
+  let adminToken: string | null = null;
+  if ((await store.countUsers()) === 0) {
+    adminToken = (await createUser(deps, { name: "admin", tokenName: "bootstrap" })).token;
+  }
+  const app = await createApp({
+    deps,
+    options,
+    logger: options.logLevel === "silent" ? false : { level: options.logLevel, redact: ["req.headers.authorization"] },
+  });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    url: `http://${host}:${port}`,
+    adminToken,
+    close() {
+      // app.close() waits for in-flight requests, so a push that started commits first.
+      closing ??= app.close().then(() => store.close());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createUser } from "@cairn/core/accounts/create-user";
+import { createIdGenerator } from "@cairn/core/ids";
+import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import type { FastifyInstance } from "fastify";
+import { createApp } from "./create-app";
+import { nodeSecrets } from "./node-secrets";
+import type { ServerDeps } from "./server-deps";
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  alice: { id: string; token: string; tokenId: string };
+  bob: { id: string; token: string; tokenId: string };
+  dispose(): Promise<void>;
+}
+
+/** An in-process app on a throwaway SQLite file with two users (for route tests). */
+export async function createTestApp(
+  limits: { writesPerMinute?: number; readsPerMinute?: number } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-app-"));
+  const store = new SqliteStore({ path: join(dir, "cairn.db") });
+  const deps: ServerDeps = { store, secrets: nodeSecrets, now: () => new Date(), newId: createIdGenerator() };
+  const app = await createApp({
+    deps,
+    options: {
+      bodyLimitBytes: 1024 * 1024,
+      writesPerMinute: limits.writesPerMinute ?? 600,
+      readsPerMinute: limits.readsPerMinute ?? 6000,
+    },
+  });
+  const alice = await createUser(deps, { name: "alice" });
+  const bob = await createUser(deps, { name: "bob" });
+  return {
+    app,
+    deps,
+    alice: { id: alice.user.id, token: alice.token, tokenId: alice.tokenId },
+    bob: { id: bob.user.id, token: bob.token, tokenId: bob.tokenId },
+    async dispose() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
