@@ -61,7 +61,7 @@ export function searchSqliteEntries(
     id: row.id,
     threadId: row.thread_id,
     snippet: snippets.get(row.pk) ?? "",
-    score: Math.round(-row.rank * 1000) / 1000,
+    score: Math.round(-row.rank * 1e6) / 1e6,
     project: row.project_id,
     session: row.session_id,
     author: row.author,

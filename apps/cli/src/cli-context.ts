@@ -1,0 +1,74 @@
+import { AppError } from "@cairn/core/app-error";
+import { createIdGenerator } from "@cairn/core/ids";
+import type { LocalStore } from "@cairn/sync/local-store";
+import type { SyncClient } from "@cairn/sync/sync-client";
+import type { CliEnv } from "./cli-env";
+import { type Credentials, readCredentials, scopeKey } from "./credentials";
+import type { Writers } from "./output";
+import { type CairnPaths, scopeStorePath } from "./paths";
+
+/** Everything a command needs from the outside world, chosen once by `main`. */
+export interface CliContext extends Writers {
+  env: CliEnv;
+  paths: CairnPaths;
+  cwd: string;
+  now: () => Date;
+  newId: () => string;
+  fetch: typeof fetch;
+  /** All of stdin, or null when stdin is a terminal. */
+  readStdin: () => Promise<string | null>;
+  isTty: boolean;
+  /** A promise that resolves on SIGINT/SIGTERM (serve waits on it). */
+  stopSignal: () => Promise<string>;
+  osUser: string;
+}
+
+export function createContextIds(now: () => Date): () => string {
+  return createIdGenerator(() => now().getTime());
+}
+
+/** The saved login (null before any login). */
+export function credentialsOf(context: CliContext): Credentials | null {
+  return readCredentials(context.paths);
+}
+
+/** The saved login, or `not_logged_in` (exit 4). */
+export function requireCredentials(context: CliContext): Credentials {
+  const credentials = credentialsOf(context);
+  if (!credentials) {
+    throw new AppError("not_logged_in", "Not logged in to a Cairn server", {
+      hint: "Run `cairn login --server URL --token TOKEN`.",
+    });
+  }
+  return credentials;
+}
+
+/** Opens the local store of the current identity scope. */
+export async function openScope(context: CliContext, credentials: Credentials | null): Promise<LocalStore> {
+  const { LocalStore } = await import("@cairn/sync/local-store");
+  return LocalStore.open({
+    path: scopeStorePath(context.paths, scopeKey(credentials)),
+    userId: credentials?.user.id ?? "local",
+    newDeviceId: context.newId,
+  });
+}
+
+export async function syncClientFor(context: CliContext, credentials: Credentials): Promise<SyncClient> {
+  const { SyncClient } = await import("@cairn/sync/sync-client");
+  return new SyncClient({ server: credentials.server, token: credentials.token, fetch: context.fetch });
+}
+
+/** The inline push budget after a write (default 1.5 s). */
+export function pushDeadlineMs(context: CliContext): number {
+  const value = Number(context.env.CAIRN_PUSH_DEADLINE_MS ?? 1500);
+  return Number.isFinite(value) && value >= 0 ? value : 1500;
+}
+
+/** Text from the arguments, else from stdin; empty text is refused. */
+export async function textInput(context: CliContext, words: string[]): Promise<string> {
+  const text = words.length > 0 ? words.join(" ") : ((await context.readStdin()) ?? "");
+  if (text.trim() === "") {
+    throw new AppError("bad_request", "No text given", { hint: "Pass the text as an argument or on stdin." });
+  }
+  return words.length > 0 ? text : text.replace(/\r?\n$/, "");
+}

@@ -1,0 +1,30 @@
+/**
+ * Every environment variable the CLI reads, declared once; `main` reads
+ * process.env through this and nothing else touches it.
+ */
+export const cliEnvVars = {
+  CAIRN_HOME: "Directory for all CLI config, credentials and local stores",
+  CAIRN_DATA_DIR: "Server data directory (serve, admin) when --data is not given",
+  CAIRN_DATABASE_URL: "postgres://… to run the server on PostgreSQL",
+  CAIRN_HOST: "Server listen address (default 127.0.0.1)",
+  CAIRN_PORT: "Server port (default 8787)",
+  CAIRN_LOG_LEVEL: "Server log level (default info)",
+  CAIRN_PUSH_DEADLINE_MS: "Budget of the inline push after a write (default 1500)",
+  CAIRN_AUTHOR: "Author recorded on entries (default: the OS user name)",
+  XDG_CONFIG_HOME: "Config base directory (Linux)",
+  XDG_DATA_HOME: "Data base directory (Linux)",
+  APPDATA: "Config base directory (Windows)",
+  LOCALAPPDATA: "Data base directory (Windows)",
+} as const;
+
+export type CliEnv = Partial<Record<keyof typeof cliEnvVars, string>>;
+
+/** Picks the declared variables out of an environment. */
+export function readCliEnv(environment: Record<string, string | undefined>): CliEnv {
+  const env: CliEnv = {};
+  for (const name of Object.keys(cliEnvVars) as (keyof typeof cliEnvVars)[]) {
+    const value = environment[name];
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env;
+}

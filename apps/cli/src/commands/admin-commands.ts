@@ -1,0 +1,119 @@
+import type { AccountDeps } from "@cairn/core/accounts/create-user";
+import { AppError } from "@cairn/core/app-error";
+import type { Command } from "commander";
+import type { CliContext } from "../cli-context";
+import { printResult } from "../output";
+import { defaultServerDataDir } from "../paths";
+
+interface DatabaseOptions {
+  data?: string;
+  databaseUrl?: string;
+  json?: boolean;
+}
+
+/** Opens the server's database directly (server running or not) for one admin command. */
+async function withAccounts<T>(
+  context: CliContext,
+  options: DatabaseOptions,
+  work: (deps: AccountDeps) => Promise<T>,
+): Promise<T> {
+  const { openServerStore } = await import("@cairn/server/open-server-store");
+  const { nodeSecrets } = await import("@cairn/server/node-secrets");
+  const databaseUrl = options.databaseUrl ?? context.env.CAIRN_DATABASE_URL;
+  const store = await openServerStore({
+    dataDir: options.data ?? defaultServerDataDir(context.paths, context.env),
+    databaseUrl,
+  });
+  try {
+    return await work({ store, secrets: nodeSecrets, newId: context.newId, now: context.now });
+  } finally {
+    await store.close();
+  }
+}
+
+function databaseOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "server data directory (SQLite)")
+    .option("--database-url <url>", "server PostgreSQL URL")
+    .option("--json", "print JSON");
+}
+
+/** `cairn admin user add` and `cairn admin token add|list|revoke`, on the server database. */
+export function registerAdminCommands(program: Command, context: CliContext): void {
+  const admin = program.command("admin").description("Administer the server's database directly");
+  const user = admin.command("user").description("Users");
+  databaseOptions(
+    user.command("add").description("Create a user and its first token (shown once)").argument("<name>"),
+  ).action(async (name: string, options: DatabaseOptions) => {
+    const { createUser } = await import("@cairn/core/accounts/create-user");
+    const created = await withAccounts(context, options, (deps) => createUser(deps, { name }));
+    const result = { user: { id: created.user.id, name: created.user.name }, token: created.token };
+    printResult(
+      context,
+      Boolean(options.json),
+      result,
+      () => `created user ${name} (${created.user.id})\ntoken (shown once): ${created.token}`,
+    );
+  });
+
+  const token = admin.command("token").description("API tokens");
+  databaseOptions(
+    token
+      .command("add")
+      .description("Issue another token for a user (shown once)")
+      .argument("<user>")
+      .option("--name <name>", "a label for the token", "default")
+      .option("--expires-in-days <days>", "expiry"),
+  ).action(async (userName: string, options: DatabaseOptions & { name: string; expiresInDays?: string }) => {
+    const { createToken } = await import("@cairn/core/accounts/create-token");
+    const created = await withAccounts(context, options, (deps) =>
+      createToken(deps, {
+        user: userName,
+        name: options.name,
+        ...(options.expiresInDays ? { expiresInDays: Number(options.expiresInDays) } : {}),
+      }),
+    );
+    const result = {
+      tokenId: created.tokenId,
+      user: { id: created.user.id, name: created.user.name },
+      token: created.token,
+      expiresAt: created.expiresAt,
+    };
+    printResult(
+      context,
+      Boolean(options.json),
+      result,
+      () => `token ${created.tokenId} for ${userName} (shown once): ${created.token}`,
+    );
+  });
+
+  databaseOptions(token.command("list").description("A user's tokens (never their values)").argument("<user>")).action(
+    async (userName: string, options: DatabaseOptions) => {
+      const tokens = await withAccounts(context, options, async (deps) => {
+        const found = await deps.store.findUserByName(userName);
+        if (!found) throw new AppError("not_found", `No user named "${userName}"`);
+        return deps.store.listTokens(found.id);
+      });
+      printResult(context, Boolean(options.json), { tokens }, () =>
+        tokens
+          .map(
+            (item) =>
+              `${item.id} ${item.name} ${item.revokedAt ? "revoked" : "active"} last used ${item.lastUsedAt ?? "never"}`,
+          )
+          .join("\n"),
+      );
+    },
+  );
+
+  databaseOptions(
+    token.command("revoke").description("Revoke a token").argument("<user>").argument("<tokenId>"),
+  ).action(async (userName: string, tokenId: string, options: DatabaseOptions) => {
+    const revoked = await withAccounts(context, options, async (deps) => {
+      const found = await deps.store.findUserByName(userName);
+      if (!found) throw new AppError("not_found", `No user named "${userName}"`);
+      return deps.store.transaction((tx) => tx.revokeToken(found.id, tokenId, deps.now().toISOString()));
+    });
+    if (!revoked) throw new AppError("not_found", `No active token ${tokenId} for ${userName}`);
+    printResult(context, Boolean(options.json), { revoked: tokenId }, () => `revoked ${tokenId}`);
+  });
+}

@@ -1,0 +1,60 @@
+import { searchEntries } from "@cairn/core/operations/search-entries";
+import { slugify } from "@cairn/core/slug";
+import type { Command } from "commander";
+import { type CliContext, credentialsOf, openScope, requireCredentials, syncClientFor } from "../cli-context";
+import { detectProject } from "../detect-project";
+import { printResult } from "../output";
+import { intOption } from "./options";
+
+interface SearchOptions {
+  project?: string;
+  allProjects?: boolean;
+  limit: number;
+  remote?: boolean;
+  json?: boolean;
+}
+
+/** `cairn search [--] QUERY`: BM25 over the local store, or the server's with --remote. */
+export function registerSearchCommand(program: Command, context: CliContext): void {
+  program
+    .command("search")
+    .description("Search entries (local store; --remote asks the server)")
+    .argument("<query...>", "words to find (put -- before a query that starts with -)")
+    .option("--project <name>", "project (default: detected)")
+    .option("--all-projects", "every project")
+    .option("--limit <n>", "results", intOption, 20)
+    .option("--remote", "search on the server instead of the local store")
+    .option("--json", "print JSON")
+    .action(async (words: string[], options: SearchOptions) => {
+      const q = words.join(" ");
+      const project = options.allProjects
+        ? undefined
+        : options.project
+          ? slugify(options.project) || options.project
+          : detectProject(context.cwd).project;
+      const input = { q, limit: Math.max(1, Math.min(options.limit, 100)), ...(project ? { project } : {}) };
+      let hits: { type: string; id: string; snippet: string; score: number; project: string; threadId?: string }[];
+      if (options.remote) {
+        const credentials = requireCredentials(context);
+        const client = await syncClientFor(context, credentials);
+        const query = new URLSearchParams({ q: input.q, limit: String(input.limit), ...(project ? { project } : {}) });
+        hits = ((await client.get(`/api/search?${query}`)) as { hits: typeof hits }).hits;
+      } else {
+        const local = await openScope(context, credentialsOf(context));
+        try {
+          hits = (await searchEntries({ store: local.store }, local.userId, input)).hits;
+        } finally {
+          await local.close();
+        }
+      }
+      printResult(context, Boolean(options.json), { hits }, () =>
+        hits.length === 0
+          ? "no matches"
+          : hits
+              .map(
+                (hit) => `${hit.project}/${hit.threadId ?? "?"} ${hit.id}\n  ${hit.snippet.replace(/<\/?mark>/g, "*")}`,
+              )
+              .join("\n"),
+      );
+    });
+}

@@ -1,0 +1,59 @@
+import type { Command } from "commander";
+import type { CliContext } from "../cli-context";
+import { defaultServerDataDir } from "../paths";
+import { intOption } from "./options";
+
+interface ServeOptions {
+  host?: string;
+  port?: number;
+  data?: string;
+  databaseUrl?: string;
+  logLevel?: string;
+  json?: boolean;
+}
+
+/** `cairn serve`: the server on SQLite by default; prints the admin token once on an empty database. */
+export function registerServeCommand(program: Command, context: CliContext): void {
+  program
+    .command("serve")
+    .description("Run the Cairn server")
+    .option("--host <host>", "listen address (default 127.0.0.1)")
+    .option("--port <port>", "port (default 8787; 0 picks a free one)", intOption)
+    .option("--data <dir>", "data directory of the SQLite database")
+    .option("--database-url <url>", "PostgreSQL URL instead of SQLite")
+    .option("--log-level <level>", "fatal|error|warn|info|debug|silent")
+    .option("--json", "print the start-up banner as JSON")
+    .action(async (options: ServeOptions) => {
+      const { startServer } = await import("@cairn/server/start-server");
+      const { env } = context;
+      const databaseUrl = options.databaseUrl ?? env.CAIRN_DATABASE_URL;
+      const server = await startServer({
+        host: options.host ?? env.CAIRN_HOST ?? "127.0.0.1",
+        port: options.port ?? (env.CAIRN_PORT ? Number(env.CAIRN_PORT) : 8787),
+        dataDir: options.data ?? defaultServerDataDir(context.paths, env),
+        ...(databaseUrl ? { databaseUrl } : {}),
+        logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
+      });
+      const database = server.store.kind;
+      if (options.json) {
+        context.stdout(
+          `${JSON.stringify({ ready: true, url: server.url, database, adminToken: server.adminToken })}\n`,
+        );
+      } else {
+        if (server.adminToken) {
+          context.stdout(
+            [
+              "Created the user admin. Its token is shown once; keep it:",
+              `  ${server.adminToken}`,
+              `  cairn login --server ${server.url} --token ${server.adminToken}`,
+              "",
+            ].join("\n"),
+          );
+        }
+        context.stdout(`Cairn server ready at ${server.url} (${database})\n`);
+      }
+      const signal = await context.stopSignal();
+      server.app.log.info({ signal }, "shutting down");
+      await server.close();
+    });
+}

@@ -1,0 +1,187 @@
+import { isAppError } from "@cairn/core/app-error";
+import { threadKey } from "@cairn/core/mutations/thread-key";
+import { appendEntry } from "@cairn/core/operations/append-entry";
+import { createThread } from "@cairn/core/operations/create-thread";
+import { deleteThread } from "@cairn/core/operations/delete-thread";
+import { getThread } from "@cairn/core/operations/get-thread";
+import { listThreads } from "@cairn/core/operations/list-threads";
+import { slugify } from "@cairn/core/slug";
+import type { Command } from "commander";
+import { type CliContext, credentialsOf, openScope, textInput } from "../cli-context";
+import { detectProject } from "../detect-project";
+import { inlinePush, isSynced } from "../inline-push";
+import { printResult } from "../output";
+import { intOption } from "./options";
+
+interface ProjectOptions {
+  project?: string;
+  allProjects?: boolean;
+  json?: boolean;
+}
+
+function projectOf(context: CliContext, options: ProjectOptions): string {
+  return options.project ? slugify(options.project) || options.project : detectProject(context.cwd).project;
+}
+
+/** `cairn thread new|push|list|show|rm`: thin adapters over the thread operations on the local store. */
+export function registerThreadCommands(program: Command, context: CliContext): void {
+  const thread = program.command("thread").description("Threads of verbatim entries");
+
+  thread
+    .command("push")
+    .description("Append an entry to a thread (text from the arguments or stdin)")
+    .argument("[text...]", "the entry text")
+    .option("--thread <name>", "thread name (default: .cairn.toml, else the git branch, else main)")
+    .option("--project <name>", "project (default: detected)")
+    .option("--author <name>", "author recorded on the entry")
+    .option("--json", "print JSON")
+    .action(async (words: string[], options: ProjectOptions & { thread?: string; author?: string }) => {
+      const content = await textInput(context, words);
+      const detected = detectProject(context.cwd);
+      const credentials = credentialsOf(context);
+      const local = await openScope(context, credentials);
+      try {
+        const written = await appendEntry(
+          { sink: local.sink(context.now), newId: context.newId, now: context.now },
+          {
+            project: options.project ? slugify(options.project) || options.project : detected.project,
+            thread: options.thread ? slugify(options.thread) || options.thread : detected.thread,
+            ...(options.thread ? { threadName: options.thread } : {}),
+            content,
+            author: options.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
+          },
+        );
+        await inlinePush(context, local, credentials);
+        const result = {
+          id: written.id,
+          thread: written.thread,
+          project: written.project,
+          synced: isSynced(local, written.id),
+        };
+        printResult(
+          context,
+          Boolean(options.json),
+          result,
+          () => `${result.synced ? "synced" : "queued"} ${result.project}/${result.thread} ${result.id}`,
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  thread
+    .command("new")
+    .description("Create an empty thread")
+    .argument("<name>", "thread name")
+    .option("--project <name>", "project (default: detected)")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: ProjectOptions) => {
+      const credentials = credentialsOf(context);
+      const local = await openScope(context, credentials);
+      try {
+        const created = await createThread(
+          { sink: local.sink(context.now), now: context.now },
+          { project: projectOf(context, options), thread: slugify(name) || name, name },
+        );
+        await inlinePush(context, local, credentials);
+        const result = { ...created, synced: isSynced(local, threadKey(created.project, created.thread)) };
+        printResult(context, Boolean(options.json), result, () => `thread ${result.project}/${result.thread}`);
+      } finally {
+        await local.close();
+      }
+    });
+
+  thread
+    .command("list")
+    .description("List threads, newest activity first")
+    .option("--project <name>", "project (default: detected)")
+    .option("--all-projects", "every project")
+    .option("--limit <n>", "page size", intOption, 50)
+    .option("--offset <n>", "skip this many", intOption, 0)
+    .option("--json", "print JSON")
+    .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
+      const local = await openScope(context, credentialsOf(context));
+      try {
+        const page = await listThreads({ store: local.store }, local.userId, {
+          ...(options.allProjects ? {} : { project: projectOf(context, options) }),
+          limit: options.limit,
+          offset: options.offset,
+        });
+        printResult(context, Boolean(options.json), page, () =>
+          page.threads.length === 0
+            ? "no threads"
+            : page.threads
+                .map(
+                  (item) =>
+                    `${item.projectId}/${item.id}  ${item.entryCount} entries  ${item.lastEntryAt ?? item.updatedAt}`,
+                )
+                .join("\n"),
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  thread
+    .command("show")
+    .description("Show a thread's entries, oldest first")
+    .argument("<name>", "thread name")
+    .option("--project <name>", "project (default: detected, else the only project with this thread)")
+    .option("--limit <n>", "page size", intOption, 100)
+    .option("--offset <n>", "skip this many", intOption, 0)
+    .option("--json", "print JSON")
+    .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
+      const local = await openScope(context, credentialsOf(context));
+      try {
+        const query = { thread: slugify(name) || name, limit: options.limit, offset: options.offset };
+        const found = await getThread({ store: local.store }, local.userId, {
+          ...query,
+          project: projectOf(context, options),
+        }).catch(async (error: unknown) => {
+          // Not in the detected project: any single project holding it will do.
+          if (options.project || !isAppError(error) || error.code !== "not_found") throw error;
+          return getThread({ store: local.store }, local.userId, query);
+        });
+        const unsynced = local.outbox.unsynced(found.entries.map((entry) => entry.id));
+        const result = {
+          thread: found.thread,
+          entries: found.entries.map((entry) => ({ ...entry, synced: !unsynced.has(entry.id) })),
+          total: found.total,
+        };
+        printResult(context, Boolean(options.json), result, () =>
+          [
+            `${found.thread.projectId}/${found.thread.id} (${found.total} entries)`,
+            ...result.entries.map(
+              (entry) =>
+                `\n[${entry.createdAt}] ${entry.author || "-"}${entry.synced ? "" : " (queued)"}\n${entry.content}`,
+            ),
+          ].join("\n"),
+        );
+      } finally {
+        await local.close();
+      }
+    });
+
+  thread
+    .command("rm")
+    .description("Delete a thread (soft: it syncs as a tombstone)")
+    .argument("<name>", "thread name")
+    .option("--project <name>", "project (default: detected)")
+    .option("--json", "print JSON")
+    .action(async (name: string, options: ProjectOptions) => {
+      const credentials = credentialsOf(context);
+      const local = await openScope(context, credentials);
+      try {
+        const deleted = await deleteThread(
+          { store: local.store, sink: local.sink(context.now), now: context.now },
+          local.userId,
+          { thread: slugify(name) || name, project: projectOf(context, options) },
+        );
+        await inlinePush(context, local, credentials);
+        const result = { ...deleted, synced: isSynced(local, threadKey(deleted.project, deleted.thread)) };
+        printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
+      } finally {
+        await local.close();
+      }
+    });
+}

@@ -1,0 +1,56 @@
+import { homedir, userInfo } from "node:os";
+import type { CliContext } from "./cli-context";
+import { createContextIds } from "./cli-context";
+import { readCliEnv } from "./cli-env";
+import { resolvePaths } from "./paths";
+import { runCli } from "./program";
+
+/** Reads all of stdin, or null when it is a terminal. */
+async function readStdin(): Promise<string | null> {
+  if (process.stdin.isTTY) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "";
+  }
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+/** The entry point: the only place that reads process.env and calls process.exit. */
+async function main(): Promise<void> {
+  const env = readCliEnv(process.env);
+  const now = () => new Date();
+  const context: CliContext = {
+    env,
+    paths: resolvePaths(env, process.platform, homedir()),
+    cwd: process.cwd(),
+    now,
+    newId: createContextIds(now),
+    fetch: globalThis.fetch,
+    readStdin,
+    isTty: Boolean(process.stdout.isTTY),
+    stopSignal: () =>
+      new Promise((resolve) => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+      }),
+    osUser: osUser(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+  const code = await runCli(context, process.argv.slice(2));
+  // Exit explicitly: fetch keeps idle connections open for seconds otherwise.
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(code);
+}
+
+void main();

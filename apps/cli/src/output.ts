@@ -1,0 +1,28 @@
+import { type AppError, errorCodes } from "@cairn/core/app-error";
+
+export interface Writers {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Prints a command's result: its JSON object with --json, else the human text. */
+export function printResult(writers: Writers, json: boolean, value: unknown, text: () => string): void {
+  writers.stdout(json ? `${JSON.stringify(value)}\n` : `${text()}\n`);
+}
+
+/**
+ * Prints an error on stderr: a fix for expected failures, a bug-report hint for
+ * internal ones. Never a stack trace, never a secret.
+ */
+export function printError(writers: Writers, json: boolean, error: AppError): void {
+  if (json) {
+    const body = { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+    writers.stderr(`${JSON.stringify(body)}\n`);
+    return;
+  }
+  const lines = [`cairn: ${error.message} [${error.code}]`];
+  if (error.hint) lines.push(`  fix: ${error.hint}`);
+  if (error.code === "internal") lines.push("  This is a bug; please report it with the command you ran.");
+  else if (!error.hint) lines.push(`  (${errorCodes[error.code].summary})`);
+  writers.stderr(`${lines.join("\n")}\n`);
+}

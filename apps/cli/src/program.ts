@@ -1,0 +1,67 @@
+import { AppError, isAppError, toAppError } from "@cairn/core/app-error";
+import { Command, CommanderError } from "commander";
+import type { CliContext } from "./cli-context";
+import { registerAdminCommands } from "./commands/admin-commands";
+import { registerAuthCommands } from "./commands/auth-commands";
+import { registerInitCommand } from "./commands/init-command";
+import { registerSearchCommand } from "./commands/search-command";
+import { registerServeCommand } from "./commands/serve-command";
+import { registerSyncCommands } from "./commands/sync-commands";
+import { registerThreadCommands } from "./commands/thread-commands";
+import { printError } from "./output";
+
+export const cliVersion = "0.1.0";
+
+/** Builds the command tree; each command is a thin adapter over an operation. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command("cairn")
+    .description("Cairn: durable work memory for AI agents")
+    .version(cliVersion)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: context.stdout, writeErr: context.stderr });
+  registerAuthCommands(program, context);
+  registerInitCommand(program, context);
+  registerThreadCommands(program, context);
+  registerSearchCommand(program, context);
+  registerSyncCommands(program, context);
+  registerServeCommand(program, context);
+  registerAdminCommands(program, context);
+  for (const command of allCommands(program)) command.exitOverride();
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((child) => [child, ...allCommands(child)]);
+}
+
+/**
+ * Runs one command line and returns its exit code (SPEC section 9): 0 ok,
+ * 1 error, 2 refused or bad usage, 4 not logged in.
+ */
+export async function runCli(context: CliContext, argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  try {
+    await buildProgram(context).parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) {
+        return 0;
+      }
+      // Commander has already printed the usage error.
+      return 2;
+    }
+    const appError = isAppError(error) ? error : (zodAsAppError(error) ?? toAppError(error));
+    printError(context, json, appError);
+    return appError.exitCode;
+  }
+}
+
+/** A schema failure on CLI input (an operation's zod parse) is bad usage, naming the field. */
+function zodAsAppError(error: unknown): AppError | null {
+  if (!(error instanceof Error) || error.name !== "ZodError") return null;
+  const issues = (error as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+  const message = issues.map((issue) => `${issue.path.join(".") || "(input)"}: ${issue.message}`).join("; ");
+  return new AppError("invalid_input", message, { cause: error });
+}

@@ -1,0 +1,75 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
+import { applyMutation, mutationEntityId } from "@cairn/core/mutations/registry";
+import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { clientMigrations } from "./client-migrations";
+import { Outbox } from "./outbox";
+import { SyncState } from "./sync-state";
+
+/**
+ * One identity scope's local store: the server schema (so the same operations
+ * read it), the outbox and the sync state, in one SQLite file.
+ */
+export class LocalStore {
+  readonly store: SqliteStore;
+  readonly outbox: Outbox;
+  readonly state: SyncState;
+
+  private constructor(
+    store: SqliteStore,
+    readonly userId: string,
+  ) {
+    this.store = store;
+    this.outbox = new Outbox(store.db);
+    this.state = new SyncState(store.db);
+  }
+
+  /** Opens (creating when missing) the store of `userId` at `path`. */
+  static open(options: { path: string; userId: string; newDeviceId: () => string }): LocalStore {
+    mkdirSync(dirname(options.path), { recursive: true });
+    const store = new SqliteStore({ path: options.path, extraMigrations: clientMigrations });
+    const local = new LocalStore(store, options.userId);
+    // The mirror keeps the server's shape: rows belong to a user row.
+    store
+      .prepare("INSERT OR IGNORE INTO users (id, name, created_at) VALUES (?, ?, ?)")
+      .run(options.userId, options.userId, new Date().toISOString());
+    if (local.state.get("deviceId") === null) local.state.set("deviceId", options.newDeviceId());
+    return local;
+  }
+
+  get deviceId(): string {
+    return this.state.get("deviceId") ?? "";
+  }
+
+  get path(): string {
+    return this.store.path;
+  }
+
+  /**
+   * The CLI's sink: each mutation is applied to the local store and queued in
+   * the outbox in the same transaction (the transactional outbox).
+   */
+  sink(now: () => Date): MutationSink {
+    return {
+      commit: async (mutations) => {
+        await this.store.transaction(async (tx) => {
+          const context = { tx, userId: this.userId, knownThreads: new Set<string>() };
+          for (const mutation of mutations) {
+            await applyMutation(context, mutation.op, mutation.args);
+            this.outbox.enqueue({
+              op: mutation.op,
+              args: mutation.args,
+              entityId: mutationEntityId(mutation.op, mutation.args),
+              clientTime: now().toISOString(),
+            });
+          }
+        });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,156 @@
+import type Database from "better-sqlite3";
+
+export interface OutboxRow {
+  seq: number;
+  op: string;
+  args: string;
+  entityId: string;
+  clientTime: string;
+  bytes: number;
+  state: "pending" | "in_flight" | "dead";
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+interface OutboxRecord {
+  seq: number;
+  op: string;
+  args: string;
+  entity_id: string;
+  client_time: string;
+  bytes: number;
+  state: OutboxRow["state"];
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+}
+
+const outboxColumns = "seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error";
+
+function toRow(record: OutboxRecord): OutboxRow {
+  return {
+    seq: record.seq,
+    op: record.op,
+    args: record.args,
+    entityId: record.entity_id,
+    clientTime: record.client_time,
+    bytes: record.bytes,
+    state: record.state,
+    attempts: record.attempts,
+    nextAttemptAt: record.next_attempt_at,
+    lastError: record.last_error,
+  };
+}
+
+/**
+ * The durable queue of local mutations (SPEC section 3). Rows are written in
+ * the same transaction as the data they describe; backoff state lives here,
+ * not in memory, so it survives the process.
+ */
+export class Outbox {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Queues one mutation; call inside the transaction that wrote its data. */
+  enqueue(mutation: { op: string; args: unknown; entityId: string; clientTime: string }): number {
+    const args = JSON.stringify(mutation.args);
+    const result = this.db
+      .prepare("INSERT INTO outbox (op, args, entity_id, client_time, bytes) VALUES (?, ?, ?, ?, ?)")
+      .run(mutation.op, args, mutation.entityId, mutation.clientTime, Buffer.byteLength(args));
+    return Number(result.lastInsertRowid);
+  }
+
+  /** The oldest pending rows, in seq order, within the count and byte limits of one push. */
+  nextBatch(limits: { maxRows: number; maxBytes: number }): OutboxRow[] {
+    const records = this.db
+      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`)
+      .all(limits.maxRows) as OutboxRecord[];
+    const batch: OutboxRow[] = [];
+    let bytes = 0;
+    for (const record of records) {
+      if (batch.length > 0 && bytes + record.bytes > limits.maxBytes) break;
+      batch.push(toRow(record));
+      bytes += record.bytes;
+    }
+    return batch;
+  }
+
+  /** Rows the server has (applied or duplicate) leave the queue. */
+  remove(seqs: number[]): void {
+    const statement = this.db.prepare("DELETE FROM outbox WHERE seq = ?");
+    this.db.transaction(() => {
+      for (const seq of seqs) statement.run(seq);
+    })();
+  }
+
+  /** A rejected row is parked, visible and retryable, never silently dropped. */
+  markDead(seq: number, reason: string): void {
+    this.db
+      .prepare("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?")
+      .run(reason, seq);
+  }
+
+  /** Records a failed push on the rows it carried (attempts count rejections only). */
+  recordFailure(seqs: number[], failure: { error: string; nextAttemptAt: string }): void {
+    const statement = this.db.prepare("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE seq = ?");
+    this.db.transaction(() => {
+      for (const seq of seqs) statement.run(failure.error, failure.nextAttemptAt, seq);
+    })();
+  }
+
+  /**
+   * Re-arms dead rows under new seqs: the server already advanced past their
+   * old seqs, so sending them again under those would be taken as duplicates.
+   */
+  retryDead(): number {
+    const dead = this.db
+      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'dead' ORDER BY seq`)
+      .all() as OutboxRecord[];
+    this.db.transaction(() => {
+      for (const record of dead) {
+        this.db.prepare("DELETE FROM outbox WHERE seq = ?").run(record.seq);
+        this.db
+          .prepare(
+            "INSERT INTO outbox (op, args, entity_id, client_time, bytes, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          )
+          .run(
+            record.op,
+            record.args,
+            record.entity_id,
+            record.client_time,
+            record.bytes,
+            record.attempts,
+            record.last_error,
+          );
+      }
+    })();
+    return dead.length;
+  }
+
+  /** Every queued row, oldest first (for `cairn sync queue`). */
+  list(limit: number): OutboxRow[] {
+    return (
+      this.db.prepare(`SELECT ${outboxColumns} FROM outbox ORDER BY seq LIMIT ?`).all(limit) as OutboxRecord[]
+    ).map(toRow);
+  }
+
+  counts(): { pending: number; dead: number; oldestPendingAt: string | null } {
+    const row = this.db
+      .prepare(
+        `SELECT SUM(state != 'dead') AS pending, SUM(state = 'dead') AS dead,
+                MIN(CASE WHEN state != 'dead' THEN client_time END) AS oldest FROM outbox`,
+      )
+      .get() as { pending: number | null; dead: number | null; oldest: string | null };
+    return { pending: row.pending ?? 0, dead: row.dead ?? 0, oldestPendingAt: row.oldest };
+  }
+
+  /** Which of these entity ids still have a queued (unsynced) mutation. */
+  unsynced(entityIds: string[]): Set<string> {
+    if (entityIds.length === 0) return new Set();
+    const placeholders = entityIds.map(() => "?").join(",");
+    const rows = this.db
+      .prepare(`SELECT DISTINCT entity_id FROM outbox WHERE entity_id IN (${placeholders})`)
+      .all(...entityIds) as { entity_id: string }[];
+    return new Set(rows.map((row) => row.entity_id));
+  }
+}

@@ -1,0 +1,98 @@
+import { AppError, codeForStatus, type ErrorCode, errorCodes } from "@cairn/core/app-error";
+import { type PullResponse, pullResponseSchema } from "@cairn/core/wire/pull";
+import { type PushRequest, type PushResponse, pushResponseSchema } from "@cairn/core/wire/push";
+import type { z } from "zod";
+
+export interface SyncClientOptions {
+  server: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/** A failed call; `retryAfterMs` is set when the server said when to come back. */
+export class TransportError extends AppError {
+  retryAfterMs: number | undefined;
+}
+
+/** The HTTP client of the sync protocol. Every failure becomes an AppError with a stable code. */
+export class SyncClient {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: SyncClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
+    return this.call("POST", "/api/sync/push", pushResponseSchema, { body: request, signal });
+  }
+
+  pull(cursor: number, limit: number, signal?: AbortSignal): Promise<PullResponse> {
+    return this.call("GET", `/api/sync/pull?cursor=${cursor}&limit=${limit}`, pullResponseSchema, { signal });
+  }
+
+  /** Any JSON route of the API (used by login, remote search). */
+  async get(path: string, signal?: AbortSignal): Promise<unknown> {
+    return this.call("GET", path, null, { signal });
+  }
+
+  private async call<Schema extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: Schema | null,
+    options: { body?: unknown; signal?: AbortSignal | undefined },
+  ): Promise<z.infer<Schema>> {
+    let response: Response;
+    try {
+      response = await this.fetch(new URL(path, this.options.server), {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      const aborted = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+      throw new TransportError(
+        aborted ? "timeout" : "unavailable",
+        aborted ? `The server at ${this.options.server} did not answer in time` : `Cannot reach ${this.options.server}`,
+        { cause: error },
+      );
+    }
+    const text = await response.text().catch(() => "");
+    const body = parseJson(text);
+    if (!response.ok) throw responseError(response, body);
+    if (schema === null) return body as z.infer<Schema>;
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw new AppError("upstream_error", `The server answered ${path} with an unexpected body`, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function responseError(response: Response, body: unknown): TransportError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  const code =
+    typeof error?.code === "string" && error.code in errorCodes
+      ? (error.code as ErrorCode)
+      : codeForStatus(response.status);
+  const message = typeof error?.message === "string" ? error.message : `HTTP ${response.status}`;
+  const failure = new TransportError(code, message, {
+    details: { status: response.status, ...(error?.details ? { server: error.details } : {}) },
+  });
+  const retryAfter = Number(response.headers.get("retry-after"));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) failure.retryAfterMs = retryAfter * 1000;
+  return failure;
+}

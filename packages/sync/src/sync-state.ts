@@ -1,0 +1,37 @@
+import type Database from "better-sqlite3";
+
+/** Keys of the small key-value table that holds the client's sync bookkeeping. */
+export type SyncStateKey =
+  | "deviceId"
+  | "cursor"
+  | "lastSuccessAt"
+  | "lastError"
+  | "lastErrorAt"
+  | "failures"
+  | "nextAttemptAt";
+
+/** Durable sync bookkeeping of one scope's store (device id, pull cursor, failures). */
+export class SyncState {
+  constructor(private readonly db: Database.Database) {}
+
+  get(key: SyncStateKey): string | null {
+    const row = this.db.prepare("SELECT value FROM sync_state WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  set(key: SyncStateKey, value: string | null): void {
+    if (value === null) {
+      this.db.prepare("DELETE FROM sync_state WHERE key = ?").run(key);
+      return;
+    }
+    this.db
+      .prepare(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+
+  number(key: SyncStateKey): number {
+    return Number(this.get(key) ?? 0);
+  }
+}
