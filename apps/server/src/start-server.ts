@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
 import { nodeSecrets } from "./node-secrets";
 import { openServerStore } from "./open-server-store";
+import type { ServerDeps } from "./server-deps";
 import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
 export interface RunningServer {
@@ -20,10 +21,19 @@ export interface RunningServer {
  * Opens the database, creates `admin` on an empty one, and listens. The caller
  * (the CLI's `serve`) prints the admin token and wires signals to `close`.
  */
-export async function startServer(input: ServerOptionsInput): Promise<RunningServer> {
+export async function startServer(
+  input: ServerOptionsInput,
+  hooks: { faultPoint?: ServerDeps["faultPoint"] } = {},
+): Promise<RunningServer> {
   const options = serverOptionsSchema.parse(input);
   const store = await openServerStore(options);
-  const deps = { store, secrets: nodeSecrets, now: () => new Date(), newId: createIdGenerator() };
+  const deps: ServerDeps = {
+    store,
+    secrets: nodeSecrets,
+    now: () => new Date(),
+    newId: createIdGenerator(),
+    faultPoint: hooks.faultPoint,
+  };
   let adminToken: string | null = null;
   if ((await store.countUsers()) === 0) {
     adminToken = (await createUser(deps, { name: "admin", tokenName: "bootstrap" })).token;

@@ -3,6 +3,16 @@ import type { CliContext } from "../cli-context";
 import { defaultServerDataDir } from "../paths";
 import { intOption } from "./options";
 
+/** For crash tests: die like a power cut (SIGKILL, no clean-up) at one named point. */
+function crashHooks(point: string | undefined) {
+  if (!point) return {};
+  return {
+    faultPoint: (reached: string) => {
+      if (reached === point) process.kill(process.pid, "SIGKILL");
+    },
+  };
+}
+
 interface ServeOptions {
   host?: string;
   port?: number;
@@ -27,13 +37,16 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       const { startServer } = await import("@cairn/server/start-server");
       const { env } = context;
       const databaseUrl = options.databaseUrl ?? env.CAIRN_DATABASE_URL;
-      const server = await startServer({
-        host: options.host ?? env.CAIRN_HOST ?? "127.0.0.1",
-        port: options.port ?? (env.CAIRN_PORT ? Number(env.CAIRN_PORT) : 8787),
-        dataDir: options.data ?? defaultServerDataDir(context.paths, env),
-        ...(databaseUrl ? { databaseUrl } : {}),
-        logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
-      });
+      const server = await startServer(
+        {
+          host: options.host ?? env.CAIRN_HOST ?? "127.0.0.1",
+          port: options.port ?? (env.CAIRN_PORT ? Number(env.CAIRN_PORT) : 8787),
+          dataDir: options.data ?? defaultServerDataDir(context.paths, env),
+          ...(databaseUrl ? { databaseUrl } : {}),
+          logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
+        },
+        crashHooks(env.CAIRN_TEST_CRASH_AT),
+      );
       const database = server.store.kind;
       if (options.json) {
         context.stdout(

@@ -6,7 +6,12 @@ import { type MutationResult, type PushRequest, type PushResponse, pushVersion }
 export interface ApplyPushDeps {
   store: Store;
   now: () => Date;
+  /** Crash tests stop the process at named points; a no-op otherwise. */
+  faultPoint?: ((point: FaultPoint) => void) | undefined;
 }
+
+/** Named points where crash tests kill the server (see apps/cli/test). */
+export type FaultPoint = "push.applied" | "push.committed";
 
 /**
  * Applies a device's mutations in seq order, in one transaction, with the
@@ -51,6 +56,7 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
     if (last !== initial || mutations.length === 0) {
       await tx.setDeviceSeq(userId, request.deviceId, last, deps.now().toISOString());
     }
+    deps.faultPoint?.("push.applied");
     return { pushVersion, lastAppliedSeq: last, results };
   });
 }

@@ -1,0 +1,155 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { addUser, cairn, cleanup, startServer, tempDir } from "./harness";
+
+const dirs: string[] = [];
+function dir(prefix: string): string {
+  const created = tempDir(prefix);
+  dirs.push(created);
+  return created;
+}
+afterAll(() => cleanup(...dirs));
+
+describe("the CLI on its own", () => {
+  it("reads the entry from stdin when no text is given", () => {
+    const home = dir("stdin");
+    const written = cairn(home, ["thread", "push", "--thread", "notes", "--json"], {
+      input: "from a pipe\nsecond line\n",
+    });
+    expect(written.code).toBe(0);
+    const shown = cairn(home, ["thread", "show", "notes", "--json"]).json<{ entries: { content: string }[] }>();
+    expect(shown.entries[0]?.content).toBe("from a pipe\nsecond line");
+  });
+
+  it("refuses an empty entry and bad usage with exit 2, and asks for a login with exit 4", () => {
+    const home = dir("codes");
+    const empty = cairn(home, ["thread", "push", "--json"], { input: "   " });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("bad_request");
+    expect(cairn(home, ["thread", "push", "--no-such-flag", "x"]).code).toBe(2);
+    expect(cairn(home, ["no-such-command"]).code).toBe(2);
+    const whoami = cairn(home, ["whoami", "--json"]);
+    expect(whoami.code).toBe(4);
+    expect(JSON.parse(whoami.stderr)).toMatchObject({ error: { code: "not_logged_in" } });
+    expect(cairn(home, ["sync", "now"]).code).toBe(4);
+  });
+
+  it("refuses an entry over 100,000 bytes without writing anything", () => {
+    const home = dir("big");
+    const big = cairn(home, ["thread", "push", "--thread", "big", "--json"], { input: "x".repeat(100_001) });
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain("100000 bytes");
+    expect(cairn(home, ["thread", "list", "--all-projects", "--json"]).json()).toMatchObject({ total: 0 });
+  });
+
+  it("detects the project from .cairn.toml, else the git root, else the folder", () => {
+    const home = dir("detect");
+    const repo = join(home, "My Repo");
+    mkdirSync(join(repo, ".git"), { recursive: true });
+    writeFileSync(join(repo, ".git", "HEAD"), "ref: refs/heads/feature/Parser-Fix\n");
+    mkdirSync(join(repo, "src", "deep"), { recursive: true });
+    const inGit = cairn(home, ["thread", "push", "in git", "--json"], { cwd: join(repo, "src", "deep") });
+    expect(inGit.json()).toMatchObject({ project: "my-repo", thread: "feature-parser-fix" });
+
+    const init = cairn(home, ["init", "--project", "Pinned Name", "--json"], { cwd: repo });
+    expect(init.json()).toMatchObject({ project: "pinned-name", created: true });
+    const pinned = cairn(home, ["thread", "push", "pinned", "--json"], { cwd: join(repo, "src") });
+    expect(pinned.json()).toMatchObject({ project: "pinned-name" });
+
+    const plain = join(home, "Plain Folder");
+    mkdirSync(plain);
+    expect(cairn(home, ["thread", "push", "plain", "--json"], { cwd: plain }).json()).toMatchObject({
+      project: "plain-folder",
+      thread: "main",
+    });
+
+    writeFileSync(join(repo, ".cairn.toml"), "project = [not toml");
+    const broken = cairn(home, ["thread", "push", "x"], { cwd: repo });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(".cairn.toml is not valid TOML");
+  });
+
+  it("names a damaged store file and the fix, without a stack trace", () => {
+    const home = dir("corrupt");
+    expect(cairn(home, ["thread", "push", "before the damage"]).code).toBe(0);
+    const store = join(home, "stores", "local.db");
+    writeFileSync(store, Buffer.alloc(8192, 0x41));
+    const result = cairn(home, ["thread", "push", "after", "--json"]);
+    expect(result.code).toBe(1);
+    const body = JSON.parse(result.stderr) as { error: { code: string; message: string; hint: string } };
+    expect(body.error.code).toBe("store_corrupt");
+    expect(body.error.message).toContain(store);
+    expect(body.error.hint).toContain("mv");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const text = cairn(home, ["thread", "list"]);
+    expect(text.stderr).toContain(store);
+    expect(text.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names a half-written store file too", () => {
+    const home = dir("half");
+    for (let index = 0; index < 5; index++) {
+      cairn(home, ["thread", "push"], { input: `entry ${index} ${"padding ".repeat(10_000)}` });
+    }
+    const store = join(home, "stores", "local.db");
+    cairn(home, ["sync", "status"]); // checkpoints the WAL into the file
+    truncateSync(store, Math.floor(statSync(store).size / 2));
+    for (const file of readdirSync(join(home, "stores"))) {
+      if (file.endsWith("-wal") || file.endsWith("-shm")) truncateSync(join(home, "stores", file), 0);
+    }
+    const result = cairn(home, ["search", "--all-projects", "entry", "--json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: "store_corrupt" } });
+    expect(result.stderr).toContain(store);
+  });
+});
+
+describe("cairn serve and admin", () => {
+  it("creates admin once on an empty database, and stops cleanly on SIGTERM", async () => {
+    const dataDir = dir("serve");
+    const first = await startServer({ dataDir });
+    expect(first.adminToken).toMatch(/^cairn_/);
+    const me = await fetch(`${first.url}/api/me`, { headers: { authorization: `Bearer ${first.adminToken}` } });
+    expect(await me.json()).toMatchObject({ user: { name: "admin" } });
+    expect(await first.stop()).toBe(0);
+
+    const second = await startServer({ dataDir });
+    expect(second.adminToken).toBeNull();
+    expect(await second.stop()).toBe(0);
+  });
+
+  it("adds a user on the database directly and never stores the token in clear", () => {
+    const home = dir("admin");
+    const dataDir = join(home, "server");
+    const result = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);
+    expect(result.code).toBe(0);
+    const body = result.json<{ user: { id: string; name: string }; token: string }>();
+    expect(body).toEqual({ user: { id: expect.any(String), name: "carol" }, token: expect.stringMatching(/^cairn_/) });
+    const database = readFileSync(join(dataDir, "cairn.db"));
+    expect(database.includes(body.token)).toBe(false);
+    const again = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("conflict");
+  });
+
+  it("refuses a revoked token at login with exit 4", async () => {
+    const home = dir("revoke");
+    const dataDir = join(home, "server");
+    const server = await startServer({ dataDir });
+    try {
+      const dave = addUser(home, dataDir, "dave");
+      const tokens = cairn(home, ["admin", "token", "list", "dave", "--data", dataDir, "--json"]).json<{
+        tokens: { id: string }[];
+      }>();
+      const [token] = tokens.tokens;
+      expect(JSON.stringify(tokens)).not.toContain(dave.token);
+      expect(cairn(home, ["admin", "token", "revoke", "dave", token?.id ?? "", "--data", dataDir]).code).toBe(0);
+      const login = cairn(home, ["login", "--server", server.url, "--json"], { input: dave.token });
+      expect(login.code).toBe(4);
+      expect(login.stderr).not.toContain(dave.token);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { addUser, cairn, cleanup, freePort, serverThread, startServer, tempDir } from "./harness";
+
+const entries = 25;
+
+/**
+ * Crash tests: the server kills itself with SIGKILL at a named point of a push
+ * batch (before its transaction commits, and after the commit but before the
+ * answer). After a restart the client drains again: every entry is on the
+ * server exactly once.
+ */
+describe.each(["push.applied", "push.committed"])("server killed at %s", (point) => {
+  const dataDir = tempDir("crash-server");
+  const home = tempDir("crash-client");
+  afterAll(() => cleanup(dataDir, home));
+
+  it("loses nothing and duplicates nothing", async () => {
+    const port = await freePort();
+    let server = await startServer({ dataDir, port });
+    const alice = addUser(home, dataDir, "alice");
+    expect(cairn(home, ["login", "--server", server.url, "--token", alice.token]).code).toBe(0);
+    await server.stop();
+
+    // Queue a batch while the server is down, so one push carries all of it.
+    const ids: string[] = [];
+    for (let index = 0; index < entries; index++) {
+      const written = cairn(
+        home,
+        ["thread", "push", "--project", "crash", "--thread", "batch", `entry number ${index}`, "--json"],
+        {
+          env: { CAIRN_PUSH_DEADLINE_MS: "0" },
+        },
+      );
+      expect(written.code).toBe(0);
+      ids.push(written.json<{ id: string }>().id);
+    }
+
+    server = await startServer({ dataDir, port, env: { CAIRN_TEST_CRASH_AT: point } });
+    const interrupted = cairn(home, ["sync", "now", "--json"]);
+    expect(interrupted.code).not.toBe(0);
+    await server.exited;
+    expect(server.child.signalCode).toBe("SIGKILL");
+    expect(cairn(home, ["sync", "status", "--json"]).json()).toMatchObject({ pending: entries });
+
+    server = await startServer({ dataDir, port });
+    try {
+      const drained = cairn(home, ["sync", "now", "--json"]);
+      expect(drained.code).toBe(0);
+      expect(drained.json()).toMatchObject({ pending: 0, dead: 0 });
+      const onServer = await serverThread(server.url, alice.token, "batch", "crash");
+      expect(onServer.total).toBe(entries);
+      expect(onServer.entries.map((entry) => entry.id).sort()).toEqual([...ids].sort());
+    } finally {
+      await server.stop();
+    }
+  });
+});

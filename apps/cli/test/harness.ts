@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** The real, built CLI: tests run what users run. */
+export const cairnBin = fileURLToPath(new URL("../bin/cairn.cjs", import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** A throwaway directory, removed by `cleanup`. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cairn-${prefix}-`));
+}
+
+export function cleanup(...dirs: string[]): void {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs `cairn …` as a child process with its own CAIRN_HOME. */
+export function cairn(
+  home: string,
+  args: string[],
+  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): CliResult {
+  const result = spawnSync(process.execPath, [cairnBin, ...args], {
+    cwd: options.cwd ?? home,
+    input: options.input ?? "",
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...cleanEnv(), CAIRN_HOME: home, ...options.env },
+  });
+  const stdout = result.stdout ?? "";
+  return {
+    code: result.status ?? -1,
+    stdout,
+    stderr: result.stderr ?? "",
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`not JSON (exit ${result.status}): ${stdout}\n${result.stderr}`);
+      }
+    },
+  };
+}
+
+/** The parent's environment without anything Cairn or test-runner specific. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith("CAIRN_") && !key.startsWith("VITEST")) env[key] = value;
+  }
+  return env;
+}
+
+/** A free loopback port (the server binds it right after). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  adminToken: string | null;
+  /** SIGTERM and wait; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Starts `cairn serve --json` on a port and waits for its ready line. */
+export async function startServer(options: {
+  dataDir: string;
+  port?: number;
+  databaseUrl?: string;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
+  const args = [cairnBin, "serve", "--json", "--port", String(port), "--data", options.dataDir, "--log-level", "warn"];
+  if (options.databaseUrl) args.push("--database-url", options.databaseUrl);
+  const child = spawn(process.execPath, args, {
+    env: { ...cleanEnv(), ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+  const ready = await new Promise<{ url: string; adminToken: string | null }>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      try {
+        const parsed = JSON.parse(line) as { ready?: boolean; url?: string; adminToken?: string | null };
+        if (parsed.ready && parsed.url) {
+          clearTimeout(timer);
+          resolveReady({ url: parsed.url, adminToken: parsed.adminToken ?? null });
+        }
+      } catch {
+        // log lines are not the banner
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready: ${stderr}`));
+    });
+  });
+  return {
+    url: ready.url,
+    port,
+    child,
+    adminToken: ready.adminToken,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Creates a user on the server's database directly and returns its token. */
+export function addUser(home: string, dataDir: string, name: string): { id: string; token: string } {
+  const result = cairn(home, ["admin", "user", "add", name, "--data", dataDir, "--json"]);
+  if (result.code !== 0) throw new Error(`admin user add failed: ${result.stderr}`);
+  const body = result.json<{ user: { id: string }; token: string }>();
+  return { id: body.user.id, token: body.token };
+}
+
+/** Reads a thread through the HTTP API with a token (what the server holds). */
+export async function serverThread(
+  url: string,
+  token: string,
+  thread: string,
+  project: string,
+): Promise<{ status: number; entries: { id: string; content: string }[]; total: number }> {
+  const response = await fetch(`${url}/api/threads/${thread}?project=${project}&limit=500`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await response.json()) as { entries?: { id: string; content: string }[]; total?: number };
+  return { status: response.status, entries: body.entries ?? [], total: body.total ?? 0 };
+}

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, cairn, cleanup, freePort, serverThread, startServer, tempDir } from "./harness";
+
+// The whole slice with real processes: the built CLI against `cairn serve` on loopback.
+describe("thread sync end to end", () => {
+  const dataDir = tempDir("server");
+  const homeA = tempDir("device-a");
+  const homeB = tempDir("device-b");
+  const homeAdmin = tempDir("admin");
+  let port: number;
+  let alice: { id: string; token: string };
+
+  beforeAll(async () => {
+    port = await freePort();
+    const server = await startServer({ dataDir, port });
+    alice = addUser(homeAdmin, dataDir, "alice");
+    for (const home of [homeA, homeB]) {
+      const login = cairn(home, ["login", "--server", server.url, "--token", alice.token, "--json"]);
+      expect(login.code).toBe(0);
+      expect(login.stdout).not.toContain(alice.token);
+    }
+    expect(await server.stop()).toBe(0);
+  });
+  afterAll(() => cleanup(dataDir, homeA, homeB, homeAdmin));
+
+  it("commits locally with the server down, then lands exactly once", async () => {
+    const offline = cairn(homeA, [
+      "thread",
+      "push",
+      "--project",
+      "demo",
+      "--thread",
+      "parser",
+      "found the bug in the parser",
+      "--json",
+    ]);
+    expect(offline.code).toBe(0);
+    const written = offline.json<{ id: string; thread: string; project: string; synced: boolean }>();
+    expect(written).toMatchObject({ thread: "parser", project: "demo", synced: false });
+
+    const status = cairn(homeA, ["sync", "status", "--json"]).json<{ pending: number; lastError: string }>();
+    expect(status.pending).toBe(1);
+    expect(status.lastError).toMatch(/unavailable/);
+
+    const server = await startServer({ dataDir, port });
+    try {
+      const now = cairn(homeA, ["sync", "now", "--json"]);
+      expect(now.code).toBe(0);
+      expect(now.json()).toMatchObject({ pushed: 1, pending: 0, dead: 0 });
+      expect(cairn(homeA, ["sync", "now", "--json"]).json()).toMatchObject({ pushed: 0, pending: 0 });
+
+      const onServer = await serverThread(server.url, alice.token, "parser", "demo");
+      expect(onServer.entries.map((entry) => entry.id)).toEqual([written.id]);
+      expect(onServer.entries[0]?.content).toBe("found the bug in the parser");
+
+      const shown = cairn(homeA, ["thread", "show", "parser", "--project", "demo", "--json"]).json<{
+        entries: { id: string; synced: boolean }[];
+      }>();
+      expect(shown.entries).toEqual([expect.objectContaining({ id: written.id, synced: true })]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("shows one device's entries on another after a pull, and searches them on both sides", async () => {
+    const server = await startServer({ dataDir, port });
+    try {
+      const pushed = cairn(homeA, [
+        "thread",
+        "push",
+        "--project",
+        "demo",
+        "--thread",
+        "retry",
+        "the retry policy needs jitter",
+        "--json",
+      ]);
+      expect(pushed.json()).toMatchObject({ synced: true });
+      expect(cairn(homeB, ["sync", "now", "--json"]).json<{ pulled: number }>().pulled).toBeGreaterThan(0);
+      const onB = cairn(homeB, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
+        entries: { content: string; synced: boolean }[];
+      }>();
+      expect(onB.entries).toEqual([
+        expect.objectContaining({ content: "the retry policy needs jitter", synced: true }),
+      ]);
+
+      const reply = cairn(homeB, [
+        "thread",
+        "push",
+        "--project",
+        "demo",
+        "--thread",
+        "retry",
+        "added full jitter",
+        "--json",
+      ]);
+      expect(reply.json()).toMatchObject({ synced: true });
+      cairn(homeA, ["sync", "now", "--json"]);
+      const onA = cairn(homeA, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
+        entries: { content: string }[];
+      }>();
+      expect(onA.entries.map((entry) => entry.content)).toEqual(["the retry policy needs jitter", "added full jitter"]);
+
+      const local = cairn(homeB, ["search", "--all-projects", "parser", "--json"]).json<{
+        hits: { project: string; snippet: string }[];
+      }>();
+      expect(local.hits).toHaveLength(1);
+      expect(local.hits[0]).toMatchObject({ project: "demo", snippet: expect.stringContaining("<mark>parser</mark>") });
+      const remote = cairn(homeB, ["search", "--remote", "--all-projects", "parser", "--json"]).json<{
+        hits: unknown[];
+      }>();
+      expect(remote.hits).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("keeps another user's data out of reach and writes land in the right account", async () => {
+    const server = await startServer({ dataDir, port });
+    const homeBob = tempDir("bob");
+    try {
+      const bob = addUser(homeAdmin, dataDir, "bob");
+      expect(cairn(homeBob, ["login", "--server", server.url, "--token", bob.token, "--json"]).code).toBe(0);
+      expect(
+        cairn(homeBob, [
+          "thread",
+          "push",
+          "--project",
+          "demo",
+          "--thread",
+          "parser",
+          "bob's own note",
+          "--json",
+        ]).json(),
+      ).toMatchObject({ synced: true });
+      expect(cairn(homeBob, ["sync", "now", "--json"]).json()).toMatchObject({ pending: 0 });
+
+      // Bob's pull brought nothing of Alice's; his search does not find her words.
+      const bobShow = cairn(homeBob, ["thread", "show", "parser", "--project", "demo", "--json"]).json<{
+        entries: { content: string }[];
+      }>();
+      expect(bobShow.entries.map((entry) => entry.content)).toEqual(["bob's own note"]);
+      expect(cairn(homeBob, ["search", "--remote", "--all-projects", "jitter", "--json"]).json()).toEqual({ hits: [] });
+
+      // Over HTTP, Bob's token sees only Bob's thread; Alice's is unchanged.
+      const bobView = await serverThread(server.url, bob.token, "retry", "demo");
+      expect(bobView.status).toBe(404);
+      const aliceView = await serverThread(server.url, alice.token, "parser", "demo");
+      expect(aliceView.entries.map((entry) => entry.content)).toEqual(["found the bug in the parser"]);
+    } finally {
+      await server.stop();
+      cleanup(homeBob);
+    }
+  });
+});
