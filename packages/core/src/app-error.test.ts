@@ -5,12 +5,14 @@ import { AppError, codeForStatus, errorBody, errorCodes, toAppError } from "./ap
 describe("the error code table", () => {
   it("is exactly what docs/errors.md lists", () => {
     const doc = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
-    const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (\d) \| (.+) \|$/gm)].map((match) => ({
-      code: match[1],
-      status: Number(match[2]),
-      exit: Number(match[3]),
-      summary: match[4],
-    }));
+    const rows = [...doc.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|\s*(\d)\s*\|\s*(.+?)\s*\|$/gm)].map(
+      (match) => ({
+        code: match[1],
+        status: Number(match[2]),
+        exit: Number(match[3]),
+        summary: match[4],
+      }),
+    );
     const table = Object.entries(errorCodes).map(([code, row]) => ({ code, ...row }));
     expect(rows).toEqual(table);
   });

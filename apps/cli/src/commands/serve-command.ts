@@ -34,6 +34,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option("--log-level <level>", "fatal|error|warn|info|debug|silent")
     .option("--json", "print the start-up banner as JSON")
     .action(async (options: ServeOptions) => {
+      // Listen for signals before the ready line: a SIGTERM right after it must stop cleanly.
+      const stopped = context.stopSignal();
       const { startServer } = await import("@cairn/server/start-server");
       const { env } = context;
       const databaseUrl = options.databaseUrl ?? env.CAIRN_DATABASE_URL;
@@ -65,7 +67,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         }
         context.stdout(`Cairn server ready at ${server.url} (${database})\n`);
       }
-      const signal = await context.stopSignal();
+      const signal = await stopped;
       server.app.log.info({ signal }, "shutting down");
       await server.close();
     });

@@ -1,0 +1,241 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createIdGenerator } from "@cairn/core/ids";
+import { appendEntry } from "@cairn/core/operations/append-entry";
+import { createTestApp, type TestApp } from "@cairn/server/test-app";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffDelay } from "./backoff";
+import { drain } from "./drain";
+import { LocalStore } from "./local-store";
+import { SyncClient } from "./sync-client";
+
+const dir = mkdtempSync(join(tmpdir(), "cairn-drain-"));
+let server: TestApp;
+let storeCount = 0;
+
+beforeAll(async () => {
+  server = await createTestApp();
+});
+afterAll(async () => {
+  await server.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Fault = (body: { mutations?: unknown[] } | null, path: string) => Response | "network" | null;
+
+/** fetch that speaks to the real app in process, with scripted faults in front of it. */
+function appFetch(fault: Fault = () => null, seen: { mutations: number[] }[] = []): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input));
+    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
+    const injected = fault(body, url.pathname);
+    if (injected === "network") throw new TypeError("fetch failed");
+    if (injected) return injected;
+    if (body?.mutations) seen.push({ mutations: body.mutations.map((mutation) => mutation.seq) });
+    const response = await server.app.inject({
+      method: (init?.method ?? "GET") as "GET",
+      url: url.pathname + url.search,
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      ...(typeof init?.body === "string" ? { payload: init.body } : {}),
+    });
+    return new Response(response.body, { status: response.statusCode, headers: response.headers as HeadersInit });
+  };
+}
+
+function openLocal(userId: string): LocalStore {
+  storeCount += 1;
+  return LocalStore.open({ path: join(dir, `store-${storeCount}.db`), userId, newDeviceId: createIdGenerator() });
+}
+
+async function write(local: LocalStore, count: number, now = () => new Date()): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const written = await appendEntry(
+      { sink: local.sink(now), newId: createIdGenerator(), now },
+      { project: "p", thread: "t", content: `entry ${index}` },
+    );
+    ids.push(written.id);
+  }
+  return ids;
+}
+
+function client(fetchImpl: typeof fetch, token = server.alice.token): SyncClient {
+  return new SyncClient({ server: "http://cairn.test", token, fetch: fetchImpl });
+}
+
+describe("drain", () => {
+  it("keeps rows pending on a network failure, storing backoff without counting attempts", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 2);
+    const now = () => new Date("2026-03-01T00:00:00.000Z");
+    const first = await drain({
+      local,
+      client: client(appFetch(() => "network")),
+      now,
+      random: () => 1,
+      deadlineMs: 5000,
+    });
+    expect(first).toMatchObject({ pushed: 0, pending: 2, dead: 0 });
+    expect(first.error?.code).toBe("unavailable");
+    expect(local.state.get("failures")).toBe("1");
+    expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:01.000Z");
+    const rows = local.outbox.list(10);
+    expect(rows.every((row) => row.attempts === 0 && row.lastError?.startsWith("unavailable"))).toBe(true);
+    expect(rows[0]?.nextAttemptAt).toBe("2026-03-01T00:00:01.000Z");
+
+    const second = await drain({
+      local,
+      client: client(appFetch(() => "network")),
+      now,
+      random: () => 1,
+      deadlineMs: 5000,
+    });
+    expect(second.pending).toBe(2);
+    expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:02.000Z");
+
+    const recovered = await drain({ local, client: client(appFetch()), now, deadlineMs: 5000 });
+    expect(recovered).toMatchObject({ pushed: 2, pending: 0, error: null });
+    expect(local.state.get("failures")).toBe("0");
+    expect(local.state.get("lastSuccessAt")).toBe("2026-03-01T00:00:00.000Z");
+    await local.close();
+  });
+
+  it("honours Retry-After on 429 and treats 5xx and 401 as transport failures", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 1);
+    const now = () => new Date("2026-03-01T00:00:00.000Z");
+    const limited = () =>
+      new Response('{"error":{"code":"rate_limited","message":"slow down"}}', {
+        status: 429,
+        headers: { "retry-after": "42" },
+      });
+    const result = await drain({ local, client: client(appFetch(limited)), now, deadlineMs: 5000 });
+    expect(result.error?.code).toBe("rate_limited");
+    expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:42.000Z");
+    const down = () => new Response("bad gateway", { status: 502 });
+    expect((await drain({ local, client: client(appFetch(down)), now, deadlineMs: 5000 })).pending).toBe(1);
+    const unauthorized = await drain({ local, client: client(appFetch(), "cairn_wrong"), now, deadlineMs: 5000 });
+    expect(unauthorized.error?.code).toBe("unauthenticated");
+    expect(local.outbox.list(10).map((row) => row.attempts)).toEqual([0]);
+    expect((await drain({ local, client: client(appFetch()), now, deadlineMs: 5000 })).pending).toBe(0);
+    await local.close();
+  });
+
+  it("halves the batch on 413 and parks a single oversized mutation as dead", async () => {
+    const local = openLocal(server.alice.id);
+    const ids = await write(local, 7);
+    const seen: { mutations: number[] }[] = [];
+    const tooLarge = (body: { mutations?: unknown[] } | null) =>
+      body?.mutations && body.mutations.length > 2
+        ? new Response('{"error":{"code":"payload_too_large","message":"big"}}', { status: 413 })
+        : null;
+    const result = await drain({
+      local,
+      client: client(appFetch(tooLarge, seen)),
+      now: () => new Date(),
+      deadlineMs: 5000,
+    });
+    expect(result).toMatchObject({ pushed: 7, pending: 0, dead: 0 });
+    expect(seen.every((push) => push.mutations.length <= 2)).toBe(true);
+    const flat = seen.flatMap((push) => push.mutations);
+    expect(flat).toEqual([...flat].sort((a, b) => a - b));
+    const thread = await server.app.inject({
+      url: "/api/threads/t?project=p&limit=100",
+      headers: { authorization: `Bearer ${server.alice.token}` },
+    });
+    expect(thread.json().entries.map((entry: { id: string }) => entry.id)).toEqual(expect.arrayContaining(ids));
+
+    await write(local, 1);
+    const alwaysTooLarge = () =>
+      new Response('{"error":{"code":"payload_too_large","message":"big"}}', { status: 413 });
+    const parked = await drain({
+      local,
+      client: client(appFetch(alwaysTooLarge)),
+      now: () => new Date(),
+      deadlineMs: 5000,
+    });
+    expect(parked).toMatchObject({ pending: 0, dead: 1 });
+    expect(local.outbox.list(10)[0]?.lastError).toMatch(/payload_too_large/);
+    await local.close();
+  });
+
+  it("parks a rejected mutation as dead and re-arms it under a new seq", async () => {
+    const local = openLocal(server.alice.id);
+    // A mutation the server refuses (it is valid locally only because we bypass the operation).
+    local.outbox.enqueue({
+      op: "entry.append",
+      args: { id: "bad", projectId: "p", threadId: "t", content: "" },
+      entityId: "bad",
+      clientTime: new Date().toISOString(),
+    });
+    await write(local, 1);
+    const seen: { mutations: number[] }[] = [];
+    const result = await drain({
+      local,
+      client: client(appFetch(() => null, seen)),
+      now: () => new Date(),
+      deadlineMs: 5000,
+    });
+    expect(result).toMatchObject({ pushed: 1, pending: 0, dead: 1 });
+    const [dead] = local.outbox.list(10);
+    expect(dead).toMatchObject({ state: "dead", attempts: 1 });
+    expect(dead?.lastError).toMatch(/invalid_input/);
+
+    expect(local.outbox.retryDead()).toBe(1);
+    const [rearmed] = local.outbox.list(10);
+    expect(rearmed?.state).toBe("pending");
+    expect(rearmed?.seq).toBeGreaterThan(dead?.seq ?? 0);
+    await drain({ local, client: client(appFetch(() => null, seen)), now: () => new Date(), deadlineMs: 5000 });
+    // It was really sent again (and rejected again), not swallowed as a duplicate.
+    expect(seen.at(-1)?.mutations).toEqual([rearmed?.seq]);
+    expect(local.outbox.counts()).toMatchObject({ pending: 0, dead: 1 });
+    await local.close();
+  });
+
+  it("pushes in batches and pulls what another device wrote", async () => {
+    const first = openLocal(server.bob.id);
+    const second = openLocal(server.bob.id);
+    const seen: { mutations: number[] }[] = [];
+    const token = server.bob.token;
+    const ids = await write(first, 5);
+    const pushed = await drain({
+      local: first,
+      client: client(
+        appFetch(() => null, seen),
+        token,
+      ),
+      now: () => new Date(),
+      deadlineMs: 5000,
+      maxBatchRows: 2,
+    });
+    expect(pushed).toMatchObject({ pushed: 5, pending: 0 });
+    expect(seen.map((push) => push.mutations.length)).toEqual([2, 2, 1]);
+    const pulled = await drain({
+      local: second,
+      client: client(appFetch(), token),
+      now: () => new Date(),
+      deadlineMs: 5000,
+    });
+    expect(pulled.pulled).toBeGreaterThanOrEqual(5);
+    const rows = await second.store.listEntries(server.bob.id, {
+      projectId: "p",
+      threadId: "t",
+      limit: 100,
+      offset: 0,
+    });
+    expect(rows.entries.map((entry) => entry.id)).toEqual(expect.arrayContaining(ids));
+    expect(second.state.number("cursor")).toBeGreaterThan(0);
+    await first.close();
+    await second.close();
+  });
+});
+
+describe("backoffDelay", () => {
+  it("draws from [0, min(cap, 0.5 s × 2^failures))", () => {
+    expect(backoffDelay(0, { random: () => 0.999999 })).toBe(499);
+    expect(backoffDelay(3, { random: () => 0.5 })).toBe(2000);
+    expect(backoffDelay(40, { random: () => 0.999999 })).toBe(299_999);
+    expect(backoffDelay(5, { random: () => 0 })).toBe(0);
+  });
+});
