@@ -39,7 +39,7 @@ function appFetch(fault: Fault = () => null, seen: { mutations: number[] }[] = [
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
       ...(typeof init?.body === "string" ? { payload: init.body } : {}),
     });
-    return new Response(response.body, { status: response.statusCode, headers: response.headers as HeadersInit });
+    return new Response(response.body, { status: response.statusCode, headers: response.headers as Record<string, string> });
   };
 }
 
