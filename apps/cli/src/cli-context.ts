@@ -1,5 +1,6 @@
 import { AppError } from "@cairn/core/app-error";
 import { createIdGenerator } from "@cairn/core/ids";
+import type { HttpTransport } from "@cairn/sync/http-transport";
 import type { LocalStore } from "@cairn/sync/local-store";
 import type { SyncClient } from "@cairn/sync/sync-client";
 import type { CliEnv } from "./cli-env";
@@ -14,7 +15,8 @@ export interface CliContext extends Writers {
   cwd: string;
   now: () => Date;
   newId: () => string;
-  fetch: typeof fetch;
+  /** How the sync client reaches the server. */
+  transport: HttpTransport;
   /** All of stdin, or null when stdin is a terminal. */
   readStdin: () => Promise<string | null>;
   isTty: boolean;
@@ -55,7 +57,7 @@ export async function openScope(context: CliContext, credentials: Credentials | 
 
 export async function syncClientFor(context: CliContext, credentials: Credentials): Promise<SyncClient> {
   const { SyncClient } = await import("@cairn/sync/sync-client");
-  return new SyncClient({ server: credentials.server, token: credentials.token, fetch: context.fetch });
+  return new SyncClient({ server: credentials.server, token: credentials.token, transport: context.transport });
 }
 
 /** The inline push budget after a write (default 1.5 s). */

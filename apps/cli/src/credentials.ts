@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "@cairn/core/app-error";
-import { z } from "zod";
+import * as z from "zod";
 import type { CairnPaths } from "./paths";
 
 export const credentialsSchema = z.object({

@@ -1,4 +1,6 @@
 import { homedir, userInfo } from "node:os";
+import { nodeHttpTransport } from "@cairn/sync/http-transport";
+import * as z from "zod";
 import type { CliContext } from "./cli-context";
 import { createContextIds } from "./cli-context";
 import { readCliEnv } from "./cli-env";
@@ -27,6 +29,8 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
 
 /** The entry point: the only place that reads process.env and calls process.exit. */
 async function main(): Promise<void> {
+  // One-shot process: zod's JIT (new Function per schema) costs more than it saves.
+  z.config({ jitless: true });
   const env = readCliEnv(process.env);
   const now = () => new Date();
   const context: CliContext = {
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
     cwd: process.cwd(),
     now,
     newId: createContextIds(now),
-    fetch: globalThis.fetch,
+    transport: nodeHttpTransport,
     readStdin,
     isTty: Boolean(process.stdout.isTTY),
     stopSignal: () =>
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
   };
   const code = await runCli(context, process.argv.slice(2));
-  // Exit explicitly: fetch keeps idle connections open for seconds otherwise.
+  // Exit explicitly: an idle keep-alive socket or a stray timer must not hold the process.
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);
 }

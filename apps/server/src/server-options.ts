@@ -1,5 +1,5 @@
 import { limits } from "@cairn/core/limits";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Every server option, declared once: name, schema, default. The CLI's

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { limits } from "./limits";
 import { slugPattern } from "./slug";
 
@@ -7,16 +7,30 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 
 export const slugSchema = z.string().regex(slugPattern, "must be a slug: a-z, 0-9, '.', '_', '-' (max 64)");
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
-const encoder = new TextEncoder();
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** The UTF-8 size of a string, without encoding it (this runs once per entry on the ingest path). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(index + 1))) {
+      bytes += 4;
+      index += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 /** Entry text: verbatim, never empty, at most 100,000 UTF-8 bytes. */
 export const entryContentSchema = z
   .string()
-  .refine((text) => text.trim().length > 0, "must not be empty")
-  .refine(
-    (text) => encoder.encode(text).length <= limits.entryContentBytes,
-    `must be at most ${limits.entryContentBytes} bytes`,
-  );
+  .refine((text) => /\S/.test(text), "must not be empty")
+  .refine((text) => utf8Length(text) <= limits.entryContentBytes, `must be at most ${limits.entryContentBytes} bytes`);
 
 export const threadStatusSchema = z.enum(["active", "archived"]);
 

@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from "@cairn/server/test-app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffDelay } from "./backoff";
 import { drain } from "./drain";
+import type { HttpResponse, HttpTransport } from "./http-transport";
 import { LocalStore } from "./local-store";
 import { SyncClient } from "./sync-client";
 
@@ -22,25 +23,28 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Fault = (body: { mutations?: unknown[] } | null, path: string) => Response | "network" | null;
+type Fault = (body: { mutations?: unknown[] } | null, path: string) => HttpResponse | "network" | null;
 
-/** fetch that speaks to the real app in process, with scripted faults in front of it. */
-function appFetch(fault: Fault = () => null, seen: { mutations: number[] }[] = []): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(String(input));
-    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
-    const injected = fault(body, url.pathname);
-    if (injected === "network") throw new TypeError("fetch failed");
+/** A transport into the real app in process, with scripted faults in front of it. */
+function appTransport(fault: Fault = () => null, seen: { mutations: number[] }[] = []): HttpTransport {
+  return async (request) => {
+    const body = request.body === undefined ? null : (JSON.parse(request.body) as { mutations?: { seq: number }[] });
+    const injected = fault(body, request.url.pathname);
+    if (injected === "network") throw new Error("connect ECONNREFUSED");
     if (injected) return injected;
     if (body?.mutations) seen.push({ mutations: body.mutations.map((mutation) => mutation.seq) });
     const response = await server.app.inject({
-      method: (init?.method ?? "GET") as "GET",
-      url: url.pathname + url.search,
-      headers: Object.fromEntries(new Headers(init?.headers).entries()),
-      ...(typeof init?.body === "string" ? { payload: init.body } : {}),
+      method: request.method as "GET",
+      url: request.url.pathname + request.url.search,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { payload: request.body }),
     });
-    return new Response(response.body, { status: response.statusCode, headers: response.headers as Record<string, string> });
+    return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
   };
+}
+
+function reply(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, body, headers };
 }
 
 function openLocal(userId: string): LocalStore {
@@ -60,8 +64,8 @@ async function write(local: LocalStore, count: number, now = () => new Date()): 
   return ids;
 }
 
-function client(fetchImpl: typeof fetch, token = server.alice.token): SyncClient {
-  return new SyncClient({ server: "http://cairn.test", token, fetch: fetchImpl });
+function client(transport: HttpTransport, token = server.alice.token): SyncClient {
+  return new SyncClient({ server: "http://cairn.test", token, transport });
 }
 
 describe("drain", () => {
@@ -71,7 +75,7 @@ describe("drain", () => {
     const now = () => new Date("2026-03-01T00:00:00.000Z");
     const first = await drain({
       local,
-      client: client(appFetch(() => "network")),
+      client: client(appTransport(() => "network")),
       now,
       random: () => 1,
       deadlineMs: 5000,
@@ -86,7 +90,7 @@ describe("drain", () => {
 
     const second = await drain({
       local,
-      client: client(appFetch(() => "network")),
+      client: client(appTransport(() => "network")),
       now,
       random: () => 1,
       deadlineMs: 5000,
@@ -94,7 +98,7 @@ describe("drain", () => {
     expect(second.pending).toBe(2);
     expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:02.000Z");
 
-    const recovered = await drain({ local, client: client(appFetch()), now, deadlineMs: 5000 });
+    const recovered = await drain({ local, client: client(appTransport()), now, deadlineMs: 5000 });
     expect(recovered).toMatchObject({ pushed: 2, pending: 0, error: null });
     expect(local.state.get("failures")).toBe("0");
     expect(local.state.get("lastSuccessAt")).toBe("2026-03-01T00:00:00.000Z");
@@ -106,19 +110,16 @@ describe("drain", () => {
     await write(local, 1);
     const now = () => new Date("2026-03-01T00:00:00.000Z");
     const limited = () =>
-      new Response('{"error":{"code":"rate_limited","message":"slow down"}}', {
-        status: 429,
-        headers: { "retry-after": "42" },
-      });
-    const result = await drain({ local, client: client(appFetch(limited)), now, deadlineMs: 5000 });
+      reply(429, '{"error":{"code":"rate_limited","message":"slow down"}}', { "retry-after": "42" });
+    const result = await drain({ local, client: client(appTransport(limited)), now, deadlineMs: 5000 });
     expect(result.error?.code).toBe("rate_limited");
     expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:42.000Z");
-    const down = () => new Response("bad gateway", { status: 502 });
-    expect((await drain({ local, client: client(appFetch(down)), now, deadlineMs: 5000 })).pending).toBe(1);
-    const unauthorized = await drain({ local, client: client(appFetch(), "cairn_wrong"), now, deadlineMs: 5000 });
+    const down = () => reply(502, "bad gateway");
+    expect((await drain({ local, client: client(appTransport(down)), now, deadlineMs: 5000 })).pending).toBe(1);
+    const unauthorized = await drain({ local, client: client(appTransport(), "cairn_wrong"), now, deadlineMs: 5000 });
     expect(unauthorized.error?.code).toBe("unauthenticated");
     expect(local.outbox.list(10).map((row) => row.attempts)).toEqual([0]);
-    expect((await drain({ local, client: client(appFetch()), now, deadlineMs: 5000 })).pending).toBe(0);
+    expect((await drain({ local, client: client(appTransport()), now, deadlineMs: 5000 })).pending).toBe(0);
     await local.close();
   });
 
@@ -128,11 +129,11 @@ describe("drain", () => {
     const seen: { mutations: number[] }[] = [];
     const tooLarge = (body: { mutations?: unknown[] } | null) =>
       body?.mutations && body.mutations.length > 2
-        ? new Response('{"error":{"code":"payload_too_large","message":"big"}}', { status: 413 })
+        ? reply(413, '{"error":{"code":"payload_too_large","message":"big"}}')
         : null;
     const result = await drain({
       local,
-      client: client(appFetch(tooLarge, seen)),
+      client: client(appTransport(tooLarge, seen)),
       now: () => new Date(),
       deadlineMs: 5000,
     });
@@ -147,11 +148,10 @@ describe("drain", () => {
     expect(thread.json().entries.map((entry: { id: string }) => entry.id)).toEqual(expect.arrayContaining(ids));
 
     await write(local, 1);
-    const alwaysTooLarge = () =>
-      new Response('{"error":{"code":"payload_too_large","message":"big"}}', { status: 413 });
+    const alwaysTooLarge = () => reply(413, '{"error":{"code":"payload_too_large","message":"big"}}');
     const parked = await drain({
       local,
-      client: client(appFetch(alwaysTooLarge)),
+      client: client(appTransport(alwaysTooLarge)),
       now: () => new Date(),
       deadlineMs: 5000,
     });
@@ -173,7 +173,7 @@ describe("drain", () => {
     const seen: { mutations: number[] }[] = [];
     const result = await drain({
       local,
-      client: client(appFetch(() => null, seen)),
+      client: client(appTransport(() => null, seen)),
       now: () => new Date(),
       deadlineMs: 5000,
     });
@@ -186,7 +186,7 @@ describe("drain", () => {
     const [rearmed] = local.outbox.list(10);
     expect(rearmed?.state).toBe("pending");
     expect(rearmed?.seq).toBeGreaterThan(dead?.seq ?? 0);
-    await drain({ local, client: client(appFetch(() => null, seen)), now: () => new Date(), deadlineMs: 5000 });
+    await drain({ local, client: client(appTransport(() => null, seen)), now: () => new Date(), deadlineMs: 5000 });
     // It was really sent again (and rejected again), not swallowed as a duplicate.
     expect(seen.at(-1)?.mutations).toEqual([rearmed?.seq]);
     expect(local.outbox.counts()).toMatchObject({ pending: 0, dead: 1 });
@@ -202,7 +202,7 @@ describe("drain", () => {
     const pushed = await drain({
       local: first,
       client: client(
-        appFetch(() => null, seen),
+        appTransport(() => null, seen),
         token,
       ),
       now: () => new Date(),
@@ -213,7 +213,7 @@ describe("drain", () => {
     expect(seen.map((push) => push.mutations.length)).toEqual([2, 2, 1]);
     const pulled = await drain({
       local: second,
-      client: client(appFetch(), token),
+      client: client(appTransport(), token),
       now: () => new Date(),
       deadlineMs: 5000,
     });

@@ -1,6 +1,5 @@
 import { AppError, isAppError } from "@cairn/core/app-error";
 import { limits } from "@cairn/core/limits";
-import { pushVersion } from "@cairn/core/wire/push";
 import { applyPull } from "./apply-pull";
 import { backoffDelay } from "./backoff";
 import type { LocalStore } from "./local-store";
@@ -67,7 +66,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
     try {
       response = await client.push(
         {
-          pushVersion,
+          pushVersion: 1,
           deviceId: local.deviceId,
           scope: { userId: local.userId },
           mutations: batch.map((row) => ({
@@ -117,9 +116,11 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
   } catch (error) {
     return fail(error, []);
   }
-  local.state.set("failures", "0");
-  local.state.set("nextAttemptAt", null);
-  local.state.set("lastSuccessAt", now().toISOString());
+  local.store.db.transaction(() => {
+    local.state.set("failures", "0");
+    local.state.set("nextAttemptAt", null);
+    local.state.set("lastSuccessAt", now().toISOString());
+  })();
   return finish(null);
 }
 
@@ -152,12 +153,14 @@ function recordFailure(deps: DrainDeps, error: AppError, rows: OutboxRow[]): voi
   const delay = retryAfter ?? backoffDelay(failures, deps.random ? { random: deps.random } : {});
   const nextAttemptAt = new Date(now().getTime() + delay).toISOString();
   const message = `${error.code}: ${error.message}`;
-  local.state.set("failures", String(failures));
-  local.state.set("nextAttemptAt", nextAttemptAt);
-  local.state.set("lastError", message);
-  local.state.set("lastErrorAt", now().toISOString());
-  local.outbox.recordFailure(
-    rows.map((row) => row.seq),
-    { error: message, nextAttemptAt },
-  );
+  local.store.db.transaction(() => {
+    local.state.set("failures", String(failures));
+    local.state.set("nextAttemptAt", nextAttemptAt);
+    local.state.set("lastError", message);
+    local.state.set("lastErrorAt", now().toISOString());
+    local.outbox.recordFailure(
+      rows.map((row) => row.seq),
+      { error: message, nextAttemptAt },
+    );
+  })();
 }

@@ -1,12 +1,13 @@
 import { AppError, codeForStatus, type ErrorCode, errorCodes } from "@cairn/core/app-error";
-import { type PullResponse, pullResponseSchema } from "@cairn/core/wire/pull";
-import { type PushRequest, type PushResponse, pushResponseSchema } from "@cairn/core/wire/push";
+import type { PullResponse } from "@cairn/core/wire/pull";
+import type { PushRequest, PushResponse } from "@cairn/core/wire/push";
 import type { z } from "zod";
+import { type HttpResponse, type HttpTransport, nodeHttpTransport } from "./http-transport";
 
 export interface SyncClientOptions {
   server: string;
   token: string;
-  fetch?: typeof fetch;
+  transport?: HttpTransport;
 }
 
 /** A failed call; `retryAfterMs` is set when the server said when to come back. */
@@ -16,17 +17,21 @@ export class TransportError extends AppError {
 
 /** The HTTP client of the sync protocol. Every failure becomes an AppError with a stable code. */
 export class SyncClient {
-  private readonly fetch: typeof fetch;
+  private readonly transport: HttpTransport;
 
   constructor(private readonly options: SyncClientOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.transport = options.transport ?? nodeHttpTransport;
   }
 
-  push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
+  // The response schemas load on first use: a CLI write whose push fails at
+  // connect never pays for building them.
+  async push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
+    const { pushResponseSchema } = await import("@cairn/core/wire/push");
     return this.call("POST", "/api/sync/push", pushResponseSchema, { body: request, signal });
   }
 
-  pull(cursor: number, limit: number, signal?: AbortSignal): Promise<PullResponse> {
+  async pull(cursor: number, limit: number, signal?: AbortSignal): Promise<PullResponse> {
+    const { pullResponseSchema } = await import("@cairn/core/wire/pull");
     return this.call("GET", `/api/sync/pull?cursor=${cursor}&limit=${limit}`, pullResponseSchema, { signal });
   }
 
@@ -41,16 +46,17 @@ export class SyncClient {
     schema: Schema | null,
     options: { body?: unknown; signal?: AbortSignal | undefined },
   ): Promise<z.infer<Schema>> {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await this.fetch(new URL(path, this.options.server), {
+      response = await this.transport({
         method,
+        url: new URL(path, this.options.server),
         headers: {
           authorization: `Bearer ${this.options.token}`,
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: options.signal,
       });
     } catch (error) {
       const aborted = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
@@ -60,9 +66,8 @@ export class SyncClient {
         { cause: error },
       );
     }
-    const text = await response.text().catch(() => "");
-    const body = parseJson(text);
-    if (!response.ok) throw responseError(response, body);
+    const body = parseJson(response.body);
+    if (response.status < 200 || response.status >= 300) throw responseError(response, body);
     if (schema === null) return body as z.infer<Schema>;
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -82,7 +87,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function responseError(response: Response, body: unknown): TransportError {
+function responseError(response: HttpResponse, body: unknown): TransportError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const code =
     typeof error?.code === "string" && error.code in errorCodes
@@ -92,7 +97,7 @@ function responseError(response: Response, body: unknown): TransportError {
   const failure = new TransportError(code, message, {
     details: { status: response.status, ...(error?.details ? { server: error.details } : {}) },
   });
-  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfter = Number(response.headers["retry-after"]);
   if (Number.isFinite(retryAfter) && retryAfter > 0) failure.retryAfterMs = retryAfter * 1000;
   return failure;
 }

@@ -1,11 +1,8 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
-import { z } from "zod";
 import { type CliContext, credentialsOf, openScope, requireCredentials } from "../cli-context";
 import { removeCredentials, scopeKey, writeCredentials } from "../credentials";
 import { printResult } from "../output";
-
-const meSchema = z.object({ user: z.object({ id: z.string(), name: z.string() }) });
 
 /** `cairn login|logout|whoami`. The token is read, checked against the server, saved, never printed. */
 export function registerAuthCommands(program: Command, context: CliContext): void {
@@ -28,8 +25,9 @@ export function registerAuthCommands(program: Command, context: CliContext): voi
         });
       }
       const { SyncClient } = await import("@cairn/sync/sync-client");
-      const client = new SyncClient({ server, token, fetch: context.fetch });
-      const me = meSchema.parse(await client.get("/api/me", AbortSignal.timeout(10_000)));
+      const client = new SyncClient({ server, token, transport: context.transport });
+      const { meResponseSchema } = await import("@cairn/core/wire/me");
+      const me = meResponseSchema.parse(await client.get("/api/me", AbortSignal.timeout(10_000)));
       const previous = credentialsOf(context);
       const credentials = {
         version: 1 as const,

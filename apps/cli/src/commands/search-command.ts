@@ -1,4 +1,3 @@
-import { searchEntries } from "@cairn/core/operations/search-entries";
 import { slugify } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, openScope, requireCredentials, syncClientFor } from "../cli-context";
@@ -40,6 +39,7 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
         const query = new URLSearchParams({ q: input.q, limit: String(input.limit), ...(project ? { project } : {}) });
         hits = ((await client.get(`/api/search?${query}`)) as { hits: typeof hits }).hits;
       } else {
+        const { searchEntries } = await import("@cairn/core/operations/search-entries");
         const local = await openScope(context, credentialsOf(context));
         try {
           hits = (await searchEntries({ store: local.store }, local.userId, input)).hits;

@@ -1,10 +1,5 @@
 import { isAppError } from "@cairn/core/app-error";
 import { threadKey } from "@cairn/core/mutations/thread-key";
-import { appendEntry } from "@cairn/core/operations/append-entry";
-import { createThread } from "@cairn/core/operations/create-thread";
-import { deleteThread } from "@cairn/core/operations/delete-thread";
-import { getThread } from "@cairn/core/operations/get-thread";
-import { listThreads } from "@cairn/core/operations/list-threads";
 import { slugify } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, openScope, textInput } from "../cli-context";
@@ -23,7 +18,10 @@ function projectOf(context: CliContext, options: ProjectOptions): string {
   return options.project ? slugify(options.project) || options.project : detectProject(context.cwd).project;
 }
 
-/** `cairn thread new|push|list|show|rm`: thin adapters over the thread operations on the local store. */
+/**
+ * `cairn thread new|push|list|show|rm`: thin adapters over the thread operations on the local store.
+ * Operations are imported inside the actions: a command initialises only the schemas it uses.
+ */
 export function registerThreadCommands(program: Command, context: CliContext): void {
   const thread = program.command("thread").description("Threads of verbatim entries");
 
@@ -36,6 +34,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--author <name>", "author recorded on the entry")
     .option("--json", "print JSON")
     .action(async (words: string[], options: ProjectOptions & { thread?: string; author?: string }) => {
+      const { appendEntry } = await import("@cairn/core/operations/append-entry");
       const content = await textInput(context, words);
       const detected = detectProject(context.cwd);
       const credentials = credentialsOf(context);
@@ -76,6 +75,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--project <name>", "project (default: detected)")
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions) => {
+      const { createThread } = await import("@cairn/core/operations/create-thread");
       const credentials = credentialsOf(context);
       const local = await openScope(context, credentials);
       try {
@@ -100,6 +100,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--offset <n>", "skip this many", intOption, 0)
     .option("--json", "print JSON")
     .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
+      const { listThreads } = await import("@cairn/core/operations/list-threads");
       const local = await openScope(context, credentialsOf(context));
       try {
         const page = await listThreads({ store: local.store }, local.userId, {
@@ -131,6 +132,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--offset <n>", "skip this many", intOption, 0)
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
+      const { getThread } = await import("@cairn/core/operations/get-thread");
       const local = await openScope(context, credentialsOf(context));
       try {
         const query = { thread: slugify(name) || name, limit: options.limit, offset: options.offset };
@@ -169,6 +171,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--project <name>", "project (default: detected)")
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions) => {
+      const { deleteThread } = await import("@cairn/core/operations/delete-thread");
       const credentials = credentialsOf(context);
       const local = await openScope(context, credentials);
       try {

@@ -1,7 +1,7 @@
 import { searchEntries, searchEntriesInput } from "@cairn/core/operations/search-entries";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
 

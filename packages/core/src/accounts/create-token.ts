@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../app-error";
 import { parseInput } from "../validate";
 import type { AccountDeps } from "./create-user";

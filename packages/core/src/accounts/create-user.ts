@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../app-error";
 import type { User } from "../entities";
 import type { Store } from "../store-port";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { entryContentSchema, idSchema, isoTimeSchema, slugSchema } from "../entities";
 import { defineMutation, type MutationContext } from "./mutation";
 import { threadKey } from "./thread-key";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isoTimeSchema, slugSchema } from "../entities";
 import { ensureThreadFor } from "./entry-append";
 import { defineMutation } from "./mutation";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isoTimeSchema, slugSchema } from "../entities";
 import { defineMutation } from "./mutation";
 import { threadKey } from "./thread-key";

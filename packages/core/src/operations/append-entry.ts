@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { entryContentSchema, idSchema, slugSchema } from "../entities";
 import type { EntryAppendArgs } from "../mutations/entry-append";
 import type { MutationSink } from "../mutations/mutation-sink";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "../entities";
 import { parseInput } from "../validate";
 import type { WriteDeps } from "./append-entry";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
 import type { StoreReader } from "../store-port";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { limits } from "../limits";
 
 /** `limit` and `offset` as every list takes them (strings from query params are coerced). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "../entities";
 import { limits } from "../limits";
 import { searchTerms } from "../search-terms";

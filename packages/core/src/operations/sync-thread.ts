@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { entryContentSchema, idSchema, isoTimeSchema, slugSchema } from "../entities";
 import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
 import { parseInput } from "../validate";

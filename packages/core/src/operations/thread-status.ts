@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { slugSchema } from "../entities";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";

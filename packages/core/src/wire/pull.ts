@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { entrySchema, threadSchema } from "../entities";
 
 /** Version 1 of the pull wire format (SPEC section 3). */

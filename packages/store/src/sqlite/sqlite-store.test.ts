@@ -14,6 +14,45 @@ runStoreContract("sqlite", {
   reopen: async () => new SqliteStore({ path }),
 });
 
+describe("SqliteStore full-text index", () => {
+  it("indexes the entries of a transaction at commit, and none of a rolled-back one", async () => {
+    const store = new SqliteStore({ path: join(dir, "fts.db") });
+    await store.transaction(async (tx) => {
+      await tx.createUser({ id: "u", name: "u", createdAt: "2026-01-01T00:00:00.000Z" });
+      await tx.ensureProject("u", { id: "p", name: "p", createdAt: "2026-01-01T00:00:00.000Z" });
+    });
+    const entry = (id: string, content: string) => ({
+      id,
+      threadId: "t",
+      projectId: "p",
+      sessionId: null,
+      author: "",
+      content,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    await store.transaction(async (tx) => {
+      await tx.insertEntry("u", entry("a", "alpha word"), await tx.nextSeq("u"));
+      await tx.insertEntry("u", entry("b", "beta word"), await tx.nextSeq("u"));
+      await tx.insertEntry("u", entry("a", "alpha again, ignored"), await tx.nextSeq("u"));
+    });
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insertEntry("u", entry("c", "gamma word"), await tx.nextSeq("u"));
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    const matches = (word: string) =>
+      (store.db.prepare("SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?").all(word) as unknown[]).length;
+    expect([matches("alpha"), matches("beta"), matches("gamma"), matches("again"), matches("word")]).toEqual([
+      1, 1, 0, 0, 2,
+    ]);
+    expect(() =>
+      store.db.prepare("INSERT INTO entries_fts (entries_fts) VALUES ('integrity-check')").run(),
+    ).not.toThrow();
+    await store.close();
+  });
+});
+
 describe("SqliteStore on a damaged file", () => {
   it("names the file and the fix instead of throwing SQLite's error", () => {
     const garbage = join(dir, "garbage.db");

@@ -45,6 +45,8 @@ export class SqliteStore implements Store, StoreWriter {
   private readonly mutex = new AsyncMutex();
   /** Per-user change counters of the open transaction, written back at commit. */
   private seqs: Map<string, number> | null = null;
+  /** The first entry row inserted by the open transaction: rows from it on get indexed at commit. */
+  private firstUnindexedPk: number | null = null;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
@@ -65,11 +67,13 @@ export class SqliteStore implements Store, StoreWriter {
     return this.mutex.run(async () => {
       this.guard(() => this.db.exec("BEGIN IMMEDIATE"));
       this.seqs = new Map();
+      this.firstUnindexedPk = null;
       try {
         const result = await work(this);
         for (const [userId, seq] of this.seqs) {
           this.prepare("UPDATE users SET change_seq = ? WHERE id = ?").run(seq, userId);
         }
+        this.indexNewEntries();
         this.db.exec("COMMIT");
         return result;
       } catch (error) {
@@ -77,6 +81,7 @@ export class SqliteStore implements Store, StoreWriter {
         throw storeFileError(this.path, error) ?? error;
       } finally {
         this.seqs = null;
+        this.firstUnindexedPk = null;
       }
     });
   }
@@ -85,6 +90,19 @@ export class SqliteStore implements Store, StoreWriter {
     await this.mutex.run(async () => {
       if (this.db.open) this.db.close();
     });
+  }
+
+  /**
+   * Indexes the entries this transaction inserted, in one statement. Entry
+   * pks only grow (INTEGER PRIMARY KEY, rows are never reused), so every row
+   * from the first one inserted here on is new and not yet indexed.
+   */
+  private indexNewEntries(): void {
+    if (this.firstUnindexedPk === null) return;
+    this.prepare("INSERT INTO entries_fts (rowid, content) SELECT pk, content FROM entries WHERE pk >= ?").run(
+      this.firstUnindexedPk,
+    );
+    this.firstUnindexedPk = null;
   }
 
   private guard<T>(work: () => T): T {
@@ -288,7 +306,11 @@ export class SqliteStore implements Store, StoreWriter {
       entry.createdAt,
       seq,
     );
-    return result.changes > 0;
+    if (result.changes === 0) return false;
+    this.firstUnindexedPk ??= Number(result.lastInsertRowid);
+    // Outside a transaction (no caller does this today) index at once.
+    if (this.seqs === null) this.indexNewEntries();
+    return true;
   }
 
   async deleteThread(

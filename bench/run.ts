@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { createCorpus } from "./corpus";
+import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
+import { describeMachine } from "./machine";
+import { httpSearch, querySets, rawSearch, storeSearch } from "./search-bench";
+import { startServerProcess } from "./server-process";
+import { startupBench } from "./startup-bench";
+
+/** `npm run bench`: every figure is a ratio against a baseline measured in this same run. */
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const wants = (name: string) => only.length === 0 || only.includes(name);
+  const cairnBin = resolve("apps/cli/bin/cairn.cjs");
+  const entryCount = Number(process.env.BENCH_ENTRIES ?? 100_000);
+  console.log(`machine: ${describeMachine()}`);
+
+  if (wants("startup")) {
+    const startup = startupBench({ cairnBin, runs: 20 });
+    const { pushMedianMs = Number.NaN, nodeMedianMs = Number.NaN, ratio = Number.NaN } = startup;
+    console.log(
+      `(a) startup  cairn thread push (server unreachable) median ${pushMedianMs.toFixed(1)} ms` +
+        ` vs node -e 0 ${nodeMedianMs.toFixed(1)} ms  → ${ratio.toFixed(2)}× (target ≤ 2×)`,
+    );
+  }
+
+  if (wants("ingest") || wants("search")) {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bench-"));
+    try {
+      const corpus = createCorpus();
+      const entries = makeEntries(corpus, entryCount);
+      const raw = rawInsertRate(dir, entries, "trigger");
+      const rawBulk = rawInsertRate(dir, entries, "bulk");
+      const server = await startServerProcess({ cairnBin, dataDir: join(dir, "server") });
+      try {
+        const me = (await (
+          await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${server.token}` } })
+        ).json()) as {
+          user: { id: string };
+        };
+        const cairn = await serverIngestRate(server, me.user.id, entries);
+        console.log(
+          `(b) ingest   ${entryCount} entries via /api/sync/push ×500: ${Math.round(cairn)} entries/s` +
+            ` vs raw FTS5 insert (trigger-indexed) ${Math.round(raw)} rows/s → ${(cairn / raw).toFixed(2)}× (target ≥ 0.8×);` +
+            ` vs raw insert with Cairn's batch indexing ${Math.round(rawBulk)} rows/s → ${(cairn / rawBulk).toFixed(2)}×`,
+        );
+        if (wants("search")) {
+          const sets = querySets(corpus, 500);
+          const databasePath = join(dir, "server", "cairn.db");
+          readFileSync(databasePath); // warm the page cache right before measuring
+          const store = new SqliteStore({ path: databasePath });
+          for (const set of sets) {
+            rawSearch(store.db, { name: "warm", queries: set.queries.slice(0, 50) });
+            await storeSearch(store, me.user.id, { name: "warm", queries: set.queries.slice(0, 50) });
+            await httpSearch(server, { name: "warm", queries: set.queries.slice(0, 50) });
+            const baseline = rawSearch(store.db, set);
+            const ours = await storeSearch(store, me.user.id, set);
+            const http = await httpSearch(server, set);
+            const target = set.name === "rare" ? 5 : 20;
+            console.log(
+              `(c) search   ${set.name.padEnd(6)} at ${entryCount}: store p50 ${ours.p50.toFixed(2)} ms p99 ${ours.p99.toFixed(2)} ms` +
+                ` | HTTP p50 ${http.p50.toFixed(2)} p99 ${http.p99.toFixed(2)} ms` +
+                ` | raw FTS5 p50 ${baseline.p50.toFixed(2)} p99 ${baseline.p99.toFixed(2)} ms` +
+                ` → p99 ${(ours.p99 / baseline.p99).toFixed(2)}× raw (target p99 ≤ ${target} ms)`,
+            );
+          }
+          await store.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,77 @@
+import { searchEntries } from "@cairn/core/operations/search-entries";
+import type { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import type Database from "better-sqlite3";
+import { type Corpus, percentile, seededRandom } from "./corpus";
+import type { ServerProcess } from "./server-process";
+
+export interface LatencySet {
+  name: string;
+  queries: string[];
+}
+
+/** Rare words (vocabulary ranks past 100, drawn uniformly) and very common ones (the 10 most frequent). */
+export function querySets(corpus: Corpus, count: number): LatencySet[] {
+  const random = seededRandom(7);
+  const rare = Array.from(
+    { length: count },
+    () => corpus.vocabulary[100 + Math.floor(random() * (corpus.vocabulary.length - 100))] ?? "",
+  );
+  const common = Array.from({ length: count }, () => corpus.vocabulary[Math.floor(random() * 10)] ?? "");
+  return [
+    { name: "rare", queries: rare },
+    { name: "common", queries: common },
+  ];
+}
+
+function measure(queries: string[], run: (query: string) => void): { p50: number; p99: number } {
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = process.hrtime.bigint();
+    run(query);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function measureAsync(
+  queries: string[],
+  run: (query: string) => Promise<void>,
+): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = process.hrtime.bigint();
+    await run(query);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** The raw FTS5 query (bm25 top 20), the baseline. */
+export function rawSearch(db: Database.Database, set: LatencySet) {
+  const statement = db.prepare(
+    "SELECT rowid, bm25(entries_fts) AS score FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rank LIMIT 20",
+  );
+  return measure(set.queries, (query) => statement.all(`"${query}"`));
+}
+
+/** Cairn's search operation on the store, in process (top 20 with snippets). */
+export async function storeSearch(store: SqliteStore, userId: string, set: LatencySet) {
+  const times: number[] = [];
+  for (const query of set.queries) {
+    const started = process.hrtime.bigint();
+    await searchEntries({ store }, userId, { q: query, limit: 20 });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/** The same through GET /api/search on the running server (HTTP, auth, JSON included). */
+export function httpSearch(server: ServerProcess, set: LatencySet) {
+  return measureAsync(set.queries, async (query) => {
+    const response = await fetch(`${server.url}/api/search?q=${encodeURIComponent(query)}&limit=20`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    if (!response.ok) throw new Error(`search failed: ${response.status}`);
+    await response.arrayBuffer();
+  });
+}

@@ -1,0 +1,4 @@
+import * as z from "zod";
+
+/** `GET /api/me`: who a token belongs to. */
+export const meResponseSchema = z.object({ user: z.object({ id: z.string(), name: z.string() }) });
