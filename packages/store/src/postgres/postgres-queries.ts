@@ -10,6 +10,7 @@ import type {
   ThreadStats,
   ThreadSummary,
 } from "@cairn/core/store-port";
+import { changeSources } from "../change-sources";
 import { mergeChanges } from "../merge-changes";
 import {
   columns,
@@ -150,21 +151,16 @@ export class PostgresQueries implements StoreWriter {
   }
 
   async changesSince(userId: string, cursor: number, limit: number): Promise<Change[]> {
-    const threads = await this.db.query<ThreadRow & { seq: string }>(
-      `SELECT seq, ${columns.thread} FROM threads WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [userId, cursor, limit],
+    const lists = await Promise.all(
+      changeSources.map(async (source) => {
+        const result = await this.db.query<Record<string, unknown>>(
+          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+          [userId, cursor, limit],
+        );
+        return result.rows.map(source.toChange);
+      }),
     );
-    const entries = await this.db.query<EntryRow & { seq: string }>(
-      `SELECT seq, ${columns.entry} FROM entries WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [userId, cursor, limit],
-    );
-    return mergeChanges(
-      [
-        threads.rows.map((row): Change => ({ seq: Number(row.seq), type: "thread", thread: toThread(row) })),
-        entries.rows.map((row): Change => ({ seq: Number(row.seq), type: "entry", entry: toEntry(row) })),
-      ],
-      limit,
-    );
+    return mergeChanges(lists, limit);
   }
 
   async createUser(user: User): Promise<void> {

@@ -13,6 +13,7 @@ import type {
 } from "@cairn/core/store-port";
 import type Database from "better-sqlite3";
 import { AsyncMutex } from "../async-mutex";
+import { changeSources } from "../change-sources";
 import { mergeChanges } from "../merge-changes";
 import type { Migration } from "../migration";
 import {
@@ -218,21 +219,14 @@ export class SqliteStore implements Store, StoreWriter {
   }
 
   async changesSince(userId: string, cursor: number, limit: number): Promise<Change[]> {
-    const threads = (
-      this.prepare(`SELECT seq, ${columns.thread} FROM threads WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(
-        userId,
-        cursor,
-        limit,
-      ) as (ThreadRow & { seq: number })[]
-    ).map((row): Change => ({ seq: row.seq, type: "thread", thread: toThread(row) }));
-    const entries = (
-      this.prepare(`SELECT seq, ${columns.entry} FROM entries WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(
-        userId,
-        cursor,
-        limit,
-      ) as (EntryRow & { seq: number })[]
-    ).map((row): Change => ({ seq: row.seq, type: "entry", entry: toEntry(row) }));
-    return mergeChanges([threads, entries], limit);
+    const lists = changeSources.map((source) =>
+      (
+        this.prepare(
+          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+        ).all(userId, cursor, limit) as Record<string, unknown>[]
+      ).map(source.toChange),
+    );
+    return mergeChanges(lists, limit);
   }
 
   async createUser(user: User): Promise<void> {

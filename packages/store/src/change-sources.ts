@@ -1,0 +1,26 @@
+import type { Change } from "@cairn/core/store-port";
+import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "./row-mappers";
+
+/**
+ * The tables pull reads: every synced row carries the per-user `seq` of its
+ * last change. A new synced type adds one line here (and its table), and both
+ * adapters pull it.
+ */
+export interface ChangeSource {
+  table: string;
+  columns: string;
+  toChange(row: Record<string, unknown>): Change;
+}
+
+export const changeSources: ChangeSource[] = [
+  {
+    table: "threads",
+    columns: columns.thread,
+    toChange: (row) => ({ seq: Number(row.seq), type: "thread", thread: toThread(row as unknown as ThreadRow) }),
+  },
+  {
+    table: "entries",
+    columns: columns.entry,
+    toChange: (row) => ({ seq: Number(row.seq), type: "entry", entry: toEntry(row as unknown as EntryRow) }),
+  },
+];
