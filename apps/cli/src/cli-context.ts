@@ -19,10 +19,11 @@ export interface CliContext extends Writers {
   transport: HttpTransport;
   /** All of stdin, or null when stdin is a terminal. */
   readStdin: () => Promise<string | null>;
-  isTty: boolean;
   /** A promise that resolves on SIGINT/SIGTERM (serve waits on it). */
   stopSignal: () => Promise<string>;
   osUser: string;
+  /** better-sqlite3's addon file, when main could resolve it (saves its search at every start). */
+  sqliteBinding?: string | undefined;
 }
 
 export function createContextIds(now: () => Date): () => string {
@@ -52,6 +53,7 @@ export async function openScope(context: CliContext, credentials: Credentials | 
     path: scopeStorePath(context.paths, scopeKey(credentials)),
     userId: credentials?.user.id ?? "local",
     newDeviceId: context.newId,
+    nativeBinding: context.sqliteBinding,
   });
 }
 

@@ -6,6 +6,7 @@ import { createContextIds } from "./cli-context";
 import { readCliEnv } from "./cli-env";
 import { resolvePaths } from "./paths";
 import { runCli } from "./program";
+import { writeFd } from "./write-fd";
 
 /** Reads all of stdin, or null when it is a terminal. */
 async function readStdin(): Promise<string | null> {
@@ -15,16 +16,21 @@ async function readStdin(): Promise<string | null> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** better-sqlite3's compiled addon, found the way Node finds the package itself. */
+function sqliteBinding(): string | undefined {
+  try {
+    return require.resolve("better-sqlite3/build/Release/better_sqlite3.node");
+  } catch {
+    return undefined;
+  }
+}
+
 function osUser(): string {
   try {
     return userInfo().username;
   } catch {
     return "";
   }
-}
-
-function flush(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
 /** The entry point: the only place that reads process.env and calls process.exit. */
@@ -41,19 +47,19 @@ async function main(): Promise<void> {
     newId: createContextIds(now),
     transport: nodeHttpTransport,
     readStdin,
-    isTty: Boolean(process.stdout.isTTY),
     stopSignal: () =>
       new Promise((resolve) => {
         process.once("SIGINT", () => resolve("SIGINT"));
         process.once("SIGTERM", () => resolve("SIGTERM"));
       }),
     osUser: osUser(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    sqliteBinding: sqliteBinding(),
+    stdout: (text) => writeFd(1, text),
+    stderr: (text) => writeFd(2, text),
   };
   const code = await runCli(context, process.argv.slice(2));
-  // Exit explicitly: an idle keep-alive socket or a stray timer must not hold the process.
-  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  // Exit explicitly (output is already written, synchronously): an idle
+  // keep-alive socket or a stray timer must not hold the process.
   process.exit(code);
 }
 

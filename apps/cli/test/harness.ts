@@ -53,6 +53,35 @@ export function cairn(
   };
 }
 
+/** `cairn` without blocking this process's event loop (for servers living in the test process). */
+export function cairnAsync(home: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cairnBin, ...args], {
+      cwd: home,
+      env: { ...cleanEnv(), CAIRN_HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    child.once("close", (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json<T>() {
+          return JSON.parse(stdout) as T;
+        },
+      }),
+    );
+  });
+}
+
 /** The parent's environment without anything Cairn or test-runner specific. */
 function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};

@@ -26,9 +26,18 @@ export class LocalStore {
   }
 
   /** Opens (creating when missing) the store of `userId` at `path`. */
-  static open(options: { path: string; userId: string; newDeviceId: () => string }): LocalStore {
+  static open(options: {
+    path: string;
+    userId: string;
+    newDeviceId: () => string;
+    nativeBinding?: string | undefined;
+  }): LocalStore {
     mkdirSync(dirname(options.path), { recursive: true });
-    const store = new SqliteStore({ path: options.path, extraMigrations: clientMigrations });
+    const store = new SqliteStore({
+      path: options.path,
+      extraMigrations: clientMigrations,
+      nativeBinding: options.nativeBinding,
+    });
     const local = new LocalStore(store, options.userId);
     // The mirror keeps the server's shape: rows belong to a user row.
     store

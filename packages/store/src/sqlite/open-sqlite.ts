@@ -20,10 +20,14 @@ export function storeFileError(path: string, error: unknown): AppError | null {
  * WAL with synchronous=NORMAL: a commit survives a process crash, and only an
  * OS crash may lose the last transactions (SQLite's documented trade-off).
  */
-export function openSqlite(path: string, migrations: Migration[]): Database.Database {
+export function openSqlite(
+  path: string,
+  migrations: Migration[],
+  options: { nativeBinding?: string | undefined } = {},
+): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");

@@ -35,6 +35,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Extra steps after the server schema (the CLI's outbox). */
   extraMigrations?: Migration[];
+  /** Path of better-sqlite3's addon: skips its search for the file (~1.5 ms of a CLI start). */
+  nativeBinding?: string | undefined;
 }
 
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
@@ -51,7 +53,9 @@ export class SqliteStore implements Store, StoreWriter {
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
-    this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])]);
+    this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])], {
+      nativeBinding: options.nativeBinding,
+    });
   }
 
   /** A cached prepared statement. */
