@@ -211,20 +211,7 @@ export class PostgresQueries implements StoreWriter {
       );
       return "restored";
     }
-    await this.db.query(
-      `INSERT INTO threads (user_id, project_id, id, name, status, created_at, updated_at, deleted_at, seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)`,
-      [
-        userId,
-        thread.projectId,
-        thread.id,
-        thread.name,
-        thread.status,
-        thread.createdAt,
-        thread.updatedAt,
-        await seq(),
-      ],
-    );
+    await this.putThread(userId, { ...thread, deletedAt: null }, await seq());
     return "created";
   }
 

@@ -276,17 +276,7 @@ export class SqliteStore implements Store, StoreWriter {
       ).run(thread.updatedAt, await seq(), userId, thread.projectId, thread.id);
       return "restored";
     }
-    this.prepare(`INSERT INTO threads (user_id, project_id, id, name, status, created_at, updated_at, deleted_at, seq)
-      VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`).run(
-      userId,
-      thread.projectId,
-      thread.id,
-      thread.name,
-      thread.status,
-      thread.createdAt,
-      thread.updatedAt,
-      await seq(),
-    );
+    await this.putThread(userId, { ...thread, deletedAt: null }, await seq());
     return "created";
   }
 
