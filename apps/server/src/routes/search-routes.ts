@@ -12,7 +12,6 @@ export function searchRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get("/api/search", async (request) => {
     const { type, ...input } = parseInput(searchQuery, request.query);
     if (type !== undefined && type !== "entry") return { hits: [], nextCursor: null };
-    const { hits, nextCursor } = await searchEntries(deps, userOf(request).id, input);
-    return { hits, nextCursor };
+    return searchEntries(deps, userOf(request).id, input);
   });
 }

@@ -21,10 +21,7 @@ export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.get("/api/threads", async (request) => listThreads(deps, userOf(request).id, request.query as Query));
 
-  app.get("/api/threads/search", async (request) => {
-    const { hits, nextCursor } = await searchEntries(deps, userOf(request).id, request.query as never);
-    return { hits, nextCursor };
-  });
+  app.get("/api/threads/search", async (request) => searchEntries(deps, userOf(request).id, request.query as never));
 
   app.get<{ Params: Params }>("/api/threads/:id", async (request) =>
     getThread(deps, userOf(request).id, { ...(request.query as Query), thread: request.params.id }),

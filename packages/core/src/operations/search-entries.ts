@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { slugSchema } from "../entities";
-import { limits } from "../limits";
 import { searchTerms } from "../search-terms";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
@@ -23,7 +22,7 @@ export async function searchEntries(
 ) {
   const parsed = parseInput(searchEntriesInput, input);
   const terms = searchTerms(parsed.q);
-  if (terms.length === 0) return { hits: [], nextCursor: null, terms };
+  if (terms.length === 0) return { hits: [], nextCursor: null };
   const hits = await deps.store.searchEntries(userId, {
     terms,
     projectId: parsed.project,
@@ -34,8 +33,5 @@ export async function searchEntries(
   return {
     hits: hasMore ? hits.slice(0, parsed.limit) : hits,
     nextCursor: hasMore ? parsed.cursor + parsed.limit : null,
-    terms,
   };
 }
-
-export const searchDefaults = { limit: 20, maxTerms: limits.searchQueryTerms } as const;
