@@ -14,9 +14,9 @@ interface RankedRow extends EntryRow {
 /**
  * BM25 search over one user's entries. Ranking every match costs about 0.5 µs
  * per matching row (measured), so a word in most rows would cost tens of ms:
- * only the newest `searchWindow` matches are ranked, which is also what an
- * agent wants (recent beats old). When the window holds too few of this user's
- * rows (other users' rows fill it), the query runs again over all matches.
+ * one scan walks this user's matches newest first, stops after `searchWindow`
+ * of them, and only those are ranked, which is also what an agent wants
+ * (recent beats old). With fewer matches than the window, every match is ranked.
  */
 export function searchSqliteEntries(
   db: Database.Database,
@@ -25,23 +25,25 @@ export function searchSqliteEntries(
   query: EntrySearchQuery,
 ): SearchHit[] {
   const match = fts5Match(query.terms);
-  const cutoff = prepare(
-    "SELECT rowid AS pk FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-  ).get(match, searchWindow - 1) as { pk: number } | undefined;
-  const ranked = prepare(`
-    SELECT e.pk, e.id, e.project_id, e.thread_id, e.session_id, e.author, '' AS content, e.created_at,
-           bm25(entries_fts) AS rank
-    FROM entries_fts JOIN entries e ON e.pk = entries_fts.rowid
-    WHERE entries_fts MATCH ? AND entries_fts.rowid >= ? AND e.user_id = ? AND e.deleted_at IS NULL
-      AND (? IS NULL OR e.project_id = ?)
-      AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
-                      AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
-    ORDER BY rank, e.pk DESC LIMIT ? OFFSET ?`);
   const project = query.projectId ?? null;
-  const run = (from: number) =>
-    ranked.all(match, from, userId, project, project, query.limit, query.offset) as RankedRow[];
-  let rows = run(cutoff?.pk ?? 0);
-  if (cutoff && rows.length < query.limit) rows = run(0);
+  const rows = prepare(`
+    SELECT pk, id, project_id, thread_id, session_id, author, content, created_at, rank FROM (
+      SELECT e.pk, e.id, e.project_id, e.thread_id, e.session_id, e.author, '' AS content, e.created_at,
+             bm25(entries_fts) AS rank
+      FROM entries_fts JOIN entries e ON e.pk = entries_fts.rowid
+      WHERE entries_fts MATCH ? AND e.user_id = ? AND e.deleted_at IS NULL
+        AND (? IS NULL OR e.project_id = ?)
+        AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
+                        AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
+      ORDER BY entries_fts.rowid DESC LIMIT ${searchWindow}
+    ) ORDER BY rank, pk DESC LIMIT ? OFFSET ?`).all(
+    match,
+    userId,
+    project,
+    project,
+    query.limit,
+    query.offset,
+  ) as RankedRow[];
   if (rows.length === 0) return [];
 
   // Snippets only for the page, not for every ranked candidate.
