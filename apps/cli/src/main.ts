@@ -35,8 +35,10 @@ function osUser(): string {
 
 /** The entry point: the only place that reads process.env and calls process.exit. */
 async function main(): Promise<void> {
-  // One-shot process: zod's JIT (new Function per schema) costs more than it saves.
-  z.config({ jitless: true });
+  const argv = process.argv.slice(2);
+  // A one-shot command parses a few objects: zod's JIT (a new Function per
+  // schema) costs more than it saves. The server parses thousands: keep it.
+  if (argv[0] !== "serve") z.config({ jitless: true });
   const env = readCliEnv(process.env);
   const now = () => new Date();
   const context: CliContext = {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     stdout: (text) => writeFd(1, text),
     stderr: (text) => writeFd(2, text),
   };
-  const code = await runCli(context, process.argv.slice(2));
+  const code = await runCli(context, argv);
   // Exit explicitly (output is already written, synchronously): an idle
   // keep-alive socket or a stray timer must not hold the process.
   process.exit(code);
