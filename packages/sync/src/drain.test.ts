@@ -239,3 +239,22 @@ describe("backoffDelay", () => {
     expect(backoffDelay(5, { random: () => 0 })).toBe(0);
   });
 });
+
+describe("drain when only the pull fails", () => {
+  it("reports the error without a backoff that would hold back the next push", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 1);
+    const pullFails = (_body: unknown, path: string) => (path === "/api/sync/pull" ? "network" : null);
+    const result = await drain({
+      local,
+      client: client(appTransport(pullFails)),
+      now: () => new Date(),
+      deadlineMs: 5000,
+    });
+    expect(result).toMatchObject({ pushed: 1, pending: 0 });
+    expect(result.error?.code).toBe("unavailable");
+    expect(local.state.get("lastError")).toMatch(/^unavailable/);
+    expect(local.state.get("nextAttemptAt")).toBeNull();
+    await local.close();
+  });
+});

@@ -114,7 +114,13 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       if (!page.hasMore) break;
     }
   } catch (error) {
-    return fail(error, []);
+    // The queue is empty: a pull cut short (often by the inline deadline on a
+    // big first pull) must not hold back the next write's push with a backoff.
+    // Pages already applied stay; the next pull goes on from the cursor.
+    const appError = isAppError(error) ? error : new AppError("internal", "Pull failed", { cause: error });
+    local.state.set("lastError", `${appError.code}: ${appError.message}`);
+    local.state.set("lastErrorAt", now().toISOString());
+    return finish(appError);
   }
   local.store.db.transaction(() => {
     local.state.set("failures", "0");
