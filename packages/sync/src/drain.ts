@@ -1,5 +1,6 @@
 import { AppError, isAppError } from "@cairn/core/app-error";
 import { limits } from "@cairn/core/limits";
+import { pushVersion } from "@cairn/core/wire/versions";
 import { applyPull } from "./apply-pull";
 import { backoffDelay } from "./backoff";
 import type { LocalStore } from "./local-store";
@@ -41,6 +42,7 @@ export interface DrainResult {
  */
 export async function drain(deps: DrainDeps): Promise<DrainResult> {
   const { local, client, now } = deps;
+  // The deadline is real elapsed time, like the AbortSignal timers that enforce it.
   const startedAt = Date.now();
   const signal = () => AbortSignal.timeout(Math.max(1, deps.deadlineMs - (Date.now() - startedAt)));
   let maxRows = deps.maxBatchRows ?? limits.pushMutations;
@@ -66,7 +68,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
     try {
       response = await client.push(
         {
-          pushVersion: 1,
+          pushVersion,
           deviceId: local.deviceId,
           scope: { userId: local.userId },
           mutations: batch.map((row) => ({

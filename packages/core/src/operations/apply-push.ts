@@ -1,7 +1,8 @@
 import { AppError, isAppError } from "../app-error";
 import { applyMutation } from "../mutations/registry";
 import type { Store } from "../store-port";
-import { type MutationResult, type PushRequest, type PushResponse, pushVersion } from "../wire/push";
+import type { MutationResult, PushRequest, PushResponse } from "../wire/push";
+import { pushVersion } from "../wire/versions";
 
 export interface ApplyPushDeps {
   store: Store;

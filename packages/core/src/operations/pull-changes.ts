@@ -1,5 +1,6 @@
 import type { Store } from "../store-port";
-import { type PullResponse, pullVersion } from "../wire/pull";
+import type { PullResponse } from "../wire/pull";
+import { pullVersion } from "../wire/versions";
 
 /** Changes after `cursor` in server order, with the next cursor (SPEC section 3). */
 export async function pullChanges(

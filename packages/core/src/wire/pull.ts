@@ -1,8 +1,9 @@
 import * as z from "zod";
 import { entrySchema, threadSchema } from "../entities";
 
+import { pullVersion } from "./versions";
+
 /** Version 1 of the pull wire format (SPEC section 3). */
-export const pullVersion = 1;
 
 export const pullQuerySchema = z.object({
   cursor: z.coerce.number().int().nonnegative().default(0),

@@ -2,8 +2,9 @@ import * as z from "zod";
 import { idSchema, isoTimeSchema } from "../entities";
 import { limits } from "../limits";
 
-/** Version 1 of the push wire format (SPEC section 3). Bump it on any breaking change. */
-export const pushVersion = 1;
+import { pushVersion } from "./versions";
+
+/** Version 1 of the push wire format (SPEC section 3). */
 
 export const mutationSchema = z.object({
   seq: z.number().int().positive(),
