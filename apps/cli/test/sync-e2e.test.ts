@@ -115,6 +115,56 @@ describe("thread sync end to end", () => {
     }
   });
 
+  it("creates and deletes threads, and the tombstone reaches the server and the other device", async () => {
+    const server = await startServer({ dataDir, port });
+    try {
+      const created = cairn(homeA, ["thread", "new", "Scratch Pad", "--project", "demo", "--json"]);
+      expect(created.json()).toMatchObject({ thread: "scratch-pad", project: "demo", synced: true });
+      cairn(homeA, ["thread", "push", "--project", "demo", "--thread", "scratch-pad", "temporary note"]);
+      cairn(homeB, ["sync", "now"]);
+      const listed = cairn(homeB, ["thread", "list", "--project", "demo", "--json"]).json<{
+        threads: { id: string; entryCount: number }[];
+      }>();
+      expect(listed.threads).toContainEqual(expect.objectContaining({ id: "scratch-pad", entryCount: 1 }));
+
+      const removed = cairn(homeB, ["thread", "rm", "scratch-pad", "--project", "demo", "--json"]);
+      expect(removed.json()).toMatchObject({ thread: "scratch-pad", synced: true });
+      expect((await serverThread(server.url, alice.token, "scratch-pad", "demo")).status).toBe(404);
+      cairn(homeA, ["sync", "now"]);
+      const afterA = cairn(homeA, ["thread", "list", "--project", "demo", "--json"]).json<{
+        threads: { id: string }[];
+      }>();
+      expect(afterA.threads.map((thread) => thread.id)).not.toContain("scratch-pad");
+      expect(cairn(homeA, ["search", "--project", "demo", "temporary", "--json"]).json()).toEqual({ hits: [] });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("lists the queue while the server is down, and logout keeps the queued rows", async () => {
+    cairn(homeB, ["thread", "push", "--project", "demo", "--thread", "offline", "written offline"]);
+    const queue = cairn(homeB, ["sync", "queue", "--json"]).json<{
+      queue: { op: string; state: string; lastError: string }[];
+    }>();
+    expect(queue.queue).toEqual([
+      expect.objectContaining({
+        op: "entry.append",
+        state: "pending",
+        lastError: expect.stringMatching(/^unavailable/),
+      }),
+    ]);
+    const logout = cairn(homeB, ["logout", "--json"]);
+    expect(logout.json()).toEqual({ loggedOut: true, pending: 1 });
+    expect(cairn(homeB, ["whoami"]).code).toBe(4);
+    const server = await startServer({ dataDir, port });
+    try {
+      expect(cairn(homeB, ["login", "--server", server.url, "--token", alice.token]).code).toBe(0);
+      expect(cairn(homeB, ["sync", "now", "--json"]).json()).toMatchObject({ pushed: 1, pending: 0 });
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("keeps another user's data out of reach and writes land in the right account", async () => {
     const server = await startServer({ dataDir, port });
     const homeBob = tempDir("bob");
