@@ -87,6 +87,18 @@ describe("the CLI on its own", () => {
     expect(text.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("names a damaged credentials file and an unknown thread, with their fixes", () => {
+    const home = dir("damaged-credentials");
+    const missing = cairn(home, ["thread", "show", "nope", "--json"]);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stderr)).toMatchObject({ error: { code: "not_found" } });
+    writeFileSync(join(home, "credentials.json"), '{"version": 1, "server": ');
+    const result = cairn(home, ["whoami"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(join(home, "credentials.json"));
+    expect(result.stderr).toContain("cairn login");
+  });
+
   it("names a half-written store file too", () => {
     const home = dir("half");
     for (let index = 0; index < 5; index++) {
