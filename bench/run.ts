@@ -5,6 +5,7 @@ import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { createCorpus } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
 import { describeMachine } from "./machine";
+import { postgresIngest } from "./postgres-bench";
 import { httpSearch, querySets, rawSearch, storeSearch } from "./search-bench";
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
@@ -76,6 +77,16 @@ async function main(): Promise<void> {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  if (wants("postgres")) {
+    const url = process.env.CAIRN_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    const entries = makeEntries(createCorpus(), 20_000);
+    const { cairn, raw } = await postgresIngest(url, entries);
+    console.log(
+      `(d) postgres 20000 entries through applyPush ×500 (in process): ${Math.round(cairn)} entries/s` +
+        ` vs raw multi-row INSERT into the same schema ${Math.round(raw)} rows/s → ${(cairn / raw).toFixed(2)}×`,
+    );
   }
 }
 

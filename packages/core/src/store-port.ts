@@ -79,8 +79,12 @@ export interface StoreWriter extends StoreReader {
   ensureProject(userId: string, project: { id: string; name: string; createdAt: string }): Promise<void>;
   /** Creates the thread, or restores it when deleted; `seq` is used only when something changed. */
   ensureThread(userId: string, thread: Thread, seq: () => Promise<number>): Promise<EnsureThreadOutcome>;
-  /** Inserts unless (user, id) exists; returns whether it inserted. */
-  insertEntry(userId: string, entry: Entry, seq: number): Promise<boolean>;
+  /**
+   * Inserts unless (user, id) exists. An adapter may defer the write to its
+   * next statement in the transaction (PostgreSQL batches them); reads in the
+   * same transaction still see it.
+   */
+  insertEntry(userId: string, entry: Entry, seq: number): Promise<void>;
   /** Soft-deletes a thread; false when there was none. */
   deleteThread(userId: string, key: { projectId: string; threadId: string; at: string; seq: number }): Promise<boolean>;
   /** Replaces a thread with the server's version (client mirror only). */

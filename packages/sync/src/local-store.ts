@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import { applyMutation, mutationEntityId } from "@cairn/core/mutations/registry";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
@@ -63,7 +64,7 @@ export class LocalStore {
     return {
       commit: async (mutations) => {
         await this.store.transaction(async (tx) => {
-          const context = { tx, userId: this.userId, knownThreads: new Set<string>() };
+          const context = mutationContext(tx, this.userId);
           for (const mutation of mutations) {
             await applyMutation(context, mutation.op, mutation.args);
             this.outbox.enqueue({

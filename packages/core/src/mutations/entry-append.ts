@@ -23,7 +23,10 @@ export async function ensureThreadFor(
   const key = threadKey(target.projectId, target.threadId);
   if (context.knownThreads.has(key)) return;
   const { tx, userId } = context;
-  await tx.ensureProject(userId, { id: target.projectId, name: target.projectId, createdAt: target.at });
+  if (!context.knownProjects.has(target.projectId)) {
+    await tx.ensureProject(userId, { id: target.projectId, name: target.projectId, createdAt: target.at });
+    context.knownProjects.add(target.projectId);
+  }
   await tx.ensureThread(
     userId,
     {

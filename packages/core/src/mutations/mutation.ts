@@ -5,8 +5,14 @@ import type { StoreWriter } from "../store-port";
 export interface MutationContext {
   tx: StoreWriter;
   userId: string;
-  /** Threads known to exist in this transaction: saves a lookup per entry of a batch. */
+  /** Projects and threads known to exist in this transaction: saves lookups per entry of a batch. */
+  knownProjects: Set<string>;
   knownThreads: Set<string>;
+}
+
+/** A fresh context for one transaction of one user. */
+export function mutationContext(tx: StoreWriter, userId: string): MutationContext {
+  return { tx, userId, knownProjects: new Set(), knownThreads: new Set() };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Store } from "../store-port";
+import { mutationContext } from "./mutation";
 import type { MutationSink } from "./mutation-sink";
 import { applyMutation } from "./registry";
 
@@ -7,7 +8,7 @@ export function storeSink(store: Store, userId: string): MutationSink {
   return {
     async commit(mutations) {
       await store.transaction(async (tx) => {
-        const context = { tx, userId, knownThreads: new Set<string>() };
+        const context = mutationContext(tx, userId);
         for (const mutation of mutations) await applyMutation(context, mutation.op, mutation.args);
       });
     },

@@ -1,4 +1,5 @@
 import { AppError, isAppError } from "../app-error";
+import { mutationContext } from "../mutations/mutation";
 import { applyMutation } from "../mutations/registry";
 import type { Store } from "../store-port";
 import type { MutationResult, PushRequest, PushResponse } from "../wire/push";
@@ -31,7 +32,7 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
     const initial = await tx.getDeviceSeq(userId, request.deviceId);
     let last = initial;
     const results: MutationResult[] = [];
-    const context = { tx, userId, knownThreads: new Set<string>() };
+    const context = mutationContext(tx, userId);
     for (const [index, mutation] of mutations.entries()) {
       if (mutation.seq <= last) {
         results.push({ seq: mutation.seq, status: "duplicate" });

@@ -280,6 +280,28 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       expect(new Set(everything.changes.map((change) => change.seq)).size).toBe(everything.changes.length);
     });
 
+    it("sees its own entry writes inside a transaction, and ignores a repeated id", async () => {
+      const entry = (id: string, content: string) => ({
+        id,
+        threadId: "rw",
+        projectId: "alpha",
+        sessionId: null,
+        author: "",
+        content,
+        createdAt: now().toISOString(),
+      });
+      const seen = await store.transaction(async (tx) => {
+        await tx.insertEntry(alice.id, entry("rw-1", "first"), await tx.nextSeq(alice.id));
+        await tx.insertEntry(alice.id, entry("rw-1", "first again"), await tx.nextSeq(alice.id));
+        await tx.insertEntry(alice.id, entry("rw-2", "second"), await tx.nextSeq(alice.id));
+        return tx.listEntries(alice.id, { projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
+      });
+      expect(seen.entries.map((row) => row.content)).toEqual(["first", "second"]);
+      const after = await store.listEntries(alice.id, { projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
+      expect(after.total).toBe(2);
+      expect((await searchEntries({ store }, alice.id, { q: "second" })).hits.map((hit) => hit.id)).toEqual(["rw-2"]);
+    });
+
     it("rolls a failed transaction back completely", async () => {
       const before = await listThreads({ store }, alice.id, {});
       await expect(

@@ -50,6 +50,7 @@ export class PostgresStore extends PostgresQueries implements Store {
     try {
       await client.query("BEGIN");
       const result = await work(tx);
+      await tx.flushEntries();
       for (const [userId, seq] of tx.seqs) {
         await client.query("UPDATE users SET change_seq = $1 WHERE id = $2", [seq, userId]);
       }

@@ -280,7 +280,7 @@ export class SqliteStore implements Store, StoreWriter {
     return "created";
   }
 
-  async insertEntry(userId: string, entry: Entry, seq: number): Promise<boolean> {
+  async insertEntry(userId: string, entry: Entry, seq: number): Promise<void> {
     const result = this.prepare(`INSERT OR IGNORE INTO entries
       (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -294,11 +294,10 @@ export class SqliteStore implements Store, StoreWriter {
       entry.createdAt,
       seq,
     );
-    if (result.changes === 0) return false;
+    if (result.changes === 0) return;
     this.firstUnindexedPk ??= Number(result.lastInsertRowid);
     // Outside a transaction (no caller does this today) index at once.
     if (this.seqs === null) this.indexNewEntries();
-    return true;
   }
 
   async deleteThread(
