@@ -57,6 +57,20 @@ export async function openScope(context: CliContext, credentials: Credentials | 
   });
 }
 
+/** Runs `work` with the scope's local store open, and closes it whatever happens. */
+export async function withScope<T>(
+  context: CliContext,
+  credentials: Credentials | null,
+  work: (local: LocalStore) => Promise<T>,
+): Promise<T> {
+  const local = await openScope(context, credentials);
+  try {
+    return await work(local);
+  } finally {
+    await local.close();
+  }
+}
+
 export async function syncClientFor(context: CliContext, credentials: Credentials): Promise<SyncClient> {
   const { SyncClient } = await import("@cairn/sync/sync-client");
   return new SyncClient({ server: credentials.server, token: credentials.token, transport: context.transport });

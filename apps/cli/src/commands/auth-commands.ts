@@ -1,6 +1,6 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, openScope, requireCredentials } from "../cli-context";
+import { type CliContext, credentialsOf, requireCredentials, withScope } from "../cli-context";
 import { removeCredentials, scopeKey, writeCredentials } from "../credentials";
 import { printResult } from "../output";
 
@@ -55,9 +55,7 @@ export function registerAuthCommands(program: Command, context: CliContext): voi
       const credentials = credentialsOf(context);
       let pending = 0;
       if (credentials) {
-        const local = await openScope(context, credentials);
-        pending = local.outbox.counts().pending;
-        await local.close();
+        pending = await withScope(context, credentials, async (local) => local.outbox.counts().pending);
       }
       const removed = removeCredentials(context.paths);
       printResult(context, Boolean(options.json), { loggedOut: removed, pending }, () =>

@@ -1,6 +1,6 @@
 import { slugify } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, openScope, requireCredentials, syncClientFor } from "../cli-context";
+import { type CliContext, credentialsOf, requireCredentials, syncClientFor, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
 import { printResult } from "../output";
 import { intOption } from "./options";
@@ -40,12 +40,11 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
         hits = ((await client.get(`/api/search?${query}`)) as { hits: typeof hits }).hits;
       } else {
         const { searchEntries } = await import("@cairn/core/operations/search-entries");
-        const local = await openScope(context, credentialsOf(context));
-        try {
-          hits = (await searchEntries({ store: local.store }, local.userId, input)).hits;
-        } finally {
-          await local.close();
-        }
+        hits = await withScope(
+          context,
+          credentialsOf(context),
+          async (local) => (await searchEntries({ store: local.store }, local.userId, input)).hits,
+        );
       }
       printResult(context, Boolean(options.json), { hits }, () =>
         hits.length === 0

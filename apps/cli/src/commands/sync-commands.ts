@@ -1,6 +1,6 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, openScope, requireCredentials, syncClientFor } from "../cli-context";
+import { type CliContext, credentialsOf, requireCredentials, syncClientFor, withScope } from "../cli-context";
 import { scopeKey } from "../credentials";
 import { printResult } from "../output";
 import { scopeStorePath } from "../paths";
@@ -19,8 +19,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .option("--json", "print JSON")
     .action(async (options: JsonOption) => {
       const credentials = requireCredentials(context);
-      const local = await openScope(context, credentials);
-      try {
+      await withScope(context, credentials, async (local) => {
         const { drain } = await import("@cairn/sync/drain");
         const result = await drain({
           local,
@@ -36,9 +35,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           summary,
           () => `pushed ${summary.pushed}, pulled ${summary.pulled}, pending ${summary.pending}, dead ${summary.dead}`,
         );
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   sync
@@ -48,8 +45,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .option("--json", "print JSON")
     .action(async (options: JsonOption & { check?: boolean }) => {
       const credentials = credentialsOf(context);
-      const local = await openScope(context, credentials);
-      try {
+      await withScope(context, credentials, async (local) => {
         const counts = local.outbox.counts();
         const status = {
           server: credentials?.server ?? null,
@@ -88,9 +84,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
             details: status.problems,
           });
         }
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   sync
@@ -98,13 +92,10 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .description("Re-arm dead rows so the next push sends them again")
     .option("--json", "print JSON")
     .action(async (options: JsonOption) => {
-      const local = await openScope(context, credentialsOf(context));
-      try {
+      await withScope(context, credentialsOf(context), async (local) => {
         const rearmed = local.outbox.retryDead();
         printResult(context, Boolean(options.json), { rearmed }, () => `re-armed ${rearmed} row(s)`);
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   sync
@@ -113,8 +104,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .option("--limit <n>", "rows", intOption, 100)
     .option("--json", "print JSON")
     .action(async (options: JsonOption & { limit: number }) => {
-      const local = await openScope(context, credentialsOf(context));
-      try {
+      await withScope(context, credentialsOf(context), async (local) => {
         const queue = local.outbox.list(options.limit).map(({ args: _args, ...row }) => row);
         printResult(context, Boolean(options.json), { queue }, () =>
           queue.length === 0
@@ -126,9 +116,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
                 )
                 .join("\n"),
         );
-      } finally {
-        await local.close();
-      }
+      });
     });
 }
 
@@ -136,10 +124,5 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
 async function pendingInLocalScope(context: CliContext): Promise<number> {
   const { existsSync } = await import("node:fs");
   if (!existsSync(scopeStorePath(context.paths, "local"))) return 0;
-  const local = await openScope(context, null);
-  try {
-    return local.outbox.counts().pending;
-  } finally {
-    await local.close();
-  }
+  return withScope(context, null, async (local) => local.outbox.counts().pending);
 }

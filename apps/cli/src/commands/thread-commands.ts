@@ -2,7 +2,7 @@ import { isAppError } from "@cairn/core/app-error";
 import { threadKey } from "@cairn/core/mutations/thread-key";
 import { slugify } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, openScope, textInput } from "../cli-context";
+import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
 import { inlinePush, isSynced } from "../inline-push";
 import { printResult } from "../output";
@@ -38,8 +38,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const content = await textInput(context, words);
       const detected = detectProject(context.cwd);
       const credentials = credentialsOf(context);
-      const local = await openScope(context, credentials);
-      try {
+      await withScope(context, credentials, async (local) => {
         const written = await appendEntry(
           { sink: local.sink(context.now), newId: context.newId, now: context.now },
           {
@@ -63,9 +62,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
           result,
           () => `${result.synced ? "synced" : "queued"} ${result.project}/${result.thread} ${result.id}`,
         );
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   thread
@@ -77,8 +74,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (name: string, options: ProjectOptions) => {
       const { createThread } = await import("@cairn/core/operations/create-thread");
       const credentials = credentialsOf(context);
-      const local = await openScope(context, credentials);
-      try {
+      await withScope(context, credentials, async (local) => {
         const created = await createThread(
           { sink: local.sink(context.now), now: context.now },
           { project: projectOf(context, options), thread: slugify(name) || name, name },
@@ -86,9 +82,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         await inlinePush(context, local, credentials);
         const result = { ...created, synced: isSynced(local, threadKey(created.project, created.thread)) };
         printResult(context, Boolean(options.json), result, () => `thread ${result.project}/${result.thread}`);
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   thread
@@ -101,8 +95,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--json", "print JSON")
     .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
       const { listThreads } = await import("@cairn/core/operations/list-threads");
-      const local = await openScope(context, credentialsOf(context));
-      try {
+      await withScope(context, credentialsOf(context), async (local) => {
         const page = await listThreads({ store: local.store }, local.userId, {
           ...(options.allProjects ? {} : { project: projectOf(context, options) }),
           limit: options.limit,
@@ -118,9 +111,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
                 )
                 .join("\n"),
         );
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   thread
@@ -133,8 +124,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
       const { getThread } = await import("@cairn/core/operations/get-thread");
-      const local = await openScope(context, credentialsOf(context));
-      try {
+      await withScope(context, credentialsOf(context), async (local) => {
         const query = { thread: slugify(name) || name, limit: options.limit, offset: options.offset };
         const found = await getThread({ store: local.store }, local.userId, {
           ...query,
@@ -159,9 +149,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
             ),
           ].join("\n"),
         );
-      } finally {
-        await local.close();
-      }
+      });
     });
 
   thread
@@ -173,8 +161,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (name: string, options: ProjectOptions) => {
       const { deleteThread } = await import("@cairn/core/operations/delete-thread");
       const credentials = credentialsOf(context);
-      const local = await openScope(context, credentials);
-      try {
+      await withScope(context, credentials, async (local) => {
         const deleted = await deleteThread(
           { store: local.store, sink: local.sink(context.now), now: context.now },
           local.userId,
@@ -183,8 +170,6 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         await inlinePush(context, local, credentials);
         const result = { ...deleted, synced: isSynced(local, threadKey(deleted.project, deleted.thread)) };
         printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
-      } finally {
-        await local.close();
-      }
+      });
     });
 }
