@@ -48,9 +48,10 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
         await applyMutation(context, mutation.op, mutation.args);
         results.push({ seq: mutation.seq, status: "applied" });
       } catch (error) {
-        // Only validation failures are per-mutation rejections; anything else
-        // (a database fault) aborts the whole batch so nothing half-applies.
-        if (!isAppError(error) || error.code === "internal") throw error;
+        // Only client faults (4xx: a mutation that does not validate) are
+        // per-mutation rejections; a server fault aborts the whole batch, so
+        // nothing half-applies and the client retries it as it stands.
+        if (!isAppError(error) || error.status >= 500) throw error;
         results.push({ seq: mutation.seq, status: "rejected", reason: `${error.code}: ${error.message}` });
       }
       last = mutation.seq;
