@@ -1,6 +1,8 @@
 // Bundles the CLI (and the server it starts) into one CommonJS file.
 // CJS, not ESM: an ESM bundle of commander failed at run time (measured), and
-// CJS starts fastest. Native and heavy packages stay external and load lazily.
+// CJS starts fastest. better-sqlite3's JavaScript is bundled (its addon is
+// loaded by path, see apps/cli/src/main.ts); pg and fastify stay external and
+// load only when serve or admin needs them.
 import { build } from "esbuild";
 
 /**
@@ -33,7 +35,7 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: "linked",
-  external: ["better-sqlite3", "pg", "pg-native", "fastify", "@fastify/rate-limit"],
+  external: ["pg", "pg-native", "fastify", "@fastify/rate-limit"],
   // import() becomes require(): the bundle runs through vm.Script (bin/cairn.cjs),
   // which has no dynamic-import hook, and require() of a builtin is cheaper anyway.
   supported: { "dynamic-import": false },

@@ -22,7 +22,7 @@ export interface CliContext extends Writers {
   /** A promise that resolves on SIGINT/SIGTERM (serve waits on it). */
   stopSignal: () => Promise<string>;
   osUser: string;
-  /** better-sqlite3's addon file, when main could resolve it (saves its search at every start). */
+  /** better-sqlite3's addon file (the CLI bundles better-sqlite3's JavaScript, not its addon). */
   sqliteBinding?: string | undefined;
 }
 

@@ -11,6 +11,7 @@ export const cliEnvVars = {
   CAIRN_LOG_LEVEL: "Server log level (default info)",
   CAIRN_PUSH_DEADLINE_MS: "Budget of the inline push after a write (default 1500)",
   CAIRN_AUTHOR: "Author recorded on entries (default: the OS user name)",
+  CAIRN_DEBUG: "1: internal errors print where they failed (a stack trace)",
   CAIRN_TEST_CRASH_AT: "Crash tests only: the server kills itself (SIGKILL) at this named point",
   XDG_CONFIG_HOME: "Config base directory (Linux)",
   XDG_DATA_HOME: "Data base directory (Linux)",

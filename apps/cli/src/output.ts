@@ -14,7 +14,7 @@ export function printResult(writers: Writers, json: boolean, value: unknown, tex
  * Prints an error on stderr: a fix for expected failures, a bug-report hint for
  * internal ones. Never a stack trace, never a secret.
  */
-export function printError(writers: Writers, json: boolean, error: AppError): void {
+export function printError(writers: Writers, json: boolean, error: AppError, debug = false): void {
   if (json) {
     const body = { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
     writers.stderr(`${JSON.stringify(body)}\n`);
@@ -22,7 +22,12 @@ export function printError(writers: Writers, json: boolean, error: AppError): vo
   }
   const lines = [`cairn: ${error.message} [${error.code}]`];
   if (error.hint) lines.push(`  fix: ${error.hint}`);
-  if (error.code === "internal") lines.push("  This is a bug; please report it with the command you ran.");
-  else if (!error.hint) lines.push(`  (${errorCodes[error.code].summary})`);
+  if (error.code === "internal") {
+    // The cause's first line helps a bug report; the stack only on request.
+    const cause = error.cause instanceof Error ? error.cause : null;
+    if (cause) lines.push(`  cause: ${cause.name}: ${cause.message.split("\n")[0]}`);
+    if (cause && debug) lines.push(...(cause.stack ?? "").split("\n").slice(1, 12));
+    lines.push("  This is a bug; please report it with the command you ran (CAIRN_DEBUG=1 shows where it failed).");
+  } else if (!error.hint) lines.push(`  (${errorCodes[error.code].summary})`);
   writers.stderr(`${lines.join("\n")}\n`);
 }

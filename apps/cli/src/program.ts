@@ -53,7 +53,7 @@ export async function runCli(context: CliContext, argv: string[]): Promise<numbe
       return 2;
     }
     const appError = isAppError(error) ? error : (zodAsAppError(error) ?? toAppError(error));
-    printError(context, json, appError);
+    printError(context, json, appError, context.env.CAIRN_DEBUG === "1");
     return appError.exitCode;
   }
 }

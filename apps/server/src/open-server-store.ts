@@ -3,7 +3,12 @@ import { join } from "node:path";
 import type { Store } from "@cairn/core/store-port";
 
 /** The server's database: PostgreSQL when a URL is given, else `cairn.db` in the data directory. */
-export async function openServerStore(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<Store> {
+export async function openServerStore(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** better-sqlite3's addon file; required when better-sqlite3 is bundled (the CLI). */
+  sqliteBinding?: string | undefined;
+}): Promise<Store> {
   if (options.databaseUrl) {
     // Loaded only here so SQLite-only installs never pay for pg at start-up.
     const { PostgresStore } = await import("@cairn/store/postgres/postgres-store");
@@ -14,5 +19,5 @@ export async function openServerStore(options: { dataDir: string; databaseUrl?: 
   }
   mkdirSync(options.dataDir, { recursive: true });
   const { SqliteStore } = await import("@cairn/store/sqlite/sqlite-store");
-  return new SqliteStore({ path: join(options.dataDir, "cairn.db") });
+  return new SqliteStore({ path: join(options.dataDir, "cairn.db"), nativeBinding: options.sqliteBinding });
 }

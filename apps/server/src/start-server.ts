@@ -23,16 +23,16 @@ export interface RunningServer {
  */
 export async function startServer(
   input: ServerOptionsInput,
-  hooks: { faultPoint?: ServerDeps["faultPoint"] } = {},
+  runtime: { faultPoint?: ServerDeps["faultPoint"]; sqliteBinding?: string | undefined } = {},
 ): Promise<RunningServer> {
   const options = serverOptionsSchema.parse(input);
-  const store = await openServerStore(options);
+  const store = await openServerStore({ ...options, sqliteBinding: runtime.sqliteBinding });
   const deps: ServerDeps = {
     store,
     secrets: nodeSecrets,
     now: () => new Date(),
     newId: createIdGenerator(),
-    faultPoint: hooks.faultPoint,
+    faultPoint: runtime.faultPoint,
   };
   let adminToken: string | null = null;
   if ((await store.countUsers()) === 0) {

@@ -23,6 +23,7 @@ async function withAccounts<T>(
   const store = await openServerStore({
     dataDir: options.data ?? defaultServerDataDir(context.paths, context.env),
     databaseUrl,
+    sqliteBinding: context.sqliteBinding,
   });
   try {
     return await work({ store, secrets: nodeSecrets, newId: context.newId, now: context.now });

@@ -47,7 +47,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           ...(databaseUrl ? { databaseUrl } : {}),
           logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
         },
-        crashHooks(env.CAIRN_TEST_CRASH_AT),
+        { ...crashHooks(env.CAIRN_TEST_CRASH_AT), sqliteBinding: context.sqliteBinding },
       );
       const database = server.store.kind;
       if (options.json) {
