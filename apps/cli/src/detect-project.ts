@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { AppError } from "@cairn/core/app-error";
-import { slugify } from "@cairn/core/slug";
+import { nameToId } from "@cairn/core/slug";
 import { parse as parseToml } from "smol-toml";
 
 export interface DetectedProject {
@@ -62,13 +62,13 @@ export function detectProject(cwd: string): DetectedProject {
   const gitRoot = findUp(cwd, ".git");
   const tomlRoot = findUp(cwd, ".cairn.toml");
   const branch = gitRoot ? gitBranch(gitRoot) : null;
-  const fallbackThread = slugify(branch ?? "") || "main";
+  const fallbackThread = nameToId(branch ?? "") || "main";
   if (tomlRoot) {
     const config = readCairnToml(join(tomlRoot, ".cairn.toml"));
-    const project = slugify(config.project ?? basename(tomlRoot)) || "default";
-    return { project, thread: slugify(config.thread ?? "") || fallbackThread, source: ".cairn.toml", root: tomlRoot };
+    const project = nameToId(config.project ?? basename(tomlRoot)) || "default";
+    return { project, thread: nameToId(config.thread ?? "") || fallbackThread, source: ".cairn.toml", root: tomlRoot };
   }
   if (gitRoot)
-    return { project: slugify(basename(gitRoot)) || "default", thread: fallbackThread, source: "git", root: gitRoot };
-  return { project: slugify(basename(cwd)) || "default", thread: fallbackThread, source: "folder", root: cwd };
+    return { project: nameToId(basename(gitRoot)) || "default", thread: fallbackThread, source: "git", root: gitRoot };
+  return { project: nameToId(basename(cwd)) || "default", thread: fallbackThread, source: "folder", root: cwd };
 }

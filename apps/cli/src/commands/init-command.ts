@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { slugify } from "@cairn/core/slug";
+import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { detectProject } from "../detect-project";
@@ -21,7 +21,7 @@ export function registerInitCommand(program: Command, context: CliContext): void
         printResult(context, Boolean(options.json), result, () => `${file} already names project ${detected.project}`);
         return;
       }
-      const project = options.project ? slugify(options.project) || detected.project : detected.project;
+      const project = options.project ? nameToId(options.project) || detected.project : detected.project;
       writeFileSync(file, `# Cairn project settings\nproject = "${project}"\n`);
       const result = { project, file, created: true };
       printResult(context, Boolean(options.json), result, () => `wrote ${file} (project ${project})`);

@@ -1,4 +1,4 @@
-import { slugify } from "@cairn/core/slug";
+import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, requireCredentials, syncClientFor, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
@@ -29,7 +29,7 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
       const project = options.allProjects
         ? undefined
         : options.project
-          ? slugify(options.project) || options.project
+          ? nameToId(options.project)
           : detectProject(context.cwd).project;
       const input = { q, limit: Math.max(1, Math.min(options.limit, 100)), ...(project ? { project } : {}) };
       let hits: { type: string; id: string; snippet: string; score: number; project: string; threadId?: string }[];

@@ -1,6 +1,6 @@
 import { isAppError } from "@cairn/core/app-error";
 import { threadKey } from "@cairn/core/mutations/thread-key";
-import { slugify } from "@cairn/core/slug";
+import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
@@ -15,7 +15,7 @@ interface ProjectOptions {
 }
 
 function projectOf(context: CliContext, options: ProjectOptions): string {
-  return options.project ? slugify(options.project) || options.project : detectProject(context.cwd).project;
+  return options.project ? nameToId(options.project) : detectProject(context.cwd).project;
 }
 
 /**
@@ -42,8 +42,8 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         const written = await appendEntry(
           { sink: local.sink(context.now), newId: context.newId, now: context.now },
           {
-            project: options.project ? slugify(options.project) || options.project : detected.project,
-            thread: options.thread ? slugify(options.thread) || options.thread : detected.thread,
+            project: options.project ? nameToId(options.project) : detected.project,
+            thread: options.thread ? nameToId(options.thread) : detected.thread,
             ...(options.thread ? { threadName: options.thread } : {}),
             content,
             author: options.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
@@ -77,7 +77,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       await withScope(context, credentials, async (local) => {
         const created = await createThread(
           { sink: local.sink(context.now), now: context.now },
-          { project: projectOf(context, options), thread: slugify(name) || name, name },
+          { project: projectOf(context, options), thread: nameToId(name), name },
         );
         await inlinePush(context, local, credentials);
         const result = { ...created, synced: isSynced(local, threadKey(created.project, created.thread)) };
@@ -125,7 +125,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
       const { getThread } = await import("@cairn/core/operations/get-thread");
       await withScope(context, credentialsOf(context), async (local) => {
-        const query = { thread: slugify(name) || name, limit: options.limit, offset: options.offset };
+        const query = { thread: nameToId(name), limit: options.limit, offset: options.offset };
         const found = await getThread({ store: local.store }, local.userId, {
           ...query,
           project: projectOf(context, options),
@@ -165,7 +165,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         const deleted = await deleteThread(
           { store: local.store, sink: local.sink(context.now), now: context.now },
           local.userId,
-          { thread: slugify(name) || name, project: projectOf(context, options) },
+          { thread: nameToId(name), project: projectOf(context, options) },
         );
         await inlinePush(context, local, credentials);
         const result = { ...deleted, synced: isSynced(local, threadKey(deleted.project, deleted.thread)) };
