@@ -33,14 +33,15 @@ export function searchSqliteEntries(
       FROM entries_fts JOIN entries e ON e.pk = entries_fts.rowid
       WHERE entries_fts MATCH ? AND e.user_id = ? AND e.deleted_at IS NULL
         AND (? IS NULL OR e.project_id = ?)
-        AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
-                        AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
+        AND (e.project_id, e.thread_id) NOT IN (
+          SELECT project_id, id FROM threads WHERE user_id = ? AND deleted_at IS NOT NULL)
       ORDER BY entries_fts.rowid DESC LIMIT ${searchWindow}
     ) ORDER BY rank, pk DESC LIMIT ? OFFSET ?`).all(
     match,
     userId,
     project,
     project,
+    userId,
     query.limit,
     query.offset,
   ) as RankedRow[];
