@@ -114,6 +114,9 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       const page = await client.pull(cursor, 500, signal());
       pulled += await applyPull(local, page);
       if (!page.hasMore) break;
+      if (page.cursor <= cursor) {
+        throw new AppError("upstream_error", `The server's pull did not advance past cursor ${cursor}`);
+      }
     }
   } catch (error) {
     // The queue is empty: a pull cut short (often by the inline deadline on a

@@ -302,6 +302,22 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       expect((await searchEntries({ store }, alice.id, { q: "second" })).hits.map((hit) => hit.id)).toEqual(["rw-2"]);
     });
 
+    it("cuts a pull page at its byte budget and goes on from the cursor", async () => {
+      const everything = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000 });
+      const small = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000, maxBytes: 1 });
+      expect(small.changes).toHaveLength(1);
+      expect(small.hasMore).toBe(true);
+      let cursor = 0;
+      const seen: number[] = [];
+      for (let round = 0; round < 1000; round++) {
+        const page = await pullChanges({ store }, alice.id, { cursor, limit: 1000, maxBytes: 700 });
+        seen.push(...page.changes.map((change) => change.seq));
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      expect(seen).toEqual(everything.changes.map((change) => change.seq));
+    });
+
     it("rolls a failed transaction back completely", async () => {
       const before = await listThreads({ store }, alice.id, {});
       await expect(
