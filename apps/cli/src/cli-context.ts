@@ -1,5 +1,4 @@
 import { AppError } from "@cairn/core/app-error";
-import { createIdGenerator } from "@cairn/core/ids";
 import type { HttpTransport } from "@cairn/sync/http-transport";
 import type { LocalStore } from "@cairn/sync/local-store";
 import type { SyncClient } from "@cairn/sync/sync-client";
@@ -24,10 +23,6 @@ export interface CliContext extends Writers {
   osUser: string;
   /** better-sqlite3's addon file (the CLI bundles better-sqlite3's JavaScript, not its addon). */
   sqliteBinding?: string | undefined;
-}
-
-export function createContextIds(now: () => Date): () => string {
-  return createIdGenerator(() => now().getTime());
 }
 
 /** The saved login (null before any login). */

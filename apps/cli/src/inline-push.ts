@@ -1,6 +1,6 @@
 import type { DrainResult } from "@cairn/sync/drain";
 import type { LocalStore } from "@cairn/sync/local-store";
-import { type CliContext, pushDeadlineMs, syncClientFor } from "./cli-context";
+import { type CliContext, credentialsOf, pushDeadlineMs, syncClientFor, withScope } from "./cli-context";
 import type { Credentials } from "./credentials";
 
 /**
@@ -10,7 +10,7 @@ import type { Credentials } from "./credentials";
  * that drops packets every write would otherwise wait out the whole deadline.
  * `cairn sync now` always tries.
  */
-export async function inlinePush(
+async function inlinePush(
   context: CliContext,
   local: LocalStore,
   credentials: Credentials | null,
@@ -23,7 +23,21 @@ export async function inlinePush(
   return drain({ local, client: await syncClientFor(context, credentials), now: context.now, deadlineMs });
 }
 
-/** Whether an entity has no queued mutation left. */
-export function isSynced(local: LocalStore, entityId: string): boolean {
-  return !local.outbox.unsynced([entityId]).has(entityId);
+/**
+ * Every CLI write: commits it in the current scope's store (with its outbox
+ * row), tries the inline push, and reports whether the entity it touched has
+ * reached the server.
+ */
+export async function writeThenPush<T>(
+  context: CliContext,
+  write: (local: LocalStore) => Promise<T>,
+  entityIdOf: (written: T) => string,
+): Promise<T & { synced: boolean }> {
+  const credentials = credentialsOf(context);
+  return withScope(context, credentials, async (local) => {
+    const written = await write(local);
+    await inlinePush(context, local, credentials);
+    const entityId = entityIdOf(written);
+    return { ...written, synced: !local.outbox.unsynced([entityId]).has(entityId) };
+  });
 }

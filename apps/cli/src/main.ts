@@ -1,8 +1,8 @@
 import { homedir, userInfo } from "node:os";
+import { createIdGenerator } from "@cairn/core/ids";
 import { nodeHttpTransport } from "@cairn/sync/http-transport";
 import * as z from "zod";
 import type { CliContext } from "./cli-context";
-import { createContextIds } from "./cli-context";
 import { readCliEnv } from "./cli-env";
 import { resolvePaths } from "./paths";
 import { runCli } from "./program";
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     paths: resolvePaths(env, process.platform, homedir()),
     cwd: process.cwd(),
     now,
-    newId: createContextIds(now),
+    newId: createIdGenerator(() => now().getTime()),
     transport: nodeHttpTransport,
     readStdin,
     stopSignal: () =>

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
-import { applyMutation, mutationEntityId } from "@cairn/core/mutations/registry";
+import { applyMutation } from "@cairn/core/mutations/registry";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { clientMigrations } from "./client-migrations";
 import { Outbox } from "./outbox";
@@ -66,11 +66,11 @@ export class LocalStore {
         await this.store.transaction(async (tx) => {
           const context = mutationContext(tx, this.userId);
           for (const mutation of mutations) {
-            await applyMutation(context, mutation.op, mutation.args);
+            const { entityId } = await applyMutation(context, mutation.op, mutation.args);
             this.outbox.enqueue({
               op: mutation.op,
               args: mutation.args,
-              entityId: mutationEntityId(mutation.op, mutation.args),
+              entityId,
               clientTime: now().toISOString(),
             });
           }

@@ -1,16 +1,12 @@
-import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, requireCredentials, syncClientFor, withScope } from "../cli-context";
-import { detectProject } from "../detect-project";
 import { printResult } from "../output";
+import { type ProjectOptions, projectFilter } from "../project-options";
 import { intOption } from "./options";
 
-interface SearchOptions {
-  project?: string;
-  allProjects?: boolean;
+interface SearchOptions extends ProjectOptions {
   limit: number;
   remote?: boolean;
-  json?: boolean;
 }
 
 /** `cairn search [--] QUERY`: BM25 over the local store, or the server's with --remote. */
@@ -26,11 +22,7 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
     .option("--json", "print JSON")
     .action(async (words: string[], options: SearchOptions) => {
       const q = words.join(" ");
-      const project = options.allProjects
-        ? undefined
-        : options.project
-          ? nameToId(options.project)
-          : detectProject(context.cwd).project;
+      const { project } = projectFilter(context, options);
       const input = { q, limit: Math.max(1, Math.min(options.limit, 100)), ...(project ? { project } : {}) };
       let hits: { type: string; id: string; snippet: string; score: number; project: string; threadId?: string }[];
       if (options.remote) {

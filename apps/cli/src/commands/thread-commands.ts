@@ -1,22 +1,12 @@
-import { isAppError } from "@cairn/core/app-error";
 import { threadKey } from "@cairn/core/mutations/thread-key";
 import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
-import { inlinePush, isSynced } from "../inline-push";
+import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
+import { type ProjectOptions, projectFilter, projectOf } from "../project-options";
 import { intOption } from "./options";
-
-interface ProjectOptions {
-  project?: string;
-  allProjects?: boolean;
-  json?: boolean;
-}
-
-function projectOf(context: CliContext, options: ProjectOptions): string {
-  return options.project ? nameToId(options.project) : detectProject(context.cwd).project;
-}
 
 /**
  * `cairn thread new|push|list|show|rm`: thin adapters over the thread operations on the local store.
@@ -37,32 +27,28 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const { appendEntry } = await import("@cairn/core/operations/append-entry");
       const content = await textInput(context, words);
       const detected = detectProject(context.cwd);
-      const credentials = credentialsOf(context);
-      await withScope(context, credentials, async (local) => {
-        const written = await appendEntry(
-          { sink: local.sink(context.now), newId: context.newId, now: context.now },
-          {
-            project: options.project ? nameToId(options.project) : detected.project,
-            thread: options.thread ? nameToId(options.thread) : detected.thread,
-            ...(options.thread ? { threadName: options.thread } : {}),
-            content,
-            author: options.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
-          },
-        );
-        await inlinePush(context, local, credentials);
-        const result = {
-          id: written.id,
-          thread: written.thread,
-          project: written.project,
-          synced: isSynced(local, written.id),
-        };
-        printResult(
-          context,
-          Boolean(options.json),
-          result,
-          () => `${result.synced ? "synced" : "queued"} ${result.project}/${result.thread} ${result.id}`,
-        );
-      });
+      const written = await writeThenPush(
+        context,
+        (local) =>
+          appendEntry(
+            { sink: local.sink(context.now), newId: context.newId, now: context.now },
+            {
+              project: options.project ? nameToId(options.project) : detected.project,
+              thread: options.thread ? nameToId(options.thread) : detected.thread,
+              ...(options.thread ? { threadName: options.thread } : {}),
+              content,
+              author: options.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
+            },
+          ),
+        (entry) => entry.id,
+      );
+      const result = { id: written.id, thread: written.thread, project: written.project, synced: written.synced };
+      printResult(
+        context,
+        Boolean(options.json),
+        result,
+        () => `${result.synced ? "synced" : "queued"} ${result.project}/${result.thread} ${result.id}`,
+      );
     });
 
   thread
@@ -73,16 +59,16 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions) => {
       const { createThread } = await import("@cairn/core/operations/create-thread");
-      const credentials = credentialsOf(context);
-      await withScope(context, credentials, async (local) => {
-        const created = await createThread(
-          { sink: local.sink(context.now), now: context.now },
-          { project: projectOf(context, options), thread: nameToId(name), name },
-        );
-        await inlinePush(context, local, credentials);
-        const result = { ...created, synced: isSynced(local, threadKey(created.project, created.thread)) };
-        printResult(context, Boolean(options.json), result, () => `thread ${result.project}/${result.thread}`);
-      });
+      const result = await writeThenPush(
+        context,
+        (local) =>
+          createThread(
+            { sink: local.sink(context.now), now: context.now },
+            { project: projectOf(context, options), thread: nameToId(name), name },
+          ),
+        (created) => threadKey(created.project, created.thread),
+      );
+      printResult(context, Boolean(options.json), result, () => `thread ${result.project}/${result.thread}`);
     });
 
   thread
@@ -97,7 +83,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const { listThreads } = await import("@cairn/core/operations/list-threads");
       await withScope(context, credentialsOf(context), async (local) => {
         const page = await listThreads({ store: local.store }, local.userId, {
-          ...(options.allProjects ? {} : { project: projectOf(context, options) }),
+          ...projectFilter(context, options),
           limit: options.limit,
           offset: options.offset,
         });
@@ -125,14 +111,14 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
       const { getThread } = await import("@cairn/core/operations/get-thread");
       await withScope(context, credentialsOf(context), async (local) => {
-        const query = { thread: nameToId(name), limit: options.limit, offset: options.offset };
         const found = await getThread({ store: local.store }, local.userId, {
-          ...query,
-          project: projectOf(context, options),
-        }).catch(async (error: unknown) => {
-          // Not in the detected project: any single project holding it will do.
-          if (options.project || !isAppError(error) || error.code !== "not_found") throw error;
-          return getThread({ store: local.store }, local.userId, query);
+          thread: nameToId(name),
+          limit: options.limit,
+          offset: options.offset,
+          // Given, the project is strict; detected, it is only preferred.
+          ...(options.project
+            ? { project: nameToId(options.project) }
+            : { preferredProject: detectProject(context.cwd).project }),
         });
         const unsynced = local.outbox.unsynced(found.entries.map((entry) => entry.id));
         const result = {
@@ -160,16 +146,15 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--json", "print JSON")
     .action(async (name: string, options: ProjectOptions) => {
       const { deleteThread } = await import("@cairn/core/operations/delete-thread");
-      const credentials = credentialsOf(context);
-      await withScope(context, credentials, async (local) => {
-        const deleted = await deleteThread(
-          { store: local.store, sink: local.sink(context.now), now: context.now },
-          local.userId,
-          { thread: nameToId(name), project: projectOf(context, options) },
-        );
-        await inlinePush(context, local, credentials);
-        const result = { ...deleted, synced: isSynced(local, threadKey(deleted.project, deleted.thread)) };
-        printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
-      });
+      const result = await writeThenPush(
+        context,
+        (local) =>
+          deleteThread({ store: local.store, sink: local.sink(context.now), now: context.now }, local.userId, {
+            thread: nameToId(name),
+            project: projectOf(context, options),
+          }),
+        (deleted) => threadKey(deleted.project, deleted.thread),
+      );
+      printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
     });
 }

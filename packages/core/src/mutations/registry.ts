@@ -12,8 +12,16 @@ const byOp = new Map(definitions.map((definition) => [definition.op, definition]
 
 export type MutationOp = "entry.append" | "thread.create" | "thread.delete";
 
-/** Validates and applies one mutation; throws AppError (invalid_input) for bad ops or args. */
-export async function applyMutation(context: MutationContext, op: string, args: unknown): Promise<void> {
+/**
+ * Validates and applies one mutation, and returns the id of the entity it
+ * touched (the outbox's `synced` bookkeeping). Throws AppError (invalid_input)
+ * for an unknown op or invalid args.
+ */
+export async function applyMutation(
+  context: MutationContext,
+  op: string,
+  args: unknown,
+): Promise<{ entityId: string }> {
   const definition = byOp.get(op);
   if (!definition) throw new AppError("invalid_input", `Unknown mutation "${op}"`);
   const parsed = definition.args.safeParse(args);
@@ -23,11 +31,5 @@ export async function applyMutation(context: MutationContext, op: string, args: 
     });
   }
   await definition.apply(context, parsed.data);
-}
-
-/** The entity id a mutation touches, for the outbox's `synced` bookkeeping. */
-export function mutationEntityId(op: string, args: unknown): string {
-  const definition = byOp.get(op);
-  if (!definition) throw new AppError("invalid_input", `Unknown mutation "${op}"`);
-  return definition.entityId(definition.args.parse(args));
+  return { entityId: definition.entityId(parsed.data) };
 }

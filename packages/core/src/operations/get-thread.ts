@@ -5,7 +5,12 @@ import { parseInput } from "../validate";
 import { pagingSchema } from "./paging";
 import { resolveThread } from "./resolve-thread";
 
-export const getThreadInput = pagingSchema.extend({ thread: slugSchema, project: slugSchema.optional() });
+export const getThreadInput = pagingSchema.extend({
+  thread: slugSchema,
+  project: slugSchema.optional(),
+  /** Without `project`: the project to take the thread from when several hold it. */
+  preferredProject: slugSchema.optional(),
+});
 
 /** A thread with one page of its entries, oldest first, and the total count. */
 export async function getThread(deps: { store: StoreReader }, userId: string, input: z.input<typeof getThreadInput>) {

@@ -3,15 +3,21 @@ import type { Thread } from "../entities";
 import type { StoreReader } from "../store-port";
 
 /**
- * Finds a thread by id, in `projectId` when given. Without a project the id
- * must be unambiguous: two projects with the same thread id get a 409 listing them.
+ * Finds a thread by id. With `project` it must be there. Without one the id
+ * must be unambiguous, except that `preferredProject` (the CLI's detected
+ * project) wins when it holds the thread; two projects otherwise get a 409
+ * listing them.
  */
 export async function resolveThread(
   store: StoreReader,
   userId: string,
-  target: { thread: string; project?: string | undefined },
+  target: { thread: string; project?: string | undefined; preferredProject?: string | undefined },
 ): Promise<Thread> {
   const found = await store.findThreads(userId, target.thread, target.project);
+  const preferred = target.preferredProject
+    ? found.find((thread) => thread.projectId === target.preferredProject)
+    : undefined;
+  if (preferred) return preferred;
   const [first, second] = found;
   if (!first) {
     const where = target.project ? ` in project "${target.project}"` : "";

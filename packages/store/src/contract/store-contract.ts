@@ -240,6 +240,10 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         details: { projects: ["alpha", "beta"] },
       });
       await expect(getThread({ store }, alice.id, { thread: "nope" })).rejects.toMatchObject({ code: "not_found" });
+      const preferred = await getThread({ store }, alice.id, { thread: "main", preferredProject: "beta" });
+      expect(preferred.thread.projectId).toBe("beta");
+      const elsewhere = await getThread({ store }, alice.id, { thread: "notes", preferredProject: "alpha" });
+      expect(elsewhere.thread.projectId).toBe("beta");
     });
 
     it("soft-deletes a thread: gone from lists and search, still in the change log", async () => {
