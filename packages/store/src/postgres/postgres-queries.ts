@@ -108,15 +108,16 @@ export class PostgresQueries implements StoreWriter {
     await this.flushEntries(); // reads entries: buffered ones first
     const project = query.projectId ?? null;
     const result = await this.query<ThreadRow & { entry_count: number; last_entry_at: Date | null }>(
+      // One pass over each thread's entries gives both the count and the last time.
       `SELECT t.id, t.project_id, t.name, t.status, t.created_at, t.updated_at, t.deleted_at,
-         (SELECT COUNT(*)::int FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
-            AND e.thread_id = t.id AND e.deleted_at IS NULL) AS entry_count,
-         (SELECT MAX(e.created_at) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
-            AND e.thread_id = t.id) AS last_entry_at
+         stats.entry_count, stats.last_entry_at
        FROM threads t
+       CROSS JOIN LATERAL (
+         SELECT (COUNT(*) FILTER (WHERE e.deleted_at IS NULL))::int AS entry_count, MAX(e.created_at) AS last_entry_at
+         FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id AND e.thread_id = t.id
+       ) stats
        WHERE t.user_id = $1 AND t.deleted_at IS NULL AND ($2::text IS NULL OR t.project_id = $2)
-       ORDER BY COALESCE((SELECT MAX(e.created_at) FROM entries e WHERE e.user_id = t.user_id
-         AND e.project_id = t.project_id AND e.thread_id = t.id), t.updated_at) DESC, t.project_id, t.id
+       ORDER BY COALESCE(stats.last_entry_at, t.updated_at) DESC, t.project_id, t.id
        LIMIT $3 OFFSET $4`,
       [userId, project, query.limit, query.offset],
     );
