@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { addUser, cairn, cleanup, freePort, serverThread, startServer, tempDir } from "./harness";
+import { addUser, cairn, cleanup, freePort, pushEntry, serverThread, startServer, tempDir } from "./harness";
 
 const entries = 25;
 
@@ -24,13 +24,7 @@ describe.each(["push.applied", "push.committed"])("server killed at %s", (point)
     // Queue a batch while the server is down, so one push carries all of it.
     const ids: string[] = [];
     for (let index = 0; index < entries; index++) {
-      const written = cairn(
-        home,
-        ["thread", "push", "--project", "crash", "--thread", "batch", `entry number ${index}`, "--json"],
-        {
-          env: { CAIRN_PUSH_DEADLINE_MS: "0" },
-        },
-      );
+      const written = pushEntry(home, "crash/batch", `entry number ${index}`, { env: { CAIRN_PUSH_DEADLINE_MS: "0" } });
       expect(written.code).toBe(0);
       ids.push(written.json<{ id: string }>().id);
     }

@@ -53,6 +53,17 @@ export function cairn(
   };
 }
 
+/** `cairn thread push --project P --thread T TEXT --json`, the entry write most tests need. */
+export function pushEntry(
+  home: string,
+  where: `${string}/${string}`,
+  text: string,
+  options: { env?: Record<string, string> } = {},
+): CliResult {
+  const [project = "", thread = ""] = where.split("/");
+  return cairn(home, ["thread", "push", "--project", project, "--thread", thread, text, "--json"], options);
+}
+
 /** `cairn` without blocking this process's event loop (for servers living in the test process). */
 export function cairnAsync(home: string, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {

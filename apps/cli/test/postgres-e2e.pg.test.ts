@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { testDatabaseUrl, testPgDisabled } from "@cairn/store/postgres/test-database";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { cairn, cleanup, serverThread, startServer, tempDir } from "./harness";
+import { cairn, cleanup, pushEntry, serverThread, startServer, tempDir } from "./harness";
 
 const schema = `cairn_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
 
@@ -25,16 +25,7 @@ describe.skipIf(testPgDisabled())("cairn serve on PostgreSQL", () => {
       expect(server.adminToken).toMatch(/^cairn_/);
       const token = server.adminToken ?? "";
       expect(cairn(home, ["login", "--server", server.url, "--token", token]).code).toBe(0);
-      const written = cairn(home, [
-        "thread",
-        "push",
-        "--project",
-        "pg",
-        "--thread",
-        "main",
-        "stored in postgres",
-        "--json",
-      ]);
+      const written = pushEntry(home, "pg/main", "stored in postgres");
       expect(written.json()).toMatchObject({ synced: true });
       const onServer = await serverThread(server.url, token, "main", "pg");
       expect(onServer.entries.map((entry) => entry.content)).toEqual(["stored in postgres"]);

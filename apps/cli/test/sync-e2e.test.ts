@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, cairn, cleanup, freePort, serverThread, startServer, tempDir } from "./harness";
+import { addUser, cairn, cleanup, freePort, pushEntry, serverThread, startServer, tempDir } from "./harness";
 
 // The whole slice with real processes: the built CLI against `cairn serve` on loopback.
 describe("thread sync end to end", () => {
@@ -24,16 +24,7 @@ describe("thread sync end to end", () => {
   afterAll(() => cleanup(dataDir, homeA, homeB, homeAdmin));
 
   it("commits locally with the server down, then lands exactly once", async () => {
-    const offline = cairn(homeA, [
-      "thread",
-      "push",
-      "--project",
-      "demo",
-      "--thread",
-      "parser",
-      "found the bug in the parser",
-      "--json",
-    ]);
+    const offline = pushEntry(homeA, "demo/parser", "found the bug in the parser");
     expect(offline.code).toBe(0);
     const written = offline.json<{ id: string; thread: string; project: string; synced: boolean }>();
     expect(written).toMatchObject({ thread: "parser", project: "demo", synced: false });
@@ -65,16 +56,7 @@ describe("thread sync end to end", () => {
   it("shows one device's entries on another after a pull, and searches them on both sides", async () => {
     const server = await startServer({ dataDir, port });
     try {
-      const pushed = cairn(homeA, [
-        "thread",
-        "push",
-        "--project",
-        "demo",
-        "--thread",
-        "retry",
-        "the retry policy needs jitter",
-        "--json",
-      ]);
+      const pushed = pushEntry(homeA, "demo/retry", "the retry policy needs jitter");
       expect(pushed.json()).toMatchObject({ synced: true });
       expect(cairn(homeB, ["sync", "now", "--json"]).json<{ pulled: number }>().pulled).toBeGreaterThan(0);
       const onB = cairn(homeB, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
@@ -84,16 +66,7 @@ describe("thread sync end to end", () => {
         expect.objectContaining({ content: "the retry policy needs jitter", synced: true }),
       ]);
 
-      const reply = cairn(homeB, [
-        "thread",
-        "push",
-        "--project",
-        "demo",
-        "--thread",
-        "retry",
-        "added full jitter",
-        "--json",
-      ]);
+      const reply = pushEntry(homeB, "demo/retry", "added full jitter");
       expect(reply.json()).toMatchObject({ synced: true });
       cairn(homeA, ["sync", "now", "--json"]);
       const onA = cairn(homeA, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
@@ -120,7 +93,7 @@ describe("thread sync end to end", () => {
     try {
       const created = cairn(homeA, ["thread", "new", "Scratch Pad", "--project", "demo", "--json"]);
       expect(created.json()).toMatchObject({ thread: "scratch-pad", project: "demo", synced: true });
-      cairn(homeA, ["thread", "push", "--project", "demo", "--thread", "scratch-pad", "temporary note"]);
+      pushEntry(homeA, "demo/scratch-pad", "temporary note");
       cairn(homeB, ["sync", "now"]);
       const listed = cairn(homeB, ["thread", "list", "--project", "demo", "--json"]).json<{
         threads: { id: string; entryCount: number }[];
@@ -142,7 +115,7 @@ describe("thread sync end to end", () => {
   });
 
   it("lists the queue while the server is down, and logout keeps the queued rows", async () => {
-    cairn(homeB, ["thread", "push", "--project", "demo", "--thread", "offline", "written offline"]);
+    pushEntry(homeB, "demo/offline", "written offline");
     const queue = cairn(homeB, ["sync", "queue", "--json"]).json<{
       queue: { op: string; state: string; lastError: string }[];
     }>();
@@ -171,18 +144,7 @@ describe("thread sync end to end", () => {
     try {
       const bob = addUser(homeAdmin, dataDir, "bob");
       expect(cairn(homeBob, ["login", "--server", server.url, "--token", bob.token, "--json"]).code).toBe(0);
-      expect(
-        cairn(homeBob, [
-          "thread",
-          "push",
-          "--project",
-          "demo",
-          "--thread",
-          "parser",
-          "bob's own note",
-          "--json",
-        ]).json(),
-      ).toMatchObject({ synced: true });
+      expect(pushEntry(homeBob, "demo/parser", "bob's own note").json()).toMatchObject({ synced: true });
       expect(cairn(homeBob, ["sync", "now", "--json"]).json()).toMatchObject({ pending: 0 });
 
       // Bob's pull brought nothing of Alice's; his search does not find her words.

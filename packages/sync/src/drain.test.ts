@@ -68,18 +68,33 @@ function client(transport: HttpTransport, token = server.alice.token): SyncClien
   return new SyncClient({ server: "http://cairn.test", token, transport });
 }
 
+interface Via {
+  fault?: Fault;
+  seen?: { mutations: number[] }[];
+  token?: string;
+  now?: () => Date;
+  random?: () => number;
+  maxBatchRows?: number;
+}
+
+/** One drain through the in-process app, with the faults and clock a test names. */
+function drainVia(local: LocalStore, via: Via = {}) {
+  return drain({
+    local,
+    client: client(appTransport(via.fault, via.seen), via.token),
+    now: via.now ?? (() => new Date()),
+    deadlineMs: 5000,
+    ...(via.random ? { random: via.random } : {}),
+    ...(via.maxBatchRows ? { maxBatchRows: via.maxBatchRows } : {}),
+  });
+}
+
 describe("drain", () => {
   it("keeps rows pending on a network failure, storing backoff without counting attempts", async () => {
     const local = openLocal(server.alice.id);
     await write(local, 2);
     const now = () => new Date("2026-03-01T00:00:00.000Z");
-    const first = await drain({
-      local,
-      client: client(appTransport(() => "network")),
-      now,
-      random: () => 1,
-      deadlineMs: 5000,
-    });
+    const first = await drainVia(local, { fault: () => "network", now, random: () => 1 });
     expect(first).toMatchObject({ pushed: 0, pending: 2, dead: 0 });
     expect(first.error?.code).toBe("unavailable");
     expect(local.state.get("failures")).toBe("1");
@@ -88,17 +103,11 @@ describe("drain", () => {
     expect(rows.every((row) => row.attempts === 0 && row.lastError?.startsWith("unavailable"))).toBe(true);
     expect(rows[0]?.nextAttemptAt).toBe("2026-03-01T00:00:01.000Z");
 
-    const second = await drain({
-      local,
-      client: client(appTransport(() => "network")),
-      now,
-      random: () => 1,
-      deadlineMs: 5000,
-    });
+    const second = await drainVia(local, { fault: () => "network", now, random: () => 1 });
     expect(second.pending).toBe(2);
     expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:02.000Z");
 
-    const recovered = await drain({ local, client: client(appTransport()), now, deadlineMs: 5000 });
+    const recovered = await drainVia(local, { now });
     expect(recovered).toMatchObject({ pushed: 2, pending: 0, error: null });
     expect(local.state.get("failures")).toBe("0");
     expect(local.state.get("lastSuccessAt")).toBe("2026-03-01T00:00:00.000Z");
@@ -111,15 +120,15 @@ describe("drain", () => {
     const now = () => new Date("2026-03-01T00:00:00.000Z");
     const limited = () =>
       reply(429, '{"error":{"code":"rate_limited","message":"slow down"}}', { "retry-after": "42" });
-    const result = await drain({ local, client: client(appTransport(limited)), now, deadlineMs: 5000 });
+    const result = await drainVia(local, { fault: limited, now });
     expect(result.error?.code).toBe("rate_limited");
     expect(local.state.get("nextAttemptAt")).toBe("2026-03-01T00:00:42.000Z");
     const down = () => reply(502, "bad gateway");
-    expect((await drain({ local, client: client(appTransport(down)), now, deadlineMs: 5000 })).pending).toBe(1);
-    const unauthorized = await drain({ local, client: client(appTransport(), "cairn_wrong"), now, deadlineMs: 5000 });
+    expect((await drainVia(local, { fault: down, now })).pending).toBe(1);
+    const unauthorized = await drainVia(local, { token: "cairn_wrong", now });
     expect(unauthorized.error?.code).toBe("unauthenticated");
     expect(local.outbox.list(10).map((row) => row.attempts)).toEqual([0]);
-    expect((await drain({ local, client: client(appTransport()), now, deadlineMs: 5000 })).pending).toBe(0);
+    expect((await drainVia(local, { now })).pending).toBe(0);
     await local.close();
   });
 
@@ -131,12 +140,7 @@ describe("drain", () => {
       body?.mutations && body.mutations.length > 2
         ? reply(413, '{"error":{"code":"payload_too_large","message":"big"}}')
         : null;
-    const result = await drain({
-      local,
-      client: client(appTransport(tooLarge, seen)),
-      now: () => new Date(),
-      deadlineMs: 5000,
-    });
+    const result = await drainVia(local, { fault: tooLarge, seen });
     expect(result).toMatchObject({ pushed: 7, pending: 0, dead: 0 });
     expect(seen.every((push) => push.mutations.length <= 2)).toBe(true);
     const flat = seen.flatMap((push) => push.mutations);
@@ -149,12 +153,7 @@ describe("drain", () => {
 
     await write(local, 1);
     const alwaysTooLarge = () => reply(413, '{"error":{"code":"payload_too_large","message":"big"}}');
-    const parked = await drain({
-      local,
-      client: client(appTransport(alwaysTooLarge)),
-      now: () => new Date(),
-      deadlineMs: 5000,
-    });
+    const parked = await drainVia(local, { fault: alwaysTooLarge });
     expect(parked).toMatchObject({ pending: 0, dead: 1 });
     expect(local.outbox.list(10)[0]?.lastError).toMatch(/payload_too_large/);
     await local.close();
@@ -171,12 +170,7 @@ describe("drain", () => {
     });
     await write(local, 1);
     const seen: { mutations: number[] }[] = [];
-    const result = await drain({
-      local,
-      client: client(appTransport(() => null, seen)),
-      now: () => new Date(),
-      deadlineMs: 5000,
-    });
+    const result = await drainVia(local, { seen });
     expect(result).toMatchObject({ pushed: 1, pending: 0, dead: 1 });
     const [dead] = local.outbox.list(10);
     expect(dead).toMatchObject({ state: "dead", attempts: 1 });
@@ -186,7 +180,7 @@ describe("drain", () => {
     const [rearmed] = local.outbox.list(10);
     expect(rearmed?.state).toBe("pending");
     expect(rearmed?.seq).toBeGreaterThan(dead?.seq ?? 0);
-    await drain({ local, client: client(appTransport(() => null, seen)), now: () => new Date(), deadlineMs: 5000 });
+    await drainVia(local, { seen });
     // It was really sent again (and rejected again), not swallowed as a duplicate.
     expect(seen.at(-1)?.mutations).toEqual([rearmed?.seq]);
     expect(local.outbox.counts()).toMatchObject({ pending: 0, dead: 1 });
@@ -199,24 +193,10 @@ describe("drain", () => {
     const seen: { mutations: number[] }[] = [];
     const token = server.bob.token;
     const ids = await write(first, 5);
-    const pushed = await drain({
-      local: first,
-      client: client(
-        appTransport(() => null, seen),
-        token,
-      ),
-      now: () => new Date(),
-      deadlineMs: 5000,
-      maxBatchRows: 2,
-    });
+    const pushed = await drainVia(first, { seen, token, maxBatchRows: 2 });
     expect(pushed).toMatchObject({ pushed: 5, pending: 0 });
     expect(seen.map((push) => push.mutations.length)).toEqual([2, 2, 1]);
-    const pulled = await drain({
-      local: second,
-      client: client(appTransport(), token),
-      now: () => new Date(),
-      deadlineMs: 5000,
-    });
+    const pulled = await drainVia(second, { token });
     expect(pulled.pulled).toBeGreaterThanOrEqual(5);
     const rows = await second.store.listEntries(server.bob.id, {
       projectId: "p",
@@ -245,12 +225,7 @@ describe("drain when only the pull fails", () => {
     const local = openLocal(server.alice.id);
     await write(local, 1);
     const pullFails = (_body: unknown, path: string) => (path === "/api/sync/pull" ? "network" : null);
-    const result = await drain({
-      local,
-      client: client(appTransport(pullFails)),
-      now: () => new Date(),
-      deadlineMs: 5000,
-    });
+    const result = await drainVia(local, { fault: pullFails });
     expect(result).toMatchObject({ pushed: 1, pending: 0 });
     expect(result.error?.code).toBe("unavailable");
     expect(local.state.get("lastError")).toMatch(/^unavailable/);

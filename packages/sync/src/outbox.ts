@@ -106,22 +106,22 @@ export class Outbox {
     const dead = this.db
       .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'dead' ORDER BY seq`)
       .all() as OutboxRecord[];
+    const remove = this.db.prepare("DELETE FROM outbox WHERE seq = ?");
+    const requeue = this.db.prepare(
+      "INSERT INTO outbox (op, args, entity_id, client_time, bytes, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
     this.db.transaction(() => {
       for (const record of dead) {
-        this.db.prepare("DELETE FROM outbox WHERE seq = ?").run(record.seq);
-        this.db
-          .prepare(
-            "INSERT INTO outbox (op, args, entity_id, client_time, bytes, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          )
-          .run(
-            record.op,
-            record.args,
-            record.entity_id,
-            record.client_time,
-            record.bytes,
-            record.attempts,
-            record.last_error,
-          );
+        remove.run(record.seq);
+        requeue.run(
+          record.op,
+          record.args,
+          record.entity_id,
+          record.client_time,
+          record.bytes,
+          record.attempts,
+          record.last_error,
+        );
       }
     })();
     return dead.length;
