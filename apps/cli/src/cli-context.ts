@@ -1,4 +1,5 @@
 import { AppError } from "@cairn/core/app-error";
+import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import type { HttpTransport } from "@cairn/sync/http-transport";
 import type { LocalStore } from "@cairn/sync/local-store";
 import type { SyncClient } from "@cairn/sync/sync-client";
@@ -23,6 +24,12 @@ export interface CliContext extends Writers {
   osUser: string;
   /** better-sqlite3's addon file (the CLI bundles better-sqlite3's JavaScript, not its addon). */
   sqliteBinding?: string | undefined;
+  /** This process (drain lock holder, daemon owner record). */
+  pid: number;
+  /** How to start this CLI again (the daemon runs as `node <script> sync daemon run`). */
+  executable: { node: string; script: string };
+  /** Crash tests: SIGKILL this process when it reaches the named durable step; a no-op otherwise. */
+  crashAt: (point: string) => void;
 }
 
 /** The saved login (null before any login). */
@@ -47,6 +54,7 @@ export async function openScope(context: CliContext, credentials: Credentials | 
   return LocalStore.open({
     path: scopeStorePath(context.paths, scopeKey(credentials)),
     userId: credentials?.user.id ?? "local",
+    server: credentials?.server ?? null,
     newDeviceId: context.newId,
     nativeBinding: context.sqliteBinding,
   });
@@ -69,6 +77,17 @@ export async function withScope<T>(
 export async function syncClientFor(context: CliContext, credentials: Credentials): Promise<SyncClient> {
   const { SyncClient } = await import("@cairn/sync/sync-client");
   return new SyncClient({ server: credentials.server, token: credentials.token, transport: context.transport });
+}
+
+/** The sink every CLI write goes through: data and outbox row in one transaction, under the queue cap. */
+export function localSink(context: CliContext, local: LocalStore): MutationSink {
+  return local.sink({ now: context.now, queueCap: queueCap(context), crashPoint: context.crashAt });
+}
+
+/** Most unsent rows a scope's outbox holds before writes fail (default 100,000). */
+export function queueCap(context: CliContext): number {
+  const value = Number(context.env.CAIRN_QUEUE_CAP ?? 100_000);
+  return Number.isInteger(value) && value > 0 ? value : 100_000;
 }
 
 /** The inline push budget after a write (default 1.5 s). */

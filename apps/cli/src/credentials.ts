@@ -10,6 +10,8 @@ export const credentialsSchema = z.object({
   token: z.string().min(1),
   user: z.object({ id: z.string().min(1), name: z.string() }),
   loggedInAt: z.string(),
+  /** When the token expires (null: never), as the server said at login. */
+  expiresAt: z.string().nullable().optional(),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 

@@ -1,32 +1,43 @@
-import type { DrainResult } from "@cairn/sync/drain";
+import { existsSync } from "node:fs";
 import type { LocalStore } from "@cairn/sync/local-store";
-import { type CliContext, credentialsOf, pushDeadlineMs, syncClientFor, withScope } from "./cli-context";
-import type { Credentials } from "./credentials";
+import { type CliContext, credentialsOf, pushDeadlineMs, withScope } from "./cli-context";
+import { type Credentials, scopeKey } from "./credentials";
+import { ownerRecordPath } from "./daemon/daemon-paths";
+import { drainScope, loginRejected } from "./drain-scope";
 
 /**
- * After a local write: one push within a short deadline. Failure is fine (the
- * rows stay queued with their backoff recorded); the write already committed.
- * While the last failure's backoff runs, the write does not try: with a server
- * that drops packets every write would otherwise wait out the whole deadline.
+ * After a local write: hand the push to the scope's daemon when one runs
+ * (it answers once it has drained, within the deadline), else one inline
+ * push within a short deadline. Failure is fine: the write already
+ * committed and its rows stay queued with their backoff recorded.
+ * Nothing is tried while sync is paused, while the last failure's backoff
+ * runs (with a server that drops packets every write would otherwise wait
+ * out the whole deadline), or after the server refused this login.
  * `cairn sync now` always tries.
  */
-async function inlinePush(
-  context: CliContext,
-  local: LocalStore,
-  credentials: Credentials | null,
-): Promise<DrainResult | null> {
+async function pushAfterWrite(context: CliContext, local: LocalStore, credentials: Credentials | null): Promise<void> {
   const deadlineMs = pushDeadlineMs(context);
-  if (!credentials || deadlineMs === 0) return null;
+  if (!credentials || deadlineMs === 0) return;
+  // Most writes run without a daemon: one stat, and the daemon code is never loaded.
+  if (existsSync(ownerRecordPath(context.paths, scopeKey(credentials)))) {
+    const { wakeDaemon } = await import("./daemon/daemon-client");
+    if (await wakeDaemon(context, credentials, deadlineMs)) return;
+  }
+  if (local.state.get("paused") !== null || loginRejected(local, credentials)) return;
   const nextAttemptAt = local.state.get("nextAttemptAt");
-  if (nextAttemptAt !== null && Date.parse(nextAttemptAt) > context.now().getTime()) return null;
-  const { drain } = await import("@cairn/sync/drain");
-  return drain({ local, client: await syncClientFor(context, credentials), now: context.now, deadlineMs });
+  if (nextAttemptAt !== null && Date.parse(nextAttemptAt) > context.now().getTime()) return;
+  try {
+    await drainScope(context, local, credentials, { role: "inline", deadlineMs, waitForLock: false });
+  } catch (error) {
+    // A refused preflight leaves the write queued; `cairn sync status` explains it.
+    if ((error as { code?: string }).code !== "preflight_refused") throw error;
+  }
 }
 
 /**
  * Every CLI write: commits it in the current scope's store (with its outbox
- * row), tries the inline push, and reports whether the entity it touched has
- * reached the server.
+ * row), pushes it (daemon or inline), and reports whether the entity it
+ * touched has reached the server.
  */
 export async function writeThenPush<T>(
   context: CliContext,
@@ -36,7 +47,7 @@ export async function writeThenPush<T>(
   const credentials = credentialsOf(context);
   return withScope(context, credentials, async (local) => {
     const written = await write(local);
-    await inlinePush(context, local, credentials);
+    await pushAfterWrite(context, local, credentials);
     const entityId = entityIdOf(written);
     return { ...written, synced: !local.outbox.unsynced([entityId]).has(entityId) };
   });

@@ -1,6 +1,6 @@
 import { homedir, userInfo } from "node:os";
 import { createIdGenerator } from "@cairn/core/ids";
-import { nodeHttpTransport } from "@cairn/sync/http-transport";
+import { createNodeHttpTransport, nodeHttpTransport } from "@cairn/sync/http-transport";
 import * as z from "zod";
 import type { CliContext } from "./cli-context";
 import { readCliEnv } from "./cli-env";
@@ -48,13 +48,24 @@ async function main(): Promise<void> {
   if (argv[0] !== "serve") z.config({ jitless: true });
   const env = readCliEnv(process.env);
   const now = () => new Date();
+  // Crash tests only: die like a power cut (SIGKILL, no clean-up) at one named durable step.
+  const crashAt = (point: string) => {
+    if (env.CAIRN_TEST_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
+  };
   const context: CliContext = {
     env,
     paths: resolvePaths(env, process.platform, homedir()),
     cwd: process.cwd(),
     now,
     newId: createIdGenerator(() => now().getTime()),
-    transport: nodeHttpTransport,
+    transport:
+      env.CAIRN_TEST_CRASH_AT === "client.push.sent"
+        ? createNodeHttpTransport({
+            onRequestSent: (request) => {
+              if (request.url.pathname === "/api/sync/push") crashAt("client.push.sent");
+            },
+          })
+        : nodeHttpTransport,
     readStdin,
     stopSignal: () =>
       new Promise((resolve) => {
@@ -63,6 +74,9 @@ async function main(): Promise<void> {
       }),
     osUser: osUser(),
     sqliteBinding: sqliteBinding(),
+    pid: process.pid,
+    executable: { node: process.execPath, script: process.argv[1] ?? "" },
+    crashAt,
     stdout: (text) => writeFd(1, text),
     stderr: (text) => writeFd(2, text),
   };

@@ -16,7 +16,12 @@ export function printResult(writers: Writers, json: boolean, value: unknown, tex
  */
 export function printError(writers: Writers, json: boolean, error: AppError, debug = false): void {
   if (json) {
-    const body = { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+    // A refusal carries its problems (SPEC: `--json` prints one object with `problems`).
+    const problems = (error.details as { problems?: unknown } | undefined)?.problems;
+    const body = {
+      error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+      ...(Array.isArray(problems) ? { problems } : {}),
+    };
     writers.stderr(`${JSON.stringify(body)}\n`);
     return;
   }

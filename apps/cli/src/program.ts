@@ -3,14 +3,14 @@ import { Command, CommanderError } from "commander";
 import type { CliContext } from "./cli-context";
 import { registerAdminCommands } from "./commands/admin-commands";
 import { registerAuthCommands } from "./commands/auth-commands";
+import { registerDoctorCommand } from "./commands/doctor-command";
 import { registerInitCommand } from "./commands/init-command";
 import { registerSearchCommand } from "./commands/search-command";
 import { registerServeCommand } from "./commands/serve-command";
 import { registerSyncCommands } from "./commands/sync-commands";
 import { registerThreadCommands } from "./commands/thread-commands";
 import { printError } from "./output";
-
-export const cliVersion = "0.1.0";
+import { cliVersion } from "./version";
 
 /** Builds the command tree; each command is a thin adapter over an operation. */
 export function buildProgram(context: CliContext): Command {
@@ -25,6 +25,7 @@ export function buildProgram(context: CliContext): Command {
   registerThreadCommands(program, context);
   registerSearchCommand(program, context);
   registerSyncCommands(program, context);
+  registerDoctorCommand(program, context);
   registerServeCommand(program, context);
   registerAdminCommands(program, context);
   for (const command of allCommands(program)) command.exitOverride();

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {
   interface FastifyRequest {
-    auth: { user: User; tokenId: string } | null;
+    auth: { user: User; tokenId: string; tokenExpiresAt: string | null } | null;
   }
 }
 

@@ -46,7 +46,7 @@ describe("health and auth", () => {
     expect(malformedHeader.statusCode).toBe(401);
 
     const extra = await t.app.inject({ url: "/api/me", headers: auth(t.alice.token) });
-    expect(extra.json()).toEqual({ user: { id: t.alice.id, name: "alice" } });
+    expect(extra.json()).toEqual({ user: { id: t.alice.id, name: "alice" }, token: { expiresAt: null } });
     await t.deps.store.transaction((tx) => tx.revokeToken(t.bob.id, t.bob.tokenId, new Date().toISOString()));
     const revoked = await t.app.inject({ url: "/api/me", headers: auth(t.bob.token) });
     expect(revoked.statusCode).toBe(401);

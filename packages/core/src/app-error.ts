@@ -16,6 +16,7 @@ export const errorCodes = {
   payload_too_large: { status: 413, exit: 1, summary: "The body is over the size limit." },
   locked: { status: 423, exit: 1, summary: "The resource is locked until an alert is acknowledged." },
   rate_limited: { status: 429, exit: 1, summary: "Too many requests; retry after the given delay." },
+  queue_full: { status: 507, exit: 1, summary: "The local outbox is at its cap; nothing queued was dropped." },
   store_corrupt: { status: 500, exit: 1, summary: "A local store file is damaged or not a database." },
   internal: { status: 500, exit: 1, summary: "A bug: report it with the request id." },
   upstream_error: { status: 502, exit: 1, summary: "An upstream service answered with an error." },

@@ -26,4 +26,29 @@ CREATE INDEX outbox_state ON outbox(state, seq);
 CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `,
   },
+  {
+    // One drainer per scope: a single-row lease (see drain-lock.ts). In-flight
+    // rows name the drainer that sent them, so a crash leaves a known
+    // "unknown outcome" that the next drainer resends under the same seq.
+    // Adoption records each source row it copied, so a rerun copies nothing twice.
+    name: "client/002-drain-lock-in-flight-adoption",
+    sql: `
+CREATE TABLE drain_lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  holder TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  lease_until TEXT NOT NULL
+);
+ALTER TABLE outbox ADD COLUMN in_flight_by TEXT;
+ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+CREATE TABLE adopted (
+  source_device TEXT NOT NULL,
+  source_seq INTEGER NOT NULL,
+  adopted_at TEXT NOT NULL,
+  PRIMARY KEY (source_device, source_seq)
+);
+`,
+  },
 ];

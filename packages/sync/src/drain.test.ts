@@ -49,14 +49,19 @@ function reply(status: number, body: string, headers: Record<string, string> = {
 
 function openLocal(userId: string): LocalStore {
   storeCount += 1;
-  return LocalStore.open({ path: join(dir, `store-${storeCount}.db`), userId, newDeviceId: createIdGenerator() });
+  return LocalStore.open({
+    path: join(dir, `store-${storeCount}.db`),
+    userId,
+    server: "http://cairn.test",
+    newDeviceId: createIdGenerator(),
+  });
 }
 
 async function write(local: LocalStore, count: number, now = () => new Date()): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index++) {
     const written = await appendEntry(
-      { sink: local.sink(now), newId: createIdGenerator(), now },
+      { sink: local.sink({ now, queueCap: 100_000 }), newId: createIdGenerator(), now },
       { project: "p", thread: "t", content: `entry ${index}` },
     );
     ids.push(written.id);
@@ -75,6 +80,9 @@ interface Via {
   now?: () => Date;
   random?: () => number;
   maxBatchRows?: number;
+  holder?: string;
+  waitForLock?: boolean;
+  isAlive?: (pid: number) => boolean;
 }
 
 /** One drain through the in-process app, with the faults and clock a test names. */
@@ -84,6 +92,13 @@ function drainVia(local: LocalStore, via: Via = {}) {
     client: client(appTransport(via.fault, via.seen), via.token),
     now: via.now ?? (() => new Date()),
     deadlineMs: 5000,
+    drainer: {
+      holder: via.holder ?? "test-drainer",
+      pid: process.pid,
+      role: "test",
+      isAlive: via.isAlive ?? (() => true),
+    },
+    waitForLock: via.waitForLock ?? false,
     ...(via.random ? { random: via.random } : {}),
     ...(via.maxBatchRows ? { maxBatchRows: via.maxBatchRows } : {}),
   });
@@ -127,7 +142,10 @@ describe("drain", () => {
     expect((await drainVia(local, { fault: down, now })).pending).toBe(1);
     const unauthorized = await drainVia(local, { token: "cairn_wrong", now });
     expect(unauthorized.error?.code).toBe("unauthenticated");
-    expect(local.outbox.list(10).map((row) => row.attempts)).toEqual([0]);
+    expect(local.outbox.list(10).map((row) => [row.attempts, row.state])).toEqual([[0, "pending"]]);
+    // 401 stops drainers until a newer login; it sets no backoff that would delay that login's push.
+    expect(local.state.get("unauthorizedAt")).toBe("2026-03-01T00:00:00.000Z");
+    expect(local.state.get("nextAttemptAt")).toBeNull();
     expect((await drainVia(local, { now })).pending).toBe(0);
     await local.close();
   });
@@ -208,6 +226,128 @@ describe("drain", () => {
     expect(second.state.number("cursor")).toBeGreaterThan(0);
     await first.close();
     await second.close();
+  });
+});
+
+describe("one drainer per scope", () => {
+  it("skips a drain while another live drainer holds the lock, and waits for it when asked", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 3);
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const seen: { mutations: number[] }[] = [];
+    const gated: HttpTransport = async (request) => {
+      await gate;
+      return appTransport(() => null, seen)(request);
+    };
+    const hanging = drain({
+      local,
+      client: client(gated),
+      now: () => new Date(),
+      deadlineMs: 5000,
+      drainer: { holder: "hanging", pid: process.pid, role: "test", isAlive: () => true },
+      waitForLock: false,
+    });
+    while (local.outbox.counts().inFlight < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const skipped = await drainVia(local, { holder: "second", seen });
+    expect(skipped.skipped).toBe("busy");
+    await write(local, 1);
+    const waiting = drainVia(local, { holder: "third", waitForLock: true, seen });
+    open();
+    expect((await hanging).error).toBeNull();
+    expect((await waiting).skipped).toBeNull();
+    expect(local.outbox.counts().pending).toBe(0);
+    // Every seq went out once: never two drainers at a time.
+    const flat = seen.flatMap((push) => push.mutations);
+    expect(flat).toHaveLength(4);
+    expect(new Set(flat).size).toBe(4);
+    await local.close();
+  });
+
+  it("treats in-flight rows of a crashed drainer as unknown outcomes", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 3);
+    const seen: { mutations: number[] }[] = [];
+    const crash = new Error("simulated crash");
+    const dead = new Set<number>();
+    await expect(
+      drain({
+        local,
+        client: client(appTransport(() => null, seen)),
+        now: () => new Date(),
+        deadlineMs: 5000,
+        drainer: { holder: "crashing", pid: 4242, role: "test", isAlive: (pid) => !dead.has(pid) },
+        waitForLock: false,
+        crashPoint: (point) => {
+          if (point === "client.push.response") throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
+    dead.add(4242);
+    const first = seen[0]?.mutations ?? [];
+    expect(first).toHaveLength(3);
+    // The server committed them; the client never recorded the answer.
+    expect(local.outbox.counts()).toMatchObject({ pending: 3, inFlight: 3 });
+    // A killed process never releases its lock: put it back as the dead holder left it.
+    local.store.db
+      .prepare(
+        "INSERT INTO drain_lock (id, holder, pid, role, acquired_at, lease_until) VALUES (1, 'crashing', 4242, 'test', ?, ?)",
+      )
+      .run(new Date().toISOString(), new Date(Date.now() + 60_000).toISOString());
+
+    const resumed = await drainVia(local, { seen, isAlive: (pid) => !dead.has(pid) });
+    expect(resumed).toMatchObject({ skipped: null, pending: 0, dead: 0, pushed: 3 });
+    // Resent under the same seqs; the server took them as duplicates.
+    expect(seen[1]?.mutations).toEqual(first);
+    const thread = await server.app.inject({
+      url: "/api/threads/t?project=p&limit=500",
+      headers: { authorization: `Bearer ${server.alice.token}` },
+    });
+    const contents = thread.json().entries.map((entry: { id: string }) => entry.id);
+    expect(new Set(contents).size).toBe(contents.length);
+    await local.close();
+  });
+});
+
+describe("the queue cap", () => {
+  it("refuses a write past the cap and keeps every queued row", async () => {
+    const local = openLocal(server.alice.id);
+    const now = () => new Date();
+    const sink = local.sink({ now, queueCap: 3 });
+    for (let index = 0; index < 3; index++) {
+      await appendEntry(
+        { sink, newId: createIdGenerator(), now },
+        { project: "p", thread: "cap", content: `row ${index}` },
+      );
+    }
+    await expect(
+      appendEntry({ sink, newId: createIdGenerator(), now }, { project: "p", thread: "cap", content: "one too many" }),
+    ).rejects.toMatchObject({ code: "queue_full" });
+    expect(local.outbox.counts().pending).toBe(3);
+    const entries = await local.store.listEntries(server.alice.id, {
+      projectId: "p",
+      threadId: "cap",
+      limit: 10,
+      offset: 0,
+    });
+    expect(entries.entries.map((entry) => entry.content)).toEqual(["row 0", "row 1", "row 2"]);
+    await local.close();
+  });
+});
+
+describe("pause", () => {
+  it("sends nothing while paused", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 1);
+    local.state.set("paused", new Date().toISOString());
+    const seen: { mutations: number[] }[] = [];
+    const result = await drainVia(local, { seen });
+    expect(result).toMatchObject({ skipped: "paused", pending: 1 });
+    expect(seen).toHaveLength(0);
+    await local.close();
   });
 });
 

@@ -3,6 +3,7 @@ import { limits } from "@cairn/core/limits";
 import { pushVersion } from "@cairn/core/wire/versions";
 import { applyPull } from "./apply-pull";
 import { backoffDelay } from "./backoff";
+import { DrainLock, type DrainLockOptions } from "./drain-lock";
 import type { LocalStore } from "./local-store";
 import type { OutboxRow } from "./outbox";
 import { type SyncClient, TransportError } from "./sync-client";
@@ -16,124 +17,189 @@ export interface DrainDeps {
   deadlineMs: number;
   maxBatchRows?: number;
   maxBatchBytes?: number;
+  /** Who drains: the scope lock admits one drainer at a time, across processes. */
+  drainer: Omit<DrainLockOptions, "now">;
+  /** Wait for the lock until the deadline (`sync now`, the daemon) or give up at once (an inline push). */
+  waitForLock: boolean;
+  /** Crash tests stop the process at named durable steps; a no-op otherwise. */
+  crashPoint?: ((point: ClientCrashPoint) => void) | undefined;
 }
+
+/**
+ * The client's named durable steps, where crash tests SIGKILL the CLI (the
+ * write's own steps, `client.write.applied|committed`, are in LocalStore.sink).
+ */
+export type ClientCrashPoint =
+  | "client.push.in_flight"
+  | "client.push.sent"
+  | "client.push.response"
+  | "client.push.acked"
+  | "client.pull.applied";
 
 export interface DrainResult {
   pushed: number;
   pulled: number;
   pending: number;
   dead: number;
+  /** Set when nothing was attempted: another drainer holds the scope, or sync is paused. */
+  skipped: "busy" | "paused" | null;
   /** Why the drain stopped early; the rows stay queued. */
   error: AppError | null;
 }
 
 /**
  * The push loop (SPEC section 3), one pass until the queue is empty or a
- * failure stops it:
+ * failure stops it. Every arrow that leaves a state after "mark in flight"
+ * is committed in SQLite before the next step, so a crash anywhere leaves a
+ * state the next pass resumes from:
  *
- *   select ──(no rows)──────────────────────────────► pull ──► done
- *     │                                                 ▲
- *     └─(rows)─► push ─(2xx)─► settle ─(more rows)─► select
- *                 │  └─(413)─► halve the batch ─► push (one row: park it dead)
- *                 └─(network, timeout, 5xx, 429, 401)─► record backoff ─► done
+ *   paused? ──yes──────────────────────────────────────────────► done (skipped)
+ *     │no
+ *   lock ──(held by a live drainer)────────────────────────────► done (skipped: busy)
+ *     │ours
+ *   select ──(no rows)──────────────────────────────────────────► pull ──► release ──► done
+ *     │rows                                                         ▲
+ *   mark in flight (state=in_flight, drainer, sent_at)              │
+ *     │                                                             │
+ *   push ──(2xx)──► settle: applied|duplicate → delete,             │
+ *     │                     rejected → dead + reason,               │
+ *     │                     out_of_order → pending ──(more)──► select
+ *     ├─(413, many rows)─► halve the batch ─► select
+ *     ├─(413, one row)──► park it dead ─► select
+ *     ├─(401)───────────► record unauthorized, rows pending ─► release ─► done (error)
+ *     └─(network, timeout, 5xx, 429)─► rows pending, backoff (Retry-After) ─► release ─► done (error)
  *
- * Only a per-mutation rejection counts as an attempt (the row is parked dead);
- * transport failures leave rows pending with the next attempt time stored.
+ * Only a per-mutation rejection counts as an attempt; a transport failure
+ * leaves attempts alone and stores the next attempt time. A row left
+ * in_flight by a drainer that died is resent with its seq and ids: the
+ * server's per-device seq answers `duplicate` if the first send landed.
  */
 export async function drain(deps: DrainDeps): Promise<DrainResult> {
   const { local, client, now } = deps;
   // The deadline is real elapsed time, like the AbortSignal timers that enforce it.
   const startedAt = Date.now();
-  const signal = () => AbortSignal.timeout(Math.max(1, deps.deadlineMs - (Date.now() - startedAt)));
+  const remaining = () => Math.max(1, deps.deadlineMs - (Date.now() - startedAt));
+  const signal = () => AbortSignal.timeout(Math.min(remaining(), requestTimeoutMs));
   let maxRows = deps.maxBatchRows ?? limits.pushMutations;
   const maxBytes = deps.maxBatchBytes ?? limits.bodyBytes - 64 * 1024;
   let pushed = 0;
   let pulled = 0;
 
-  const finish = (error: AppError | null): DrainResult => {
+  const finish = (error: AppError | null, skipped: DrainResult["skipped"] = null): DrainResult => {
     const counts = local.outbox.counts();
-    return { pushed, pulled, pending: counts.pending, dead: counts.dead, error };
+    return { pushed, pulled, pending: counts.pending, dead: counts.dead, skipped, error };
   };
-  const fail = (error: unknown, rows: OutboxRow[]): DrainResult => {
-    const appError = isAppError(error) ? error : new AppError("internal", "Sync failed", { cause: error });
-    recordFailure(deps, appError, rows);
-    return finish(appError);
-  };
+  if (local.state.get("paused") !== null) return finish(null, "paused");
 
-  for (;;) {
-    if (Date.now() - startedAt >= deps.deadlineMs) return finish(new AppError("timeout", "Sync deadline reached"));
-    const batch = local.outbox.nextBatch({ maxRows, maxBytes });
-    if (batch.length === 0) break;
-    let response: Awaited<ReturnType<SyncClient["push"]>>;
-    try {
-      response = await client.push(
-        {
-          pushVersion,
-          deviceId: local.deviceId,
-          scope: { userId: local.userId },
-          mutations: batch.map((row) => ({
-            seq: row.seq,
-            op: row.op,
-            args: JSON.parse(row.args),
-            clientTime: row.clientTime,
-          })),
-        },
-        signal(),
+  const lock = new DrainLock(local.store.db, { ...deps.drainer, now });
+  const acquired = deps.waitForLock ? await lock.acquire(startedAt + deps.deadlineMs) : lock.tryAcquire();
+  if (!acquired) return finish(null, "busy");
+  // A live holder keeps its lease while a request is out; a frozen one loses it.
+  const renewal = setInterval(() => lock.renew(), (deps.drainer.leaseMs ?? 30_000) / 3);
+  renewal.unref?.();
+  try {
+    return await drainHoldingLock();
+  } finally {
+    clearInterval(renewal);
+    lock.release();
+  }
+
+  async function drainHoldingLock(): Promise<DrainResult> {
+    const fail = (error: unknown, rows: OutboxRow[]): DrainResult => {
+      const appError = isAppError(error) ? error : new AppError("internal", "Sync failed", { cause: error });
+      recordFailure(deps, appError, rows);
+      return finish(appError);
+    };
+
+    for (;;) {
+      if (Date.now() - startedAt >= deps.deadlineMs) return finish(new AppError("timeout", "Sync deadline reached"));
+      if (!lock.renew()) return finish(new AppError("conflict", "Another drainer took over this scope's lock"));
+      const batch = local.outbox.nextBatch({ maxRows, maxBytes });
+      if (batch.length === 0) break;
+      local.outbox.markInFlight(
+        batch.map((row) => row.seq),
+        deps.drainer.holder,
+        now().toISOString(),
       );
-    } catch (error) {
-      if (isAppError(error) && error.code === "payload_too_large") {
-        const [only] = batch;
-        if (batch.length === 1 && only) {
-          local.outbox.markDead(only.seq, "payload_too_large: this mutation alone is over the server's body limit");
+      deps.crashPoint?.("client.push.in_flight");
+      let response: Awaited<ReturnType<SyncClient["push"]>>;
+      try {
+        response = await client.push(
+          {
+            pushVersion,
+            deviceId: local.deviceId,
+            scope: { userId: local.userId },
+            mutations: batch.map((row) => ({
+              seq: row.seq,
+              op: row.op,
+              args: JSON.parse(row.args),
+              clientTime: row.clientTime,
+            })),
+          },
+          signal(),
+        );
+      } catch (error) {
+        if (isAppError(error) && error.code === "payload_too_large") {
+          const [only] = batch;
+          if (batch.length === 1 && only) {
+            local.outbox.markDead(only.seq, "payload_too_large: this mutation alone is over the server's body limit");
+            continue;
+          }
+          local.outbox.returnToPending(batch.map((row) => row.seq));
+          maxRows = Math.max(1, Math.floor(batch.length / 2));
           continue;
         }
-        maxRows = Math.max(1, Math.floor(batch.length / 2));
-        continue;
+        return fail(error, batch);
       }
-      return fail(error, batch);
+      deps.crashPoint?.("client.push.response");
+      const settled = settle(local, batch, response);
+      deps.crashPoint?.("client.push.acked");
+      pushed += settled.done;
+      if (settled.gap) {
+        return fail(
+          new AppError(
+            "conflict",
+            `The server expects seq ${response.lastAppliedSeq + 1}, which this store no longer has`,
+            { details: { reason: "sync_gap", lastAppliedSeq: response.lastAppliedSeq } },
+          ),
+          batch,
+        );
+      }
     }
-    const settled = settle(local, batch, response);
-    pushed += settled.done;
-    if (settled.gap) {
-      return fail(
-        new AppError(
-          "conflict",
-          `The server expects seq ${response.lastAppliedSeq + 1}, which this store no longer has`,
-          {
-            details: { reason: "sync_gap", lastAppliedSeq: response.lastAppliedSeq },
-          },
-        ),
-        batch,
-      );
-    }
-  }
 
-  try {
-    for (;;) {
-      const cursor = local.state.number("cursor");
-      const page = await client.pull(cursor, 500, signal());
-      pulled += await applyPull(local, page);
-      if (!page.hasMore) break;
-      if (page.cursor <= cursor) {
-        throw new AppError("upstream_error", `The server's pull did not advance past cursor ${cursor}`);
+    try {
+      for (;;) {
+        const cursor = local.state.number("cursor");
+        const page = await client.pull(cursor, 500, signal());
+        pulled += await applyPull(local, page);
+        deps.crashPoint?.("client.pull.applied");
+        if (!page.hasMore) break;
+        if (page.cursor <= cursor) {
+          throw new AppError("upstream_error", `The server's pull did not advance past cursor ${cursor}`);
+        }
       }
+    } catch (error) {
+      // The queue is empty: a pull cut short (often by the inline deadline on a
+      // big first pull) must not hold back the next write's push with a backoff.
+      // Pages already applied stay; the next pull goes on from the cursor.
+      const appError = isAppError(error) ? error : new AppError("internal", "Pull failed", { cause: error });
+      local.state.set("lastError", `${appError.code}: ${appError.message}`);
+      local.state.set("lastErrorAt", now().toISOString());
+      if (appError.code === "unauthenticated") local.state.set("unauthorizedAt", now().toISOString());
+      return finish(appError);
     }
-  } catch (error) {
-    // The queue is empty: a pull cut short (often by the inline deadline on a
-    // big first pull) must not hold back the next write's push with a backoff.
-    // Pages already applied stay; the next pull goes on from the cursor.
-    const appError = isAppError(error) ? error : new AppError("internal", "Pull failed", { cause: error });
-    local.state.set("lastError", `${appError.code}: ${appError.message}`);
-    local.state.set("lastErrorAt", now().toISOString());
-    return finish(appError);
+    local.store.db.transaction(() => {
+      local.state.set("failures", "0");
+      local.state.set("nextAttemptAt", null);
+      local.state.set("unauthorizedAt", null);
+      local.state.set("lastSuccessAt", now().toISOString());
+    })();
+    return finish(null);
   }
-  local.store.db.transaction(() => {
-    local.state.set("failures", "0");
-    local.state.set("nextAttemptAt", null);
-    local.state.set("lastSuccessAt", now().toISOString());
-  })();
-  return finish(null);
 }
+
+/** One request never outlives a third of the lock's lease by much (the lease is renewed meanwhile). */
+const requestTimeoutMs = 20_000;
 
 /** Applies the per-mutation statuses of a push response to the queue. */
 function settle(
@@ -143,14 +209,19 @@ function settle(
 ): { done: number; gap: boolean } {
   const status = new Map(response.results.map((result) => [result.seq, result]));
   const done: number[] = [];
-  for (const row of batch) {
-    const result = status.get(row.seq);
-    if (result?.status === "rejected") local.outbox.markDead(row.seq, result.reason ?? "rejected by the server");
-    else if (result?.status === "applied" || result?.status === "duplicate" || row.seq <= response.lastAppliedSeq) {
-      done.push(row.seq);
+  // One transaction: a crash leaves the whole batch either settled or in flight.
+  local.store.db.transaction(() => {
+    for (const row of batch) {
+      const result = status.get(row.seq);
+      if (result?.status === "rejected") local.outbox.markDead(row.seq, result.reason ?? "rejected by the server");
+      else if (result?.status === "applied" || result?.status === "duplicate" || row.seq <= response.lastAppliedSeq) {
+        done.push(row.seq);
+      }
     }
-  }
-  local.outbox.remove(done);
+    local.outbox.remove(done);
+    // Rows the server did not take (out_of_order after a gap) wait for the next pass.
+    local.outbox.returnToPending(batch.map((row) => row.seq));
+  })();
   const first = batch[0];
   // out_of_order on our oldest pending row: the server is waiting for a seq we do not have.
   const gap = first !== undefined && status.get(first.seq)?.status === "out_of_order";
@@ -159,16 +230,19 @@ function settle(
 
 function recordFailure(deps: DrainDeps, error: AppError, rows: OutboxRow[]): void {
   const { local, now } = deps;
-  const failures = local.state.number("failures") + 1;
-  const retryAfter = error instanceof TransportError ? error.retryAfterMs : undefined;
-  const delay = retryAfter ?? backoffDelay(failures, deps.random ? { random: deps.random } : {});
-  const nextAttemptAt = new Date(now().getTime() + delay).toISOString();
   const message = `${error.code}: ${error.message}`;
+  // 401 stops every drainer until a newer login (see preflight); backing off would only delay that login's first push.
+  const unauthorized = error.code === "unauthenticated";
+  const failures = local.state.number("failures") + (unauthorized ? 0 : 1);
+  const retryAfter = error instanceof TransportError ? error.retryAfterMs : undefined;
+  const delay = unauthorized ? 0 : (retryAfter ?? backoffDelay(failures, deps.random ? { random: deps.random } : {}));
+  const nextAttemptAt = new Date(now().getTime() + delay).toISOString();
   local.store.db.transaction(() => {
     local.state.set("failures", String(failures));
-    local.state.set("nextAttemptAt", nextAttemptAt);
+    local.state.set("nextAttemptAt", unauthorized ? null : nextAttemptAt);
     local.state.set("lastError", message);
     local.state.set("lastErrorAt", now().toISOString());
+    if (unauthorized) local.state.set("unauthorizedAt", now().toISOString());
     local.outbox.recordFailure(
       rows.map((row) => row.seq),
       { error: message, nextAttemptAt },

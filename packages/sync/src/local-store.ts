@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { AppError } from "@cairn/core/app-error";
 import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import { applyMutation } from "@cairn/core/mutations/registry";
@@ -26,10 +27,15 @@ export class LocalStore {
     this.state = new SyncState(store.db);
   }
 
-  /** Opens (creating when missing) the store of `userId` at `path`. */
+  /**
+   * Opens (creating when missing) the store of `userId` on `server` at `path`
+   * (`server` null: the `local` scope). A new store records that identity;
+   * preflight refuses to push when it differs from the login.
+   */
   static open(options: {
     path: string;
     userId: string;
+    server: string | null;
     newDeviceId: () => string;
     nativeBinding?: string | undefined;
   }): LocalStore {
@@ -45,7 +51,16 @@ export class LocalStore {
       .prepare("INSERT OR IGNORE INTO users (id, name, created_at) VALUES (?, ?, ?)")
       .run(options.userId, options.userId, new Date().toISOString());
     if (local.state.get("deviceId") === null) local.state.set("deviceId", options.newDeviceId());
+    if (local.state.get("userId") === null) {
+      local.state.set("userId", options.userId);
+      local.state.set("server", options.server ?? "");
+    }
     return local;
+  }
+
+  /** The identity recorded when the store was created. */
+  get identity(): { server: string | null; userId: string } {
+    return { server: this.state.get("server") || null, userId: this.state.get("userId") ?? this.userId };
   }
 
   get deviceId(): string {
@@ -58,12 +73,21 @@ export class LocalStore {
 
   /**
    * The CLI's sink: each mutation is applied to the local store and queued in
-   * the outbox in the same transaction (the transactional outbox).
+   * the outbox in the same transaction (the transactional outbox). A write
+   * that would take the queue past `queueCap` rows fails whole; nothing
+   * already queued is dropped.
    */
-  sink(now: () => Date): MutationSink {
+  sink(options: { now: () => Date; queueCap: number; crashPoint?: (point: string) => void }): MutationSink {
+    const { now } = options;
     return {
       commit: async (mutations) => {
         await this.store.transaction(async (tx) => {
+          const queued = this.outbox.queuedCount();
+          if (queued + mutations.length > options.queueCap) {
+            throw new AppError("queue_full", `The outbox holds ${queued} unsent rows, its cap is ${options.queueCap}`, {
+              hint: "Nothing queued was dropped. Bring the server back (`cairn sync status`), then `cairn sync now`.",
+            });
+          }
           const context = mutationContext(tx, this.userId);
           for (const mutation of mutations) {
             const { entityId } = await applyMutation(context, mutation.op, mutation.args);
@@ -74,7 +98,9 @@ export class LocalStore {
               clientTime: now().toISOString(),
             });
           }
+          options.crashPoint?.("client.write.applied");
         });
+        options.crashPoint?.("client.write.committed");
       },
     };
   }

@@ -11,6 +11,9 @@ export interface OutboxRow {
   attempts: number;
   nextAttemptAt: string | null;
   lastError: string | null;
+  /** The drainer that sent it, while it is in flight. */
+  inFlightBy: string | null;
+  sentAt: string | null;
 }
 
 interface OutboxRecord {
@@ -24,9 +27,12 @@ interface OutboxRecord {
   attempts: number;
   next_attempt_at: string | null;
   last_error: string | null;
+  in_flight_by: string | null;
+  sent_at: string | null;
 }
 
-const outboxColumns = "seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error";
+const outboxColumns =
+  "seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error, in_flight_by, sent_at";
 
 function toRow(record: OutboxRecord): OutboxRow {
   return {
@@ -40,6 +46,8 @@ function toRow(record: OutboxRecord): OutboxRow {
     attempts: record.attempts,
     nextAttemptAt: record.next_attempt_at,
     lastError: record.last_error,
+    inFlightBy: record.in_flight_by,
+    sentAt: record.sent_at,
   };
 }
 
@@ -60,10 +68,16 @@ export class Outbox {
     return Number(result.lastInsertRowid);
   }
 
-  /** The oldest pending rows, in seq order, within the count and byte limits of one push. */
+  /**
+   * The oldest rows to send, in seq order, within the count and byte limits
+   * of one push. Only the lock holder calls this, so an `in_flight` row here
+   * was left by a drainer that died mid-push: its outcome is unknown and it
+   * is resent as it stands, same seq, same ids (the server answers
+   * `duplicate` when the first send did land).
+   */
   nextBatch(limits: { maxRows: number; maxBytes: number }): OutboxRow[] {
     const records = this.db
-      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`)
+      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state IN ('pending', 'in_flight') ORDER BY seq LIMIT ?`)
       .all(limits.maxRows) as OutboxRecord[];
     const batch: OutboxRow[] = [];
     let bytes = 0;
@@ -73,6 +87,34 @@ export class Outbox {
       bytes += record.bytes;
     }
     return batch;
+  }
+
+  /** Records a send before the request leaves (a crash after this is a known "unknown outcome"). */
+  markInFlight(seqs: number[], drainer: string, at: string): void {
+    const statement = this.db.prepare(
+      "UPDATE outbox SET state = 'in_flight', in_flight_by = ?, sent_at = ? WHERE seq = ? AND state != 'dead'",
+    );
+    this.db.transaction(() => {
+      for (const seq of seqs) statement.run(drainer, at, seq);
+    })();
+  }
+
+  /** Rows of a batch the server did not settle go back to pending (e.g. out_of_order). */
+  returnToPending(seqs: number[]): void {
+    const statement = this.db.prepare(
+      "UPDATE outbox SET state = 'pending', in_flight_by = NULL WHERE seq = ? AND state = 'in_flight'",
+    );
+    this.db.transaction(() => {
+      for (const seq of seqs) statement.run(seq);
+    })();
+  }
+
+  /** Rows waiting to reach the server (pending or in flight); the queue cap counts these. */
+  queuedCount(): number {
+    const row = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'in_flight')").get() as {
+      n: number;
+    };
+    return row.n;
   }
 
   /** Rows the server has (applied or duplicate) leave the queue. */
@@ -86,13 +128,21 @@ export class Outbox {
   /** A rejected row is parked, visible and retryable, never silently dropped. */
   markDead(seq: number, reason: string): void {
     this.db
-      .prepare("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?")
+      .prepare(
+        "UPDATE outbox SET state = 'dead', in_flight_by = NULL, attempts = attempts + 1, last_error = ? WHERE seq = ?",
+      )
       .run(reason, seq);
   }
 
-  /** Records a failed push on the rows it carried (attempts count rejections only). */
+  /**
+   * Records a failed push on the rows it carried and puts them back to
+   * pending: the transport failed, so attempts (which count rejections only) stay.
+   */
   recordFailure(seqs: number[], failure: { error: string; nextAttemptAt: string }): void {
-    const statement = this.db.prepare("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE seq = ?");
+    const statement = this.db.prepare(
+      `UPDATE outbox SET last_error = ?, next_attempt_at = ?, in_flight_by = NULL,
+         state = CASE state WHEN 'in_flight' THEN 'pending' ELSE state END WHERE seq = ?`,
+    );
     this.db.transaction(() => {
       for (const seq of seqs) statement.run(failure.error, failure.nextAttemptAt, seq);
     })();
@@ -134,14 +184,20 @@ export class Outbox {
     ).map(toRow);
   }
 
-  counts(): { pending: number; dead: number; oldestPendingAt: string | null } {
+  /** `pending` counts every row not yet on the server, `inFlight` included. */
+  counts(): { pending: number; inFlight: number; dead: number; oldestPendingAt: string | null } {
     const row = this.db
       .prepare(
-        `SELECT SUM(state != 'dead') AS pending, SUM(state = 'dead') AS dead,
+        `SELECT SUM(state != 'dead') AS pending, SUM(state = 'in_flight') AS in_flight, SUM(state = 'dead') AS dead,
                 MIN(CASE WHEN state != 'dead' THEN client_time END) AS oldest FROM outbox`,
       )
-      .get() as { pending: number | null; dead: number | null; oldest: string | null };
-    return { pending: row.pending ?? 0, dead: row.dead ?? 0, oldestPendingAt: row.oldest };
+      .get() as { pending: number | null; in_flight: number | null; dead: number | null; oldest: string | null };
+    return {
+      pending: row.pending ?? 0,
+      inFlight: row.in_flight ?? 0,
+      dead: row.dead ?? 0,
+      oldestPendingAt: row.oldest,
+    };
   }
 
   /** Which of these entity ids still have a queued (unsynced) mutation. */

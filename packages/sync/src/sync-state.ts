@@ -8,7 +8,14 @@ export type SyncStateKey =
   | "lastError"
   | "lastErrorAt"
   | "failures"
-  | "nextAttemptAt";
+  | "nextAttemptAt"
+  /** The identity this store was created for: its rows are only ever sent as this user to this server. */
+  | "server"
+  | "userId"
+  /** Set by `cairn sync pause`: no drainer sends anything until `resume`. */
+  | "paused"
+  /** When the server last refused the token (401); a newer login clears the stop. */
+  | "unauthorizedAt";
 
 /** Durable sync bookkeeping of one scope's store (device id, pull cursor, failures). */
 export class SyncState {

@@ -35,6 +35,7 @@ export function registerAuthCommands(program: Command, context: CliContext): voi
         token,
         user: me.user,
         loggedInAt: context.now().toISOString(),
+        expiresAt: me.token?.expiresAt ?? null,
       };
       writeCredentials(context.paths, credentials);
       const result = {

@@ -1,32 +1,48 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, requireCredentials, syncClientFor, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, queueCap, requireCredentials, withScope } from "../cli-context";
 import { scopeKey } from "../credentials";
+import { drainScope, preflightRefusal } from "../drain-scope";
 import { printResult } from "../output";
-import { scopeStorePath } from "../paths";
-import { syncProblems } from "../sync-problems";
+import { problemLines, publicProblems } from "../preflight";
+import { registerDaemonCommands } from "./daemon-commands";
 import { intOption } from "./options";
 
 type JsonOption = { json?: boolean };
 
-/** `cairn sync now|status|retry|queue`. */
+/** `cairn sync now|status|retry|queue|adopt|pause|resume|daemon`. */
 export function registerSyncCommands(program: Command, context: CliContext): void {
   const sync = program.command("sync").description("The outbox and the server");
 
   sync
     .command("now")
-    .description("Push everything queued, then pull")
+    .description("Push everything queued, then pull (waits for another drainer of this scope to finish)")
     .option("--json", "print JSON")
     .action(async (options: JsonOption) => {
       const credentials = requireCredentials(context);
       await withScope(context, credentials, async (local) => {
-        const { drain } = await import("@cairn/sync/drain");
-        const result = await drain({
-          local,
-          client: await syncClientFor(context, credentials),
-          now: context.now,
+        const { preflight } = await import("../preflight-load");
+        const problems = preflight(context, credentials, local);
+        const identity = problems.filter((problem) => problem.stops === "identity");
+        if (identity.length > 0) throw preflightRefusal(identity);
+        if (local.state.get("paused") !== null) {
+          throw preflightRefusal(problems.filter((problem) => problem.code === "sync_paused"));
+        }
+        const result = await drainScope(context, local, credentials, {
+          role: "sync-now",
           deadlineMs: 120_000,
+          waitForLock: true,
         });
+        if (result.skipped === "busy") {
+          throw new AppError("timeout", "Another drainer kept this scope's lock for 2 minutes", {
+            hint: "`cairn doctor` shows who holds it.",
+          });
+        }
+        if (result.error?.code === "unauthenticated") {
+          throw new AppError("unauthenticated", "The server refused the saved login (expired or revoked)", {
+            hint: "Run `cairn login --server URL --token TOKEN` again; every queued row is kept.",
+          });
+        }
         if (result.error) throw result.error;
         const summary = { pushed: result.pushed, pulled: result.pulled, pending: result.pending, dead: result.dead };
         printResult(
@@ -40,20 +56,29 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
 
   sync
     .command("status")
-    .description("Server, identity, queue depth, last success and last error")
-    .option("--check", "exit 2 when there are problems")
+    .description("Server, identity, daemon, queue depth, last success, last error and problems")
+    .option("--check", "only the preflight: exit 2 when there are problems")
     .option("--json", "print JSON")
     .action(async (options: JsonOption & { check?: boolean }) => {
       const credentials = credentialsOf(context);
       await withScope(context, credentials, async (local) => {
+        const [{ preflight }, { liveDaemon }] = await Promise.all([
+          import("../preflight-load"),
+          import("../daemon/daemon-client"),
+        ]);
+        const problems = preflight(context, credentials, local);
         const counts = local.outbox.counts();
+        const daemon = credentials ? await liveDaemon(context, scopeKey(credentials)) : null;
         const status = {
           server: credentials?.server ?? null,
           user: credentials ? credentials.user : null,
           scope: scopeKey(credentials),
           store: local.path,
           deviceId: local.deviceId,
+          daemon: daemon ? { running: true, pid: daemon.pid, port: daemon.port } : { running: false },
+          paused: local.state.get("paused") !== null,
           pending: counts.pending,
+          inFlight: counts.inFlight,
           dead: counts.dead,
           oldestPendingAt: counts.oldestPendingAt,
           lastSuccessAt: local.state.get("lastSuccessAt"),
@@ -61,30 +86,58 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           lastErrorAt: local.state.get("lastErrorAt"),
           nextAttemptAt: local.state.get("nextAttemptAt"),
           cursor: local.state.number("cursor"),
-          problems: syncProblems({
-            credentials,
-            counts,
-            lastError: local.state.get("lastError"),
-            localScopePending: credentials ? await pendingInLocalScope(context) : 0,
-          }),
+          problems: publicProblems(problems),
         };
+        if (options.check) {
+          printResult(context, Boolean(options.json), status, () =>
+            problems.length === 0 ? "ok: no sync problems" : problemLines(problems).join("\n"),
+          );
+          if (problems.length > 0) throw new AppError("preflight_refused", `${problems.length} sync problem(s)`);
+          return;
+        }
         printResult(context, Boolean(options.json), status, () =>
           [
             `server:  ${status.server ?? "(not logged in)"}`,
             `user:    ${status.user ? `${status.user.name} (${status.user.id})` : "-"}`,
             `store:   ${status.store}`,
-            `queue:   ${status.pending} pending, ${status.dead} dead${status.oldestPendingAt ? `, oldest ${status.oldestPendingAt}` : ""}`,
+            `daemon:  ${daemon ? `running (pid ${daemon.pid})` : "not running"}${status.paused ? " (sync paused)" : ""}`,
+            `queue:   ${status.pending} pending (${status.inFlight} in flight), ${status.dead} dead${status.oldestPendingAt ? `, oldest ${status.oldestPendingAt}` : ""}`,
             `last ok: ${status.lastSuccessAt ?? "never"}`,
             `error:   ${status.lastError ?? "-"}`,
-            ...status.problems.map((problem) => `problem: [${problem.code}] ${problem.message}`),
+            ...problemLines(problems, 18).slice(problems.length > 0 ? 0 : 1),
           ].join("\n"),
         );
-        if (options.check && status.problems.length > 0) {
-          throw new AppError("preflight_refused", `${status.problems.length} sync problem(s)`, {
-            details: status.problems,
-          });
-        }
       });
+    });
+
+  sync
+    .command("adopt")
+    .description("Move rows written before login (the local scope) into the logged-in account")
+    .option("--json", "print JSON")
+    .action(async (options: JsonOption) => {
+      const credentials = requireCredentials(context);
+      const { existsSync } = await import("node:fs");
+      const { scopeStorePath } = await import("../paths");
+      if (!existsSync(scopeStorePath(context.paths, "local"))) {
+        printResult(context, Boolean(options.json), { adopted: 0, alreadyAdopted: 0 }, () => "nothing to adopt");
+        return;
+      }
+      const { adoptLocalScope } = await import("@cairn/sync/adopt");
+      const result = await withScope(context, null, (source) =>
+        withScope(context, credentials, (destination) =>
+          adoptLocalScope(source, destination, {
+            now: context.now,
+            queueCap: queueCap(context),
+            crashPoint: context.crashAt,
+          }),
+        ),
+      );
+      printResult(
+        context,
+        Boolean(options.json),
+        result,
+        () => `adopted ${result.adopted} row(s) into ${credentials.user.name}; \`cairn sync now\` sends them`,
+      );
     });
 
   sync
@@ -97,6 +150,22 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
         printResult(context, Boolean(options.json), { rearmed }, () => `re-armed ${rearmed} row(s)`);
       });
     });
+
+  for (const [name, paused] of [
+    ["pause", true],
+    ["resume", false],
+  ] as const) {
+    sync
+      .command(name)
+      .description(paused ? "Stop sending (writes still queue)" : "Send again after `pause`")
+      .option("--json", "print JSON")
+      .action(async (options: JsonOption) => {
+        await withScope(context, credentialsOf(context), async (local) => {
+          local.state.set("paused", paused ? context.now().toISOString() : null);
+          printResult(context, Boolean(options.json), { paused }, () => (paused ? "sync paused" : "sync resumed"));
+        });
+      });
+  }
 
   sync
     .command("queue")
@@ -118,11 +187,6 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
         );
       });
     });
-}
 
-/** Rows still waiting in the `local` scope (written before login), without creating that store. */
-async function pendingInLocalScope(context: CliContext): Promise<number> {
-  const { existsSync } = await import("node:fs");
-  if (!existsSync(scopeStorePath(context.paths, "local"))) return 0;
-  return withScope(context, null, async (local) => local.outbox.counts().pending);
+  registerDaemonCommands(sync, context);
 }

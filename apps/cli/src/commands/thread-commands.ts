@@ -1,7 +1,7 @@
 import { threadKey } from "@cairn/core/mutations/thread-key";
 import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, localSink, textInput, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
@@ -31,7 +31,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         context,
         (local) =>
           appendEntry(
-            { sink: local.sink(context.now), newId: context.newId, now: context.now },
+            { sink: localSink(context, local), newId: context.newId, now: context.now },
             {
               project: options.project ? nameToId(options.project) : detected.project,
               thread: options.thread ? nameToId(options.thread) : detected.thread,
@@ -63,7 +63,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
         context,
         (local) =>
           createThread(
-            { sink: local.sink(context.now), now: context.now },
+            { sink: localSink(context, local), now: context.now },
             { project: projectOf(context, options), thread: nameToId(name), name },
           ),
         (created) => threadKey(created.project, created.thread),
@@ -149,7 +149,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const result = await writeThenPush(
         context,
         (local) =>
-          deleteThread({ store: local.store, sink: local.sink(context.now), now: context.now }, local.userId, {
+          deleteThread({ store: local.store, sink: localSink(context, local), now: context.now }, local.userId, {
             thread: nameToId(name),
             project: projectOf(context, options),
           }),

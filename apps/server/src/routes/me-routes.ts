@@ -5,6 +5,7 @@ import { userOf } from "../auth";
 export function meRoutes(app: FastifyInstance): void {
   app.get("/api/me", async (request) => {
     const user = userOf(request);
-    return { user: { id: user.id, name: user.name } };
+    // The CLI keeps the expiry so its preflight can say "log in again" before a push fails.
+    return { user: { id: user.id, name: user.name }, token: { expiresAt: request.auth?.tokenExpiresAt ?? null } };
   });
 }

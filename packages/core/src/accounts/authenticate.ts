@@ -13,7 +13,7 @@ const touchEveryMs = 60_000;
 export async function authenticate(
   deps: { store: Store; secrets: Secrets; now: () => Date },
   bearer: string | undefined,
-): Promise<{ user: User; tokenId: string }> {
+): Promise<{ user: User; tokenId: string; tokenExpiresAt: string | null }> {
   if (!bearer) throw new AppError("unauthenticated", "Missing bearer token");
   const found = await deps.store.findTokenByHash(deps.secrets.hashToken(bearer));
   const now = deps.now();
@@ -29,5 +29,5 @@ export async function authenticate(
   if (now.getTime() - lastUsed > touchEveryMs) {
     await deps.store.transaction((tx) => tx.touchToken(found.token.id, now.toISOString()));
   }
-  return { user: found.user, tokenId: found.token.id };
+  return { user: found.user, tokenId: found.token.id, tokenExpiresAt: found.token.expiresAt };
 }

@@ -1,4 +1,7 @@
 import * as z from "zod";
 
 /** `GET /api/me`: who a token belongs to. */
-export const meResponseSchema = z.object({ user: z.object({ id: z.string(), name: z.string() }) });
+export const meResponseSchema = z.object({
+  user: z.object({ id: z.string(), name: z.string() }),
+  token: z.object({ expiresAt: z.string().nullable() }).optional(),
+});
