@@ -1,5 +1,15 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { addUser, cairn, cleanup, freePort, pushEntry, serverThread, startServer, tempDir } from "./harness";
+import {
+  addUser,
+  cairn,
+  cleanup,
+  freePort,
+  pushEntry,
+  serverBackends,
+  serverThread,
+  startServer,
+  tempDir,
+} from "./harness";
 
 const entries = 25;
 
@@ -9,15 +19,24 @@ const entries = 25;
  * answer). After a restart the client drains again: every entry is on the
  * server exactly once.
  */
-describe.each(["push.applied", "push.committed"])("server killed at %s", (point) => {
+const cases = serverBackends().flatMap((backend) =>
+  ["push.applied", "push.committed"].map((point) => ({ backend, point, name: `${point} (${backend.name})` })),
+);
+
+describe.each(cases)("server killed at $name", ({ backend, point }) => {
   const dataDir = tempDir("crash-server");
   const home = tempDir("crash-client");
-  afterAll(() => cleanup(dataDir, home));
+  const databaseUrl = backend.databaseUrl();
+  const db = databaseUrl ? { databaseUrl } : {};
+  afterAll(async () => {
+    cleanup(dataDir, home);
+    await backend.dispose();
+  });
 
   it("loses nothing and duplicates nothing", async () => {
     const port = await freePort();
-    let server = await startServer({ dataDir, port });
-    const alice = addUser(home, dataDir, "alice");
+    let server = await startServer({ dataDir, port, ...db });
+    const alice = addUser(home, dataDir, `alice-${point.replace(".", "-")}`, databaseUrl);
     expect(cairn(home, ["login", "--server", server.url, "--token", alice.token]).code).toBe(0);
     await server.stop();
 
@@ -29,14 +48,14 @@ describe.each(["push.applied", "push.committed"])("server killed at %s", (point)
       ids.push(written.json<{ id: string }>().id);
     }
 
-    server = await startServer({ dataDir, port, env: { CAIRN_TEST_CRASH_AT: point } });
+    server = await startServer({ dataDir, port, ...db, env: { CAIRN_TEST_CRASH_AT: point } });
     const interrupted = cairn(home, ["sync", "now", "--json"]);
     expect(interrupted.code).not.toBe(0);
     await server.exited;
     expect(server.child.signalCode).toBe("SIGKILL");
     expect(cairn(home, ["sync", "status", "--json"]).json()).toMatchObject({ pending: entries });
 
-    server = await startServer({ dataDir, port });
+    server = await startServer({ dataDir, port, ...db });
     try {
       const drained = cairn(home, ["sync", "now", "--json"]);
       expect(drained.code).toBe(0);

@@ -1,16 +1,21 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { testDatabaseUrl, testPgDisabled } from "@cairn/store/postgres/test-database";
+import pg from "pg";
 
 /** The real, built CLI: tests run what users run. */
 export const cairnBin = fileURLToPath(new URL("../bin/cairn.cjs", import.meta.url));
 
 export interface CliResult {
   code: number;
+  /** The signal that ended the process (crash tests: SIGKILL). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   json<T = Record<string, unknown>>(): T;
@@ -41,6 +46,7 @@ export function cairn(
   const stdout = result.stdout ?? "";
   return {
     code: result.status ?? -1,
+    signal: result.signal,
     stdout,
     stderr: result.stderr ?? "",
     json<T>() {
@@ -65,11 +71,15 @@ export function pushEntry(
 }
 
 /** `cairn` without blocking this process's event loop (for servers living in the test process). */
-export function cairnAsync(home: string, args: string[]): Promise<CliResult> {
+export function cairnAsync(
+  home: string,
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cairnBin, ...args], {
       cwd: home,
-      env: { ...cleanEnv(), CAIRN_HOME: home },
+      env: { ...cleanEnv(), CAIRN_HOME: home, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -80,9 +90,10 @@ export function cairnAsync(home: string, args: string[]): Promise<CliResult> {
     child.stderr.on("data", (chunk) => {
       stderr += String(chunk);
     });
-    child.once("close", (code) =>
+    child.once("close", (code, signal) =>
       resolve({
         code: code ?? -1,
+        signal,
         stdout,
         stderr,
         json<T>() {
@@ -183,8 +194,14 @@ export async function startServer(options: {
 }
 
 /** Creates a user on the server's database directly and returns its token. */
-export function addUser(home: string, dataDir: string, name: string): { id: string; token: string } {
-  const result = cairn(home, ["admin", "user", "add", name, "--data", dataDir, "--json"]);
+export function addUser(
+  home: string,
+  dataDir: string,
+  name: string,
+  databaseUrl?: string,
+): { id: string; token: string } {
+  const where = databaseUrl ? ["--database-url", databaseUrl] : ["--data", dataDir];
+  const result = cairn(home, ["admin", "user", "add", name, ...where, "--json"]);
   if (result.code !== 0) throw new Error(`admin user add failed: ${result.stderr}`);
   const body = result.json<{ user: { id: string }; token: string }>();
   return { id: body.user.id, token: body.token };
@@ -202,4 +219,30 @@ export async function serverThread(
   });
   const body = (await response.json()) as { entries?: { id: string; content: string }[]; total?: number };
   return { status: response.status, entries: body.entries ?? [], total: body.total ?? 0 };
+}
+
+/**
+ * The server databases end-to-end tests run against: SQLite always, and
+ * PostgreSQL (a schema of its own per backend, dropped by `dispose`) unless
+ * CAIRN_TEST_PG=off.
+ */
+export function serverBackends(): { name: string; databaseUrl: () => string | undefined; dispose: () => Promise<void> }[] {
+  const sqlite = { name: "sqlite", databaseUrl: () => undefined, dispose: async () => {} };
+  if (testPgDisabled()) return [sqlite];
+  const schema = `cairn_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const postgres = {
+    name: "postgres",
+    databaseUrl: () => {
+      const url = new URL(testDatabaseUrl());
+      url.searchParams.set("schema", schema);
+      return url.toString();
+    },
+    dispose: async () => {
+      const client = new pg.Client({ connectionString: testDatabaseUrl() });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
+  return [sqlite, postgres];
 }

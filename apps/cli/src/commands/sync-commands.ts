@@ -92,7 +92,11 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           printResult(context, Boolean(options.json), status, () =>
             problems.length === 0 ? "ok: no sync problems" : problemLines(problems).join("\n"),
           );
-          if (problems.length > 0) throw new AppError("preflight_refused", `${problems.length} sync problem(s)`);
+          if (problems.length > 0) {
+            throw new AppError("preflight_refused", `${problems.length} sync problem(s)`, {
+              hint: "each problem above names its fix",
+            });
+          }
           return;
         }
         printResult(context, Boolean(options.json), status, () =>
