@@ -47,9 +47,7 @@ describe.each(serverBackends())("the CLI killed at each durable step ($name)", (
       expect(new Set(ids).size).toBe(ids.length);
       const contents = onServer.entries.map((entry) => entry.content).sort();
       const committed = point !== "client.write.applied";
-      expect(contents).toEqual(
-        ["first", "second", ...(committed ? [`written while dying at ${point}`] : [])].sort(),
-      );
+      expect(contents).toEqual(["first", "second", ...(committed ? [`written while dying at ${point}`] : [])].sort());
       // The local store agrees: every entry it holds is synced.
       const local = cairn(home, ["thread", "show", "steps", "--project", "crash", "--json"]);
       const entries = local.json<{ entries: { content: string; synced: boolean }[] }>().entries;

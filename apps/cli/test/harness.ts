@@ -226,7 +226,11 @@ export async function serverThread(
  * PostgreSQL (a schema of its own per backend, dropped by `dispose`) unless
  * CAIRN_TEST_PG=off.
  */
-export function serverBackends(): { name: string; databaseUrl: () => string | undefined; dispose: () => Promise<void> }[] {
+export function serverBackends(): {
+  name: string;
+  databaseUrl: () => string | undefined;
+  dispose: () => Promise<void>;
+}[] {
   const sqlite = { name: "sqlite", databaseUrl: () => undefined, dispose: async () => {} };
   if (testPgDisabled()) return [sqlite];
   const schema = `cairn_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
