@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  addUser,
+  cairn,
+  cleanup,
+  freePort,
+  pushEntry,
+  type ServerProcess,
+  serverThread,
+  startServer,
+  tempDir,
+} from "./harness";
+
+async function until<T>(probe: () => T, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("the sync daemon", () => {
+  const dataDir = tempDir("daemon-server");
+  const home = tempDir("daemon-home");
+  // The daemon inherits the environment of `daemon start`: a short tick for the test.
+  const daemonEnv = { env: { CAIRN_DAEMON_TICK_MS: "400" } };
+  let server: ServerProcess | null = null;
+  afterAll(async () => {
+    cairn(home, ["sync", "daemon", "stop"]);
+    await server?.stop();
+    cleanup(dataDir, home);
+  });
+
+  it("pushes each write at once, retries on its tick without new writes, and stops cleanly", async () => {
+    const port = await freePort();
+    server = await startServer({ dataDir, port });
+    const user = addUser(home, dataDir, "daemon-user");
+    expect(cairn(home, ["login", "--server", server.url, "--token", user.token]).code).toBe(0);
+
+    const started = cairn(home, ["sync", "daemon", "start", "--json"], daemonEnv);
+    expect(started.code, started.stderr).toBe(0);
+    const { pid, scope } = started.json<{ pid: number; scope: string }>();
+    expect(cairn(home, ["sync", "daemon", "start", "--json"]).json()).toMatchObject({ started: false, pid });
+    expect(cairn(home, ["sync", "status", "--json"]).json()).toMatchObject({ daemon: { running: true, pid } });
+    expect(cairn(home, ["sync", "status", "--check"]).code).toBe(0);
+
+    // The write wakes the daemon, which pushes it before the write returns.
+    expect(pushEntry(home, "daemon/t", "woken").json()).toMatchObject({ synced: true });
+    expect((await serverThread(server.url, user.token, "t", "daemon")).total).toBe(1);
+
+    // Server down: writes queue; the daemon keeps retrying on its own.
+    await server.stop();
+    for (const text of ["while down 1", "while down 2"]) {
+      expect(pushEntry(home, "daemon/t", text).json()).toMatchObject({ synced: false });
+    }
+    server = await startServer({ dataDir, port });
+    const drained = await until(
+      () => cairn(home, ["sync", "status", "--json"]).json<{ pending: number }>(),
+      (status) => status.pending === 0,
+      20_000,
+    );
+    expect(drained.pending).toBe(0);
+    const onServer = await serverThread(server.url, user.token, "t", "daemon");
+    expect(onServer.entries.map((entry) => entry.content).sort()).toEqual(["while down 1", "while down 2", "woken"]);
+
+    // `sync now` shares the scope with the daemon (it takes the same lock).
+    expect(cairn(home, ["sync", "now", "--json"]).json()).toMatchObject({ pending: 0 });
+    const daemonStatus = cairn(home, ["sync", "daemon", "status", "--json"]).json<{ running: boolean }>();
+    expect(daemonStatus).toMatchObject({ running: true, lastPass: expect.objectContaining({ outcome: "ok" }) });
+
+    const stopped = cairn(home, ["sync", "daemon", "stop", "--json"]);
+    expect(stopped.json()).toMatchObject({ stopped: true, pid });
+    expect(existsSync(join(home, "daemons", `${scope}.json`))).toBe(false);
+    expect(cairn(home, ["sync", "daemon", "status", "--json"]).json()).toMatchObject({ running: false });
+    // Without the daemon, writes push inline again.
+    expect(pushEntry(home, "daemon/t", "inline again").json()).toMatchObject({ synced: true });
+  });
+
+  it("sends nothing while the login is another account's, and drains when it is back", async () => {
+    if (!server) throw new Error("the first test starts the server");
+    const first = cairn(home, ["whoami", "--json"]).json<{ user: { name: string } }>();
+    expect(first.user.name).toBe("daemon-user");
+    const tokenOf = (name: string) => addUser(home, dataDir, name);
+    const other = tokenOf("daemon-other");
+    const original = tokenOf("daemon-user-2");
+    expect(cairn(home, ["login", "--server", server.url, "--token", original.token]).code).toBe(0);
+    expect(cairn(home, ["sync", "daemon", "start"], daemonEnv).code).toBe(0);
+    for (const text of ["queued 1", "queued 2"])
+      pushEntry(home, "switch/t", text, { env: { CAIRN_PUSH_DEADLINE_MS: "0" } });
+
+    // Log in as someone else: the daemon of the first scope waits, it never uses this token.
+    expect(cairn(home, ["login", "--server", server.url, "--token", other.token]).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
+    expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(0);
+
+    expect(cairn(home, ["login", "--server", server.url, "--token", original.token]).code).toBe(0);
+    const drained = await until(
+      () => cairn(home, ["sync", "status", "--json"]).json<{ pending: number }>(),
+      (status) => status.pending === 0,
+      10_000,
+    );
+    expect(drained.pending).toBe(0);
+    expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(2);
+    expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
+    expect(cairn(home, ["sync", "daemon", "stop", "--json"]).json()).toMatchObject({ stopped: true });
+  });
+});
