@@ -67,6 +67,8 @@ export interface StoreReader {
   threadStats(userId: string, projectId: string, threadId: string): Promise<ThreadStats>;
   searchEntries(userId: string, query: EntrySearchQuery): Promise<SearchHit[]>;
   getDeviceSeq(userId: string, deviceId: string): Promise<number>;
+  /** The reasons of those of `seqs` this device had rejected (a replay answers them the same way). */
+  findRejections(userId: string, deviceId: string, seqs: number[]): Promise<{ seq: number; reason: string }[]>;
   /** Changes with seq > cursor, oldest first, at most `limit`. */
   changesSince(userId: string, cursor: number, limit: number): Promise<Change[]>;
 }
@@ -92,6 +94,11 @@ export interface StoreWriter extends StoreReader {
   /** The next change sequence number of this user; allocated inside the transaction. */
   nextSeq(userId: string): Promise<number>;
   setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void>;
+  recordRejection(
+    userId: string,
+    deviceId: string,
+    rejection: { seq: number; reason: string; at: string },
+  ): Promise<void>;
 }
 
 export interface Store extends StoreReader {

@@ -312,6 +312,31 @@ describe("one drainer per scope", () => {
   });
 });
 
+describe("a token that expires in the middle of a drain", () => {
+  it("keeps the rows after the 401 pending, with no attempt counted, and the settled ones gone", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 5);
+    let pushes = 0;
+    const expiresAfterFirstBatch: Fault = (body) => {
+      if (!body?.mutations) return null;
+      pushes += 1;
+      return pushes > 1 ? reply(401, '{"error":{"code":"unauthenticated","message":"expired"}}') : null;
+    };
+    const result = await drainVia(local, { fault: expiresAfterFirstBatch, maxBatchRows: 2 });
+    expect(result).toMatchObject({ pushed: 2, pending: 3 });
+    expect(result.error?.code).toBe("unauthenticated");
+    expect(local.outbox.list(10).map((row) => [row.state, row.attempts])).toEqual([
+      ["pending", 0],
+      ["pending", 0],
+      ["pending", 0],
+    ]);
+    expect(local.state.get("unauthorizedAt")).not.toBeNull();
+    expect((await drainVia(local, {})).pending).toBe(0);
+    expect(local.state.get("unauthorizedAt")).toBeNull();
+    await local.close();
+  });
+});
+
 describe("the queue cap", () => {
   it("refuses a write past the cap and keeps every queued row", async () => {
     const local = openLocal(server.alice.id);
@@ -333,7 +358,7 @@ describe("the queue cap", () => {
       limit: 10,
       offset: 0,
     });
-    expect(entries.entries.map((entry) => entry.content)).toEqual(["row 0", "row 1", "row 2"]);
+    expect(entries.entries.map((entry) => entry.content).sort()).toEqual(["row 0", "row 1", "row 2"]);
     await local.close();
   });
 });

@@ -31,11 +31,21 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
   return deps.store.transaction(async (tx) => {
     const initial = await tx.getDeviceSeq(userId, request.deviceId);
     let last = initial;
+    // Replays of rejected seqs are answered "rejected" again, with the first reason.
+    const replayed = mutations.filter((mutation) => mutation.seq <= initial).map((mutation) => mutation.seq);
+    const rejected = new Map(
+      (await tx.findRejections(userId, request.deviceId, replayed)).map((row) => [row.seq, row.reason]),
+    );
     const results: MutationResult[] = [];
     const context = mutationContext(tx, userId);
     for (const [index, mutation] of mutations.entries()) {
       if (mutation.seq <= last) {
-        results.push({ seq: mutation.seq, status: "duplicate" });
+        const reason = rejected.get(mutation.seq);
+        results.push(
+          reason === undefined
+            ? { seq: mutation.seq, status: "duplicate" }
+            : { seq: mutation.seq, status: "rejected", reason },
+        );
         continue;
       }
       if (mutation.seq > last + 1) {
@@ -52,7 +62,9 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
         // per-mutation rejections; a server fault aborts the whole batch, so
         // nothing half-applies and the client retries it as it stands.
         if (!isAppError(error) || error.status >= 500) throw error;
-        results.push({ seq: mutation.seq, status: "rejected", reason: `${error.code}: ${error.message}` });
+        const reason = `${error.code}: ${error.message}`;
+        await tx.recordRejection(userId, request.deviceId, { seq: mutation.seq, reason, at: deps.now().toISOString() });
+        results.push({ seq: mutation.seq, status: "rejected", reason });
       }
       last = mutation.seq;
     }

@@ -121,22 +121,29 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       expect(await store.getDeviceSeq(alice.id, "dev-a")).toBe(3);
     });
 
-    it("rejects an invalid mutation but advances past it", async () => {
-      const result = await applyPush(
-        { store, now },
-        alice.id,
-        push(alice.id, "dev-a", [
-          {
-            ...entryMutation(4, "e-4", "x"),
-            args: { id: "e-4", projectId: "alpha", threadId: "main", content: "", createdAt: now().toISOString() },
-          },
-          { seq: 5, op: "no.such.op", args: {}, clientTime: now().toISOString() },
-          entryMutation(6, "e-6", "after two rejections"),
-        ]),
-      );
+    it("rejects an invalid mutation but advances past it, and answers its replay with the same rejection", async () => {
+      const request = push(alice.id, "dev-a", [
+        {
+          ...entryMutation(4, "e-4", "x"),
+          args: { id: "e-4", projectId: "alpha", threadId: "main", content: "", createdAt: now().toISOString() },
+        },
+        { seq: 5, op: "no.such.op", args: {}, clientTime: now().toISOString() },
+        entryMutation(6, "e-6", "after two rejections"),
+      ]);
+      const result = await applyPush({ store, now }, alice.id, request);
       expect(result.results.map((entry) => entry.status)).toEqual(["rejected", "rejected", "applied"]);
       expect(result.results[0]?.reason).toMatch(/content/);
       expect(result.lastAppliedSeq).toBe(6);
+      // The client lost that answer and sends the batch again: the rejections must not turn into "duplicate"
+      // (the client would drop those rows as delivered).
+      const replay = await applyPush({ store, now }, alice.id, request);
+      expect(replay.results.map((entry) => [entry.status, entry.reason])).toEqual([
+        ["rejected", result.results[0]?.reason],
+        ["rejected", result.results[1]?.reason],
+        ["duplicate", undefined],
+      ]);
+      // Rejections are per user and device.
+      expect(await store.findRejections(bob.id, "dev-a", [4, 5])).toEqual([]);
     });
 
     it("refuses a push whose scope names another user", async () => {

@@ -73,4 +73,19 @@ CREATE INDEX entries_seq ON entries(user_id, seq);
 CREATE INDEX entries_tsv ON entries USING GIN (tsv);
 `,
   },
+  {
+    // A replayed seq that was rejected must be answered "rejected" again, not
+    // "duplicate": the client that lost the first answer would drop the row.
+    name: "server/002-rejected-mutations",
+    sql: `
+CREATE TABLE rejected_mutations (
+  user_id text NOT NULL,
+  device_id text NOT NULL,
+  seq bigint NOT NULL,
+  reason text NOT NULL,
+  rejected_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, device_id, seq)
+);
+`,
+  },
 ];

@@ -329,6 +329,27 @@ export class PostgresQueries implements StoreWriter {
     return next;
   }
 
+  async findRejections(userId: string, deviceId: string, seqs: number[]): Promise<{ seq: number; reason: string }[]> {
+    if (seqs.length === 0) return [];
+    const result = await this.query<{ seq: string; reason: string }>(
+      "SELECT seq, reason FROM rejected_mutations WHERE user_id = $1 AND device_id = $2 AND seq = ANY($3::bigint[])",
+      [userId, deviceId, seqs],
+    );
+    return result.rows.map((row) => ({ seq: Number(row.seq), reason: row.reason }));
+  }
+
+  async recordRejection(
+    userId: string,
+    deviceId: string,
+    rejection: { seq: number; reason: string; at: string },
+  ): Promise<void> {
+    await this.query(
+      `INSERT INTO rejected_mutations (user_id, device_id, seq, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING`,
+      [userId, deviceId, rejection.seq, rejection.reason, rejection.at],
+    );
+  }
+
   async setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void> {
     await this.query(
       `INSERT INTO devices (user_id, device_id, last_applied_seq, last_seen_at) VALUES ($1, $2, $3, $4)

@@ -88,4 +88,19 @@ CREATE TRIGGER entries_fts_update AFTER UPDATE OF content ON entries BEGIN
 END;
 `,
   },
+  {
+    // A replayed seq that was rejected must be answered "rejected" again, not
+    // "duplicate": the client that lost the first answer would drop the row.
+    name: "server/002-rejected-mutations",
+    sql: `
+CREATE TABLE rejected_mutations (
+  user_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  rejected_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, device_id, seq)
+);
+`,
+  },
 ];

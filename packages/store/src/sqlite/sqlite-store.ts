@@ -347,6 +347,27 @@ export class SqliteStore implements Store, StoreWriter {
     return current + 1;
   }
 
+  async findRejections(userId: string, deviceId: string, seqs: number[]): Promise<{ seq: number; reason: string }[]> {
+    if (seqs.length === 0) return [];
+    const statement = this.prepare(
+      "SELECT seq, reason FROM rejected_mutations WHERE user_id = ? AND device_id = ? AND seq = ?",
+    );
+    return seqs.flatMap((seq) => {
+      const row = statement.get(userId, deviceId, seq) as { seq: number; reason: string } | undefined;
+      return row ? [row] : [];
+    });
+  }
+
+  async recordRejection(
+    userId: string,
+    deviceId: string,
+    rejection: { seq: number; reason: string; at: string },
+  ): Promise<void> {
+    this.prepare(
+      "INSERT OR IGNORE INTO rejected_mutations (user_id, device_id, seq, reason, rejected_at) VALUES (?, ?, ?, ?, ?)",
+    ).run(userId, deviceId, rejection.seq, rejection.reason, rejection.at);
+  }
+
   async setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void> {
     this.prepare(`INSERT INTO devices (user_id, device_id, last_applied_seq, last_seen_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (user_id, device_id) DO UPDATE SET last_applied_seq = excluded.last_applied_seq,
