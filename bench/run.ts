@@ -1,14 +1,16 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
-import { createCorpus } from "./corpus";
+import { createCorpus, median } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
 import { describeMachine } from "./machine";
 import { postgresIngest } from "./postgres-bench";
 import { httpSearch, querySets, rawSearch, storeSearch } from "./search-bench";
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
+import { daemonLatency, drainProcess, login, preflightTimes, queueEntries } from "./sync-bench";
 
 /** `npm run bench`: every figure is a ratio against a baseline measured in this same run. */
 async function main(): Promise<void> {
@@ -71,6 +73,60 @@ async function main(): Promise<void> {
           }
           await store.close();
         }
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  if (wants("sync")) {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bench-sync-"));
+    try {
+      const entries = makeEntries(createCorpus(), entryCount);
+      // Baseline: the server's own ingest rate, pushes sent straight from this process.
+      const baselineServer = await startServerProcess({ cairnBin, dataDir: join(dir, "server-a") });
+      let ingest: number;
+      try {
+        const me = (await (
+          await fetch(`${baselineServer.url}/api/me`, { headers: { authorization: `Bearer ${baselineServer.token}` } })
+        ).json()) as { user: { id: string } };
+        ingest = await serverIngestRate(baselineServer, me.user.id, entries);
+      } finally {
+        await baselineServer.stop();
+      }
+      const server = await startServerProcess({ cairnBin, dataDir: join(dir, "server-b") });
+      try {
+        const home = join(dir, "home");
+        const { storePath } = login(cairnBin, home, server);
+        const me = (await (
+          await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${server.token}` } })
+        ).json()) as { user: { id: string } };
+        await queueEntries(storePath, me.user.id, server.url, entries);
+        const drained = await drainProcess(cairnBin, home);
+        const rate = entryCount / drained.seconds;
+        console.log(
+          `(e) drain    ${entryCount} queued entries, \`cairn sync now\` in its own process: ${Math.round(rate)} entries/s` +
+            ` (pushed ${drained.result.pushed}, pulled back ${drained.result.pulled}) vs the server's own ingest ${Math.round(ingest)} entries/s` +
+            ` → ${(rate / ingest).toFixed(2)}× (target ≥ 0.7×); peak RSS ${drained.peakRssMb.toFixed(0)} MB (target ≤ 150 MB)`,
+        );
+        const latency = await daemonLatency(cairnBin, home, server, 100);
+        console.log(
+          `(f) daemon   thread push → entry on the server, daemon running, 100 writes: p50 ${latency.p50.toFixed(0)} ms` +
+            ` p99 ${latency.p99.toFixed(0)} ms max ${latency.max.toFixed(0)} ms (target p99 ≤ 1000 ms)`,
+        );
+        const preflight = preflightTimes(cairnBin, home, 20);
+        const inProcess = JSON.parse(
+          spawnSync(process.execPath, [cairnBin, "sync", "status", "--check", "--json"], {
+            env: { ...process.env, CAIRN_HOME: home },
+            encoding: "utf8",
+          }).stdout,
+        ) as { preflightMs: number };
+        console.log(
+          `(g) preflight \`cairn sync status --check --json\`, whole process, median of 20: ${median(preflight.check).toFixed(1)} ms` +
+            ` vs node -e 0 ${median(preflight.node).toFixed(1)} ms; the check itself ${inProcess.preflightMs.toFixed(1)} ms in process (target ≤ 100 ms)`,
+        );
       } finally {
         await server.stop();
       }

@@ -69,8 +69,18 @@ export interface StoreReader {
   getDeviceSeq(userId: string, deviceId: string): Promise<number>;
   /** The reasons of those of `seqs` this device had rejected (a replay answers them the same way). */
   findRejections(userId: string, deviceId: string, seqs: number[]): Promise<{ seq: number; reason: string }[]>;
-  /** Changes with seq > cursor, oldest first, at most `limit`. */
-  changesSince(userId: string, cursor: number, limit: number): Promise<Change[]>;
+  /**
+   * Changes with cursor < seq <= `upTo` (no bound when absent), oldest first,
+   * at most `limit`; without the entries last written by `excludeDevice`.
+   */
+  changesSince(
+    userId: string,
+    cursor: number,
+    limit: number,
+    options?: { excludeDevice?: string | undefined; upTo?: number | undefined },
+  ): Promise<Change[]>;
+  /** The user's last committed change seq (every change so far has seq <= it). */
+  changeHorizon(userId: string): Promise<number>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -82,11 +92,12 @@ export interface StoreWriter extends StoreReader {
   /** Creates the thread, or restores it when deleted; `seq` is used only when something changed. */
   ensureThread(userId: string, thread: Thread, seq: () => Promise<number>): Promise<EnsureThreadOutcome>;
   /**
-   * Inserts unless (user, id) exists. An adapter may defer the write to its
+   * Inserts unless (user, id) exists. `changedBy` is the device whose
+   * mutation wrote it (a pull by that device leaves it out). An adapter may defer the write to its
    * next statement in the transaction (PostgreSQL batches them); reads in the
    * same transaction still see it.
    */
-  insertEntry(userId: string, entry: Entry, seq: number): Promise<void>;
+  insertEntry(userId: string, entry: Entry, seq: number, changedBy?: string | null): Promise<void>;
   /** Soft-deletes a thread; false when there was none. */
   deleteThread(userId: string, key: { projectId: string; threadId: string; at: string; seq: number }): Promise<boolean>;
   /** Replaces a thread with the server's version (client mirror only). */

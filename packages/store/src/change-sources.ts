@@ -9,6 +9,8 @@ import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "./row
 export interface ChangeSource {
   table: string;
   columns: string;
+  /** Whether rows record the device that wrote them (`changed_by`), so a pull can leave its own out. */
+  changedBy: boolean;
   toChange(row: Record<string, unknown>): Change;
 }
 
@@ -16,11 +18,13 @@ export const changeSources: ChangeSource[] = [
   {
     table: "threads",
     columns: columns.thread,
+    changedBy: false,
     toChange: (row) => ({ seq: Number(row.seq), type: "thread", thread: toThread(row as unknown as ThreadRow) }),
   },
   {
     table: "entries",
     columns: columns.entry,
+    changedBy: true,
     toChange: (row) => ({ seq: Number(row.seq), type: "entry", entry: toEntry(row as unknown as EntryRow) }),
   },
 ];

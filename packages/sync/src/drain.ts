@@ -170,7 +170,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
     try {
       for (;;) {
         const cursor = local.state.number("cursor");
-        const page = await client.pull(cursor, 500, signal());
+        const page = await client.pull(cursor, 500, signal(), local.deviceId);
         pulled += await applyPull(local, page);
         deps.crashPoint?.("client.pull.applied");
         if (!page.hasMore) break;

@@ -30,9 +30,11 @@ export class SyncClient {
     return this.call("POST", "/api/sync/push", pushResponseSchema, { body: request, signal });
   }
 
-  async pull(cursor: number, limit: number, signal?: AbortSignal): Promise<PullResponse> {
+  /** Changes after `cursor`; with `device`, without the entries that device pushed. */
+  async pull(cursor: number, limit: number, signal?: AbortSignal, device?: string): Promise<PullResponse> {
     const { pullResponseSchema } = await import("@cairn/core/wire/pull");
-    return this.call("GET", `/api/sync/pull?cursor=${cursor}&limit=${limit}`, pullResponseSchema, { signal });
+    const query = `cursor=${cursor}&limit=${limit}${device ? `&device=${encodeURIComponent(device)}` : ""}`;
+    return this.call("GET", `/api/sync/pull?${query}`, pullResponseSchema, { signal });
   }
 
   /** Any JSON route of the API (used by login, remote search). */

@@ -66,7 +66,9 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           import("../preflight-load"),
           import("../daemon/daemon-client"),
         ]);
+        const checkStarted = performance.now();
         const problems = preflight(context, credentials, local);
+        const preflightMs = Math.round((performance.now() - checkStarted) * 100) / 100;
         const counts = local.outbox.counts();
         const daemon = credentials ? await liveDaemon(context, scopeKey(credentials)) : null;
         const status = {
@@ -87,6 +89,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           nextAttemptAt: local.state.get("nextAttemptAt"),
           cursor: local.state.number("cursor"),
           problems: publicProblems(problems),
+          preflightMs,
         };
         if (options.check) {
           printResult(context, Boolean(options.json), status, () =>

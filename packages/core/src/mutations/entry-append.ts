@@ -68,6 +68,7 @@ export const entryAppend = defineMutation({
         createdAt: args.createdAt,
       },
       seq,
+      context.deviceId,
     );
   },
 });

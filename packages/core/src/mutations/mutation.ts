@@ -8,11 +8,13 @@ export interface MutationContext {
   /** Projects and threads known to exist in this transaction: saves lookups per entry of a batch. */
   knownProjects: Set<string>;
   knownThreads: Set<string>;
+  /** The pushing device (server side): rows it writes are not pulled back by it. Null locally. */
+  deviceId: string | null;
 }
 
 /** A fresh context for one transaction of one user. */
-export function mutationContext(tx: StoreWriter, userId: string): MutationContext {
-  return { tx, userId, knownProjects: new Set(), knownThreads: new Set() };
+export function mutationContext(tx: StoreWriter, userId: string, deviceId: string | null = null): MutationContext {
+  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), deviceId };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
       (await tx.findRejections(userId, request.deviceId, replayed)).map((row) => [row.seq, row.reason]),
     );
     const results: MutationResult[] = [];
-    const context = mutationContext(tx, userId);
+    const context = mutationContext(tx, userId, request.deviceId);
     for (const [index, mutation] of mutations.entries()) {
       if (mutation.seq <= last) {
         const reason = rejected.get(mutation.seq);

@@ -8,6 +8,8 @@ import { pullVersion } from "./versions";
 export const pullQuerySchema = z.object({
   cursor: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** The asking device: entries it pushed itself are left out (it has them). */
+  device: z.string().min(1).max(100).optional(),
 });
 
 export const changeSchema = z.discriminatedUnion("type", [

@@ -41,7 +41,7 @@ export class PostgresQueries implements StoreWriter {
    * Entries of the open transaction not yet sent: written in one statement
    * (see insertEntry), before any method that reads entries, and at commit.
    */
-  private pendingEntries: { userId: string; entry: Entry; seq: number }[] = [];
+  private pendingEntries: { userId: string; entry: Entry; seq: number; changedBy: string | null }[] = [];
 
   constructor(private readonly db: Queryable) {}
 
@@ -55,9 +55,9 @@ export class PostgresQueries implements StoreWriter {
     const rows = this.pendingEntries;
     this.pendingEntries = [];
     await this.db.query(
-      `INSERT INTO entries (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq)
+      `INSERT INTO entries (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq, changed_by)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::timestamptz[], $9::bigint[])
+                            $8::timestamptz[], $9::bigint[], $10::text[])
        ON CONFLICT (user_id, id) DO NOTHING`,
       [
         rows.map((row) => row.entry.id),
@@ -69,6 +69,7 @@ export class PostgresQueries implements StoreWriter {
         rows.map((row) => row.entry.content),
         rows.map((row) => row.entry.createdAt),
         rows.map((row) => row.seq),
+        rows.map((row) => row.changedBy),
       ],
     );
   }
@@ -188,18 +189,31 @@ export class PostgresQueries implements StoreWriter {
     return Number(result.rows[0]?.last_applied_seq ?? 0);
   }
 
-  async changesSince(userId: string, cursor: number, limit: number): Promise<Change[]> {
+  async changesSince(
+    userId: string,
+    cursor: number,
+    limit: number,
+    options: { excludeDevice?: string | undefined; upTo?: number | undefined } = {},
+  ): Promise<Change[]> {
     await this.flushEntries(); // reads entries: buffered ones first
+    const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
     const lists = await Promise.all(
       changeSources.map(async (source) => {
+        const exclude = source.changedBy && options.excludeDevice !== undefined;
         const result = await this.query<Record<string, unknown>>(
-          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-          [userId, cursor, limit],
+          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = $1 AND seq > $2 AND seq <= $3
+           ${exclude ? "AND changed_by IS DISTINCT FROM $5" : ""} ORDER BY seq LIMIT $4`,
+          [userId, cursor, upTo, limit, ...(exclude ? [options.excludeDevice] : [])],
         );
         return result.rows.map(source.toChange);
       }),
     );
     return mergeChanges(lists, limit);
+  }
+
+  async changeHorizon(userId: string): Promise<number> {
+    const result = await this.query<{ change_seq: string }>("SELECT change_seq FROM users WHERE id = $1", [userId]);
+    return Number(result.rows[0]?.change_seq ?? 0);
   }
 
   async createUser(user: User): Promise<void> {
@@ -270,8 +284,8 @@ export class PostgresQueries implements StoreWriter {
    * statement or at commit, 500 at a time: one round trip per batch instead of
    * one per entry (measured: about 6,000 entries/s one by one on this machine).
    */
-  async insertEntry(userId: string, entry: Entry, seq: number): Promise<void> {
-    this.pendingEntries.push({ userId, entry, seq });
+  async insertEntry(userId: string, entry: Entry, seq: number, changedBy: string | null = null): Promise<void> {
+    this.pendingEntries.push({ userId, entry, seq, changedBy });
     if (!this.inTransaction || this.pendingEntries.length >= 500) await this.flushEntries();
   }
 

@@ -103,4 +103,10 @@ CREATE TABLE rejected_mutations (
 );
 `,
   },
+  {
+    // The device whose mutation wrote this version of the row: a pull leaves
+    // out what the asking device wrote itself (it has it already).
+    name: "server/003-entries-changed-by",
+    sql: "ALTER TABLE entries ADD COLUMN changed_by TEXT;",
+  },
 ];

@@ -222,15 +222,30 @@ export class SqliteStore implements Store, StoreWriter {
     return row?.last_applied_seq ?? 0;
   }
 
-  async changesSince(userId: string, cursor: number, limit: number): Promise<Change[]> {
-    const lists = changeSources.map((source) =>
-      (
+  async changesSince(
+    userId: string,
+    cursor: number,
+    limit: number,
+    options: { excludeDevice?: string | undefined; upTo?: number | undefined } = {},
+  ): Promise<Change[]> {
+    const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
+    const lists = changeSources.map((source) => {
+      const exclude = source.changedBy && options.excludeDevice !== undefined;
+      return (
         this.prepare(
-          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-        ).all(userId, cursor, limit) as Record<string, unknown>[]
-      ).map(source.toChange),
-    );
+          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = ? AND seq > ? AND seq <= ?
+           ${exclude ? "AND changed_by IS NOT ?" : ""} ORDER BY seq LIMIT ?`,
+        ).all(userId, cursor, upTo, ...(exclude ? [options.excludeDevice] : []), limit) as Record<string, unknown>[]
+      ).map(source.toChange);
+    });
     return mergeChanges(lists, limit);
+  }
+
+  async changeHorizon(userId: string): Promise<number> {
+    const row = this.prepare("SELECT change_seq FROM users WHERE id = ?").get(userId) as
+      | { change_seq: number }
+      | undefined;
+    return row?.change_seq ?? 0;
   }
 
   async createUser(user: User): Promise<void> {
@@ -280,10 +295,10 @@ export class SqliteStore implements Store, StoreWriter {
     return "created";
   }
 
-  async insertEntry(userId: string, entry: Entry, seq: number): Promise<void> {
+  async insertEntry(userId: string, entry: Entry, seq: number, changedBy: string | null = null): Promise<void> {
     const result = this.prepare(`INSERT OR IGNORE INTO entries
-      (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq, changed_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       entry.id,
       userId,
       entry.projectId,
@@ -293,6 +308,7 @@ export class SqliteStore implements Store, StoreWriter {
       entry.content,
       entry.createdAt,
       seq,
+      changedBy,
     );
     if (result.changes === 0) return;
     this.firstUnindexedPk ??= Number(result.lastInsertRowid);
