@@ -43,6 +43,9 @@ CREATE TABLE drain_lock (
 );
 ALTER TABLE outbox ADD COLUMN in_flight_by TEXT;
 ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+-- The rows still to send, in seq order: the next batch and the queue cap read only these
+-- (IN ('pending', 'in_flight') over outbox_state would sort the whole queue for every batch).
+CREATE INDEX outbox_queued ON outbox(seq) WHERE state != 'dead';
 CREATE TABLE adopted (
   source_device TEXT NOT NULL,
   source_seq INTEGER NOT NULL,

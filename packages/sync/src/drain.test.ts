@@ -28,7 +28,7 @@ type Fault = (body: { mutations?: unknown[] } | null, path: string) => HttpRespo
 /** A transport into the real app in process, with scripted faults in front of it. */
 function appTransport(fault: Fault = () => null, seen: { mutations: number[] }[] = []): HttpTransport {
   return async (request) => {
-    const body = request.body === undefined ? null : (JSON.parse(request.body) as { mutations?: { seq: number }[] });
+    const body = parseBody(request.body);
     const injected = fault(body, request.url.pathname);
     if (injected === "network") throw new Error("connect ECONNREFUSED");
     if (injected) return injected;
@@ -41,6 +41,15 @@ function appTransport(fault: Fault = () => null, seen: { mutations: number[] }[]
     });
     return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
   };
+}
+
+/** The request's JSON, or null (a damaged body goes on to the server as it is). */
+function parseBody(text: string | undefined): { mutations?: { seq: number }[] } | null {
+  try {
+    return text === undefined ? null : (JSON.parse(text) as { mutations?: { seq: number }[] });
+  } catch {
+    return null;
+  }
 }
 
 function reply(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
@@ -174,6 +183,10 @@ describe("drain", () => {
     const parked = await drainVia(local, { fault: alwaysTooLarge });
     expect(parked).toMatchObject({ pending: 0, dead: 1 });
     expect(local.outbox.list(10)[0]?.lastError).toMatch(/payload_too_large/);
+    // The rows behind it are not stuck at the seq the server never read: a skip moves it past.
+    await write(local, 2);
+    const after = await drainVia(local);
+    expect(after).toMatchObject({ pushed: 2, pending: 0, dead: 1, error: null });
     await local.close();
   });
 
@@ -202,6 +215,27 @@ describe("drain", () => {
     // It was really sent again (and rejected again), not swallowed as a duplicate.
     expect(seen.at(-1)?.mutations).toEqual([rearmed?.seq]);
     expect(local.outbox.counts()).toMatchObject({ pending: 0, dead: 1 });
+    await local.close();
+  });
+
+  it("parks a row whose stored JSON is damaged, alone, and sends the rows around it", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 3);
+    local.store.db
+      .prepare(
+        "INSERT INTO outbox (op, args, entity_id, client_time, bytes) VALUES ('entry.append', ?, 'broken', ?, 9)",
+      )
+      .run('{"id": "br', new Date().toISOString());
+    await write(local, 3);
+    const result = await drainVia(local);
+    expect(result).toMatchObject({ pushed: 6, pending: 0, dead: 1, error: null });
+    expect(local.outbox.list(10)).toEqual([
+      expect.objectContaining({
+        entityId: "broken",
+        state: "dead",
+        lastError: expect.stringMatching(/^malformed_json/),
+      }),
+    ]);
     await local.close();
   });
 

@@ -77,7 +77,7 @@ export class Outbox {
    */
   nextBatch(limits: { maxRows: number; maxBytes: number }): OutboxRow[] {
     const records = this.db
-      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state IN ('pending', 'in_flight') ORDER BY seq LIMIT ?`)
+      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state != 'dead' ORDER BY seq LIMIT ?`)
       .all(limits.maxRows) as OutboxRecord[];
     const batch: OutboxRow[] = [];
     let bytes = 0;
@@ -89,14 +89,24 @@ export class Outbox {
     return batch;
   }
 
-  /** Records a send before the request leaves (a crash after this is a known "unknown outcome"). */
-  markInFlight(seqs: number[], drainer: string, at: string): void {
-    const statement = this.db.prepare(
-      "UPDATE outbox SET state = 'in_flight', in_flight_by = ?, sent_at = ? WHERE seq = ? AND state != 'dead'",
-    );
-    this.db.transaction(() => {
-      for (const seq of seqs) statement.run(drainer, at, seq);
-    })();
+  /**
+   * Records a send before the request leaves (a crash after this is a known
+   * "unknown outcome"). A batch is the first rows not dead, in seq order, so
+   * the rows not dead between its first and last seq are exactly the batch.
+   */
+  markInFlight(batch: { first: number; last: number }, drainer: string, at: string): void {
+    this.db
+      .prepare(
+        "UPDATE outbox SET state = 'in_flight', in_flight_by = ?, sent_at = ? WHERE seq BETWEEN ? AND ? AND state != 'dead'",
+      )
+      .run(drainer, at, batch.first, batch.last);
+  }
+
+  /** The settled rows of a batch (still in flight once the others were marked dead or pending) leave the queue. */
+  removeInFlight(batch: { first: number; last: number }): number {
+    return this.db
+      .prepare("DELETE FROM outbox WHERE seq BETWEEN ? AND ? AND state = 'in_flight'")
+      .run(batch.first, batch.last).changes;
   }
 
   /** Rows of a batch the server did not settle go back to pending (e.g. out_of_order). */
@@ -111,7 +121,7 @@ export class Outbox {
 
   /** Rows waiting to reach the server (pending or in flight); the queue cap counts these. */
   queuedCount(): number {
-    const row = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('pending', 'in_flight')").get() as {
+    const row = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'dead'").get() as {
       n: number;
     };
     return row.n;
@@ -175,6 +185,14 @@ export class Outbox {
       }
     })();
     return dead.length;
+  }
+
+  /** One row by seq (null when it has left the queue). */
+  get(seq: number): OutboxRow | null {
+    const record = this.db.prepare(`SELECT ${outboxColumns} FROM outbox WHERE seq = ?`).get(seq) as
+      | OutboxRecord
+      | undefined;
+    return record ? toRow(record) : null;
   }
 
   /** Every queued row, oldest first (for `cairn sync queue`). */

@@ -26,8 +26,13 @@ export class SyncClient {
   // The response schemas load on first use: a CLI write whose push fails at
   // connect never pays for building them.
   async push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
+    return this.pushBody(JSON.stringify(request), signal);
+  }
+
+  /** A push whose body is already serialised (the drain builds it from the outbox's stored JSON). */
+  async pushBody(body: string, signal?: AbortSignal): Promise<PushResponse> {
     const { pushResponseSchema } = await import("@cairn/core/wire/push");
-    return this.call("POST", "/api/sync/push", pushResponseSchema, { body: request, signal });
+    return this.call("POST", "/api/sync/push", pushResponseSchema, { body, signal });
   }
 
   /** Changes after `cursor`; with `device`, without the entries that device pushed. */
@@ -46,7 +51,7 @@ export class SyncClient {
     method: string,
     path: string,
     schema: Schema | null,
-    options: { body?: unknown; signal?: AbortSignal | undefined },
+    options: { body?: string; signal?: AbortSignal | undefined },
   ): Promise<z.infer<Schema>> {
     let response: HttpResponse;
     try {
@@ -57,7 +62,7 @@ export class SyncClient {
           authorization: `Bearer ${this.options.token}`,
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
         },
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+        ...(options.body === undefined ? {} : { body: options.body }),
         signal: options.signal,
       });
     } catch (error) {

@@ -3,14 +3,15 @@ import { AppError } from "../app-error";
 import { formatIssues } from "../validate";
 import { entryAppend } from "./entry-append";
 import type { MutationContext, MutationDefinition } from "./mutation";
+import { syncSkip } from "./sync-skip";
 import { threadCreate } from "./thread-create";
 import { threadDelete } from "./thread-delete";
 
 /** Every mutation the sync protocol knows. A new feature adds its mutations here. */
-const definitions: MutationDefinition<z.ZodType>[] = [entryAppend, threadCreate, threadDelete];
+const definitions: MutationDefinition<z.ZodType>[] = [entryAppend, threadCreate, threadDelete, syncSkip];
 const byOp = new Map(definitions.map((definition) => [definition.op, definition]));
 
-export type MutationOp = "entry.append" | "thread.create" | "thread.delete";
+export type MutationOp = "entry.append" | "thread.create" | "thread.delete" | "sync.skip";
 
 /**
  * Validates and applies one mutation, and returns the id of the entity it
