@@ -67,6 +67,18 @@ export function rawInsertRate(dir: string, entries: Entry[], method: RawMethod):
   return entries.length / seconds;
 }
 
+/** The args of the `entry.append` mutation that writes `entry`. */
+export function appendArgs(entry: Entry): Record<string, string> {
+  return {
+    id: entry.id,
+    projectId: entry.projectId,
+    threadId: entry.threadId,
+    author: entry.author,
+    content: entry.content,
+    createdAt: entry.createdAt,
+  };
+}
+
 /** Cairn: the same rows as `entry.append` mutations through POST /api/sync/push, 500 per request. */
 export async function serverIngestRate(server: ServerProcess, userId: string, entries: Entry[]): Promise<number> {
   const bodies: string[] = [];
@@ -79,14 +91,7 @@ export async function serverIngestRate(server: ServerProcess, userId: string, en
         mutations: entries.slice(offset, offset + 500).map((entry, index) => ({
           seq: offset + index + 1,
           op: "entry.append",
-          args: {
-            id: entry.id,
-            projectId: entry.projectId,
-            threadId: entry.threadId,
-            author: entry.author,
-            content: entry.content,
-            createdAt: entry.createdAt,
-          },
+          args: appendArgs(entry),
           clientTime: entry.createdAt,
         })),
       }),

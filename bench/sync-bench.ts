@@ -5,6 +5,7 @@ import type { Entry } from "@cairn/core/entities";
 import { createIdGenerator } from "@cairn/core/ids";
 import { LocalStore } from "@cairn/sync/local-store";
 import { median } from "./corpus";
+import { appendArgs } from "./ingest-bench";
 import type { ServerProcess } from "./server-process";
 
 function cli(cairnBin: string, home: string, args: string[]): { stdout: string; ms: number } {
@@ -34,14 +35,7 @@ export async function queueEntries(storePath: string, userId: string, server: st
     await sink.commit(
       entries.slice(offset, offset + 1000).map((entry) => ({
         op: "entry.append",
-        args: {
-          id: entry.id,
-          projectId: entry.projectId,
-          threadId: entry.threadId,
-          author: entry.author,
-          content: entry.content,
-          createdAt: entry.createdAt,
-        },
+        args: appendArgs(entry),
       })),
     );
   }

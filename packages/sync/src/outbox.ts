@@ -127,14 +127,6 @@ export class Outbox {
     return row.n;
   }
 
-  /** Rows the server has (applied or duplicate) leave the queue. */
-  remove(seqs: number[]): void {
-    const statement = this.db.prepare("DELETE FROM outbox WHERE seq = ?");
-    this.db.transaction(() => {
-      for (const seq of seqs) statement.run(seq);
-    })();
-  }
-
   /** A rejected row is parked, visible and retryable, never silently dropped. */
   markDead(seq: number, reason: string): void {
     this.db

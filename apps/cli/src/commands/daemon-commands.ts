@@ -43,16 +43,13 @@ export function registerDaemonCommands(sync: Command, context: CliContext): void
     .option("--json", "print JSON")
     .action(async (options: JsonOption) => {
       const credentials = requireCredentials(context);
-      const scope = scopeKey(credentials);
-      const { readOwnerRecord, orphanReason } = await import("../daemon/owner-record");
+      const { scopeDaemon, callDaemon } = await import("../daemon/daemon-client");
       const { processAlive } = await import("@cairn/sync/drain-lock");
-      const read = readOwnerRecord(ownerRecordPath(context.paths, scope));
-      if (read === null || !("record" in read)) {
+      const { record, orphan } = await scopeDaemon(context, scopeKey(credentials));
+      if (record === null) {
         printResult(context, Boolean(options.json), { stopped: false, running: false }, () => "no daemon runs");
         return;
       }
-      const { record } = read;
-      const orphan = orphanReason(record, processAlive);
       if (orphan) {
         const result = { stopped: false, running: false, orphaned: orphan };
         printResult(
@@ -63,7 +60,6 @@ export function registerDaemonCommands(sync: Command, context: CliContext): void
         );
         return;
       }
-      const { callDaemon } = await import("../daemon/daemon-client");
       await callDaemon(record, "POST", "/stop", 2000);
       // A daemon that does not answer its control port gets SIGTERM: the user asked it to stop.
       if (!(await exited(record.pid, processAlive, 10_000))) {
@@ -84,14 +80,10 @@ export function registerDaemonCommands(sync: Command, context: CliContext): void
     .action(async (options: JsonOption) => {
       const credentials = requireCredentials(context);
       const scope = scopeKey(credentials);
-      const { readOwnerRecord, orphanReason } = await import("../daemon/owner-record");
-      const { processAlive } = await import("@cairn/sync/drain-lock");
-      const read = readOwnerRecord(ownerRecordPath(context.paths, scope));
-      const record = read && "record" in read ? read.record : null;
-      const orphan = record ? orphanReason(record, processAlive) : null;
+      const { scopeDaemon, callDaemon } = await import("../daemon/daemon-client");
+      const { record, orphan, damaged } = await scopeDaemon(context, scope);
       let lastPass: unknown = null;
       if (record && !orphan) {
-        const { callDaemon } = await import("../daemon/daemon-client");
         const answer = await callDaemon(record, "GET", "/status", 2000);
         lastPass = (answer?.body as { lastPass?: unknown } | null)?.lastPass ?? null;
       }
@@ -100,7 +92,7 @@ export function registerDaemonCommands(sync: Command, context: CliContext): void
         scope,
         ...(record ? { pid: record.pid, port: record.port, startedAt: record.startedAt, version: record.version } : {}),
         ...(orphan ? { orphaned: orphan } : {}),
-        ...(read && "damaged" in read ? { damaged: read.damaged } : {}),
+        ...(damaged ? { damaged } : {}),
         lastPass,
       };
       printResult(context, Boolean(options.json), result, () =>

@@ -4,14 +4,23 @@ import { type Credentials, scopeKey } from "../credentials";
 import { ownerRecordPath } from "./daemon-paths";
 import { type OwnerRecord, orphanReason, readOwnerRecord } from "./owner-record";
 
+/** The owner record of `scope` as found: the record, why it is orphaned (null: it runs), or why it is damaged. */
+export async function scopeDaemon(
+  context: CliContext,
+  scope: string,
+): Promise<{ record: OwnerRecord | null; orphan: string | null; damaged: string | null }> {
+  const read = readOwnerRecord(ownerRecordPath(context.paths, scope));
+  if (read === null) return { record: null, orphan: null, damaged: null };
+  if (!("record" in read)) return { record: null, orphan: null, damaged: read.damaged };
+  const { processAlive } = await import("@cairn/sync/drain-lock");
+  return { record: read.record, orphan: orphanReason(read.record, processAlive), damaged: null };
+}
+
 /** The running daemon of `scope` (null: none, or its record is orphaned or damaged). */
 export async function liveDaemon(context: CliContext, scope: string): Promise<OwnerRecord | null> {
-  const path = ownerRecordPath(context.paths, scope);
-  if (!existsSync(path)) return null;
-  const read = readOwnerRecord(path);
-  if (read === null || !("record" in read)) return null;
-  const { processAlive } = await import("@cairn/sync/drain-lock");
-  return orphanReason(read.record, processAlive) === null ? read.record : null;
+  if (!existsSync(ownerRecordPath(context.paths, scope))) return null;
+  const found = await scopeDaemon(context, scope);
+  return found.orphan === null ? found.record : null;
 }
 
 /** One request to a daemon's control port, authenticated with its wake token. */
