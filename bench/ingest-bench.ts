@@ -17,6 +17,7 @@ export function makeEntries(corpus: Corpus, count: number): Entry[] {
     threadId: `thread-${index % 50}`,
     projectId: "bench",
     sessionId: null,
+    deletedAt: null,
     author: "bench",
     content: corpus.row(random),
     createdAt: new Date(base + index).toISOString(),

@@ -1,4 +1,4 @@
-import type { ApiToken, Entry, SearchHit, Thread, User } from "./entities";
+import type { ApiToken, Entry, Memory, MemoryKind, SearchHit, Session, Thread, User } from "./entities";
 
 /**
  * The storage port. Operations depend on this interface only; the SQLite and
@@ -31,6 +31,9 @@ export interface EntrySearchQuery {
   /** Plain words, already sanitised by `searchTerms`; never raw user text. */
   terms: string[];
   projectId?: string | undefined;
+  sessionId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -40,8 +43,96 @@ export interface ThreadStats {
   lastEntry: { id: string; createdAt: string } | null;
 }
 
+/** The attribution filters every list and search takes (SPEC section 9): ISO times, `until` exclusive. */
+export interface AttributionQuery {
+  projectId?: string | undefined;
+  sessionId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+export interface MemoryListQuery extends AttributionQuery {
+  kind?: MemoryKind | undefined;
+  tag?: string | undefined;
+  /** The trash: only deleted memories. */
+  deleted?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface MemorySearchQuery extends AttributionQuery {
+  /** Plain words, already sanitised by `searchTerms`. */
+  terms: string[];
+  limit: number;
+  offset: number;
+}
+
+export interface MemoryHit {
+  type: "memory";
+  id: string;
+  snippet: string;
+  score: number;
+  project: string;
+  session: string | null;
+  kind: MemoryKind;
+  tags: string[];
+  updatedAt: string;
+}
+
+export interface SessionListQuery extends Omit<AttributionQuery, "sessionId"> {
+  limit: number;
+  offset: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  deviceId: string | null;
+  /** sync.batch | delete | restore | purge | conflict | recovery | alert.ack | alert.raised */
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface Alert {
+  id: string;
+  kind: "destruction";
+  severity: "warning" | "critical";
+  windowStart: string;
+  windowEnd: string;
+  /** Deletes in the window, applied and refused. */
+  deleteCount: number;
+  /** Deletes refused with 423 while the guard blocked. */
+  blockedCount: number;
+  deletedIds: string[];
+  createdAt: string;
+  updatedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+export type TrashType = "entry" | "thread" | "memory";
+
+export interface TrashItem {
+  type: TrashType;
+  id: string;
+  projectId: string;
+  /** The thread of an entry; the thread itself for a thread. */
+  threadId: string | null;
+  deletedAt: string;
+  preview: string;
+}
+
+/** Per synced type: how many rows, and a hash of their ids and contents (order-independent of storage). */
+export type Digest = Record<string, { count: number; hash: string }>;
+
 /** One row of the change log as pull returns it, in server order. */
-export type Change = { seq: number; type: "thread"; thread: Thread } | { seq: number; type: "entry"; entry: Entry };
+export type Change =
+  | { seq: number; type: "thread"; thread: Thread }
+  | { seq: number; type: "entry"; entry: Entry }
+  | { seq: number; type: "memory"; memory: Memory }
+  | { seq: number; type: "session"; session: Session };
 
 export interface NewToken {
   id: string;
@@ -81,6 +172,34 @@ export interface StoreReader {
   ): Promise<Change[]>;
   /** The user's last committed change seq (every change so far has seq <= it). */
   changeHorizon(userId: string): Promise<number>;
+  getMemory(userId: string, id: string): Promise<Memory | null>;
+  listMemories(userId: string, query: MemoryListQuery): Promise<{ memories: Memory[]; total: number }>;
+  searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]>;
+  getSession(userId: string, id: string): Promise<Session | null>;
+  /** Newest first. */
+  listSessions(userId: string, query: SessionListQuery): Promise<{ sessions: Session[]; total: number }>;
+  /** An entry by id (deleted ones too). */
+  getEntry(userId: string, id: string): Promise<Entry | null>;
+  /** Entries recorded in a session, oldest first (deleted ones excluded). */
+  sessionEntries(userId: string, sessionId: string, limit: number): Promise<Entry[]>;
+  listAudit(
+    userId: string,
+    query: { since?: string | undefined; action?: string | undefined; limit: number; offset: number },
+  ): Promise<{ events: AuditEvent[]; total: number }>;
+  /** Deletes recorded in the audit log since `since`: how many, and up to 100 of their target ids. */
+  recentDeletes(userId: string, since: string): Promise<{ count: number; ids: string[] }>;
+  listAlerts(
+    userId: string,
+    query: { open?: boolean | undefined; limit: number; offset: number },
+  ): Promise<{ alerts: Alert[]; total: number }>;
+  listTrash(
+    userId: string,
+    query: { projectId?: string | undefined; limit: number; offset: number },
+  ): Promise<{ items: TrashItem[]; total: number }>;
+  /** Counts and hashes per synced type, over the same rows a recovery restores. */
+  digest(userId: string, query: { projectId?: string | undefined; since?: string | undefined }): Promise<Digest>;
+  /** System job: sessions of every user with no activity since `before` and not ended. */
+  findIdleSessions(before: string, limit: number): Promise<{ userId: string; session: Session }[]>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -105,6 +224,32 @@ export interface StoreWriter extends StoreReader {
   /** The next change sequence number of this user; allocated inside the transaction. */
   nextSeq(userId: string): Promise<number>;
   setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void>;
+  /** Writes this version of a memory (insert or replace); the caller decided it wins. */
+  putMemory(userId: string, memory: Memory, seq: number, changedBy?: string | null): Promise<void>;
+  /** Writes a session (insert or replace). */
+  putSession(userId: string, session: Session, seq: number): Promise<void>;
+  /** Moves a session's last activity forward (not a synced change). */
+  touchSession(userId: string, sessionId: string, at: string): Promise<void>;
+  /** Upserts an entry as the server sent it (the client mirror; a deleted one keeps its deletedAt). */
+  putEntry(userId: string, entry: Entry, seq: number): Promise<void>;
+  /** Soft-deletes or restores an entry; false when there was nothing to change. */
+  setEntryDeleted(
+    userId: string,
+    change: { id: string; deletedAt: string | null; seq: number; changedBy?: string | null },
+  ): Promise<boolean>;
+  /** Takes a thread out of the trash; false when it was not there. */
+  restoreThread(
+    userId: string,
+    key: { projectId: string; threadId: string; at: string; seq: number },
+  ): Promise<boolean>;
+  recordAudit(userId: string, event: AuditEvent): Promise<void>;
+  /** Inserts or updates a destruction alert. */
+  putAlert(userId: string, alert: Alert): Promise<void>;
+  ackAlert(userId: string, id: string, at: string, by: string): Promise<boolean>;
+  /** Deletes for good a row that is in the trash; false when it is not. */
+  purgeTrashItem(userId: string, type: TrashType, id: string, projectId?: string): Promise<boolean>;
+  /** System job: deletes for good every row of every user in the trash since before `before`. */
+  purgeTrashBefore(before: string): Promise<number>;
   recordRejection(
     userId: string,
     deviceId: string,

@@ -1,5 +1,7 @@
 import type { Change } from "@cairn/core/store-port";
 import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "./row-mappers";
+import { type MemoryRow, memoryColumns, toMemory } from "./shared/memory-queries";
+import { type SessionRow, sessionColumns, toSession } from "./shared/session-queries";
 
 /**
  * The tables pull reads: every synced row carries the per-user `seq` of its
@@ -26,5 +28,17 @@ export const changeSources: ChangeSource[] = [
     columns: columns.entry,
     changedBy: true,
     toChange: (row) => ({ seq: Number(row.seq), type: "entry", entry: toEntry(row as unknown as EntryRow) }),
+  },
+  {
+    table: "memories",
+    columns: memoryColumns,
+    changedBy: true,
+    toChange: (row) => ({ seq: Number(row.seq), type: "memory", memory: toMemory(row as unknown as MemoryRow) }),
+  },
+  {
+    table: "sessions",
+    columns: sessionColumns,
+    changedBy: false,
+    toChange: (row) => ({ seq: Number(row.seq), type: "session", session: toSession(row as unknown as SessionRow) }),
   },
 ];

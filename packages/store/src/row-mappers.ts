@@ -71,6 +71,7 @@ export interface EntryRow {
   author: string;
   content: string;
   created_at: string | Date;
+  deleted_at: string | Date | null;
 }
 
 export function toEntry(row: EntryRow): Entry {
@@ -82,6 +83,7 @@ export function toEntry(row: EntryRow): Entry {
     author: row.author,
     content: row.content,
     createdAt: isoTime(row.created_at),
+    deletedAt: isoTimeOrNull(row.deleted_at),
   };
 }
 
@@ -90,5 +92,5 @@ export const columns = {
   user: "id, name, created_at",
   token: "id, user_id, name, created_at, last_used_at, expires_at, revoked_at",
   thread: "id, project_id, name, status, created_at, updated_at, deleted_at",
-  entry: "id, project_id, thread_id, session_id, author, content, created_at",
+  entry: "id, project_id, thread_id, session_id, author, content, created_at, deleted_at",
 } as const;

@@ -15,7 +15,11 @@ export type SyncStateKey =
   /** Set by `cairn sync pause`: no drainer sends anything until `resume`. */
   | "paused"
   /** When the server last refused the token (401); a newer login clears the stop. */
-  | "unauthorizedAt";
+  | "unauthorizedAt"
+  /** The highest clock version this store issued or saw (memories' hybrid logical clock). */
+  | "clock"
+  /** Open destruction alerts, as the server reported them on the last push (JSON). */
+  | "openAlerts";
 
 /** Durable sync bookkeeping of one scope's store (device id, pull cursor, failures). */
 export class SyncState {

@@ -66,9 +66,11 @@ export const entryAppend = defineMutation({
         author: args.author,
         content: args.content,
         createdAt: args.createdAt,
+        deletedAt: null,
       },
       seq,
       context.deviceId,
     );
+    if (args.sessionId !== null) await context.tx.touchSession(context.userId, args.sessionId, args.createdAt);
   },
 });

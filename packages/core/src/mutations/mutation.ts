@@ -1,6 +1,25 @@
 import type { z } from "zod";
 import type { StoreWriter } from "../store-port";
 
+/** A row a mutation touches, as the audit log and the delete guard name it. */
+export interface MutationTarget {
+  type: "entry" | "thread" | "memory" | "session";
+  id: string;
+}
+
+/**
+ * What the server adds around mutations (null in a local store): the delete
+ * guard (which may refuse with `locked`), and the audit log of deletes,
+ * restores, purges and conflicts.
+ */
+export interface MutationHooks {
+  beforeDelete(target: MutationTarget): Promise<void>;
+  deleted(target: MutationTarget): Promise<void>;
+  restored(target: MutationTarget): Promise<void>;
+  purged(target: MutationTarget): Promise<void>;
+  conflict(conflict: MutationTarget & { winner: unknown; loser: unknown }): Promise<void>;
+}
+
 /** What a mutation sees while it applies, on the server or in the local store. */
 export interface MutationContext {
   tx: StoreWriter;
@@ -10,11 +29,17 @@ export interface MutationContext {
   knownThreads: Set<string>;
   /** The pushing device (server side): rows it writes are not pulled back by it. Null locally. */
   deviceId: string | null;
+  hooks: MutationHooks | null;
 }
 
 /** A fresh context for one transaction of one user. */
-export function mutationContext(tx: StoreWriter, userId: string, deviceId: string | null = null): MutationContext {
-  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), deviceId };
+export function mutationContext(
+  tx: StoreWriter,
+  userId: string,
+  deviceId: string | null = null,
+  hooks: MutationHooks | null = null,
+): MutationContext {
+  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), deviceId, hooks };
 }
 
 /**

@@ -1,16 +1,47 @@
+import { isAppError } from "../app-error";
+import { createIdGenerator } from "../ids";
+import { type DeleteGuard, defaultDeleteGuard, serverHooks } from "../operations/server-hooks";
 import type { Store } from "../store-port";
 import { mutationContext } from "./mutation";
 import type { MutationSink } from "./mutation-sink";
 import { applyMutation } from "./registry";
 
-/** The server's sink: mutations applied in one store transaction for one user. */
-export function storeSink(store: Store, userId: string): MutationSink {
+/**
+ * The server's sink (REST writes): mutations applied in one store
+ * transaction for one user, with the server's hooks (delete guard, audit).
+ * A delete the guard refuses still commits what the guard wrote (the alert),
+ * then fails with `locked` and nothing else of the batch applied.
+ */
+export function storeSink(
+  store: Store,
+  userId: string,
+  options: { now?: () => Date; newId?: () => string; guard?: DeleteGuard | undefined } = {},
+): MutationSink {
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? createIdGenerator();
   return {
     async commit(mutations) {
+      let refused: unknown = null;
       await store.transaction(async (tx) => {
-        const context = mutationContext(tx, userId);
-        for (const mutation of mutations) await applyMutation(context, mutation.op, mutation.args);
+        const hooks = serverHooks({
+          tx,
+          userId,
+          deviceId: null,
+          now,
+          newId,
+          guard: options.guard ?? defaultDeleteGuard,
+        });
+        const context = mutationContext(tx, userId, null, hooks);
+        for (const mutation of mutations) {
+          try {
+            await applyMutation(context, mutation.op, mutation.args);
+          } catch (error) {
+            if (!isAppError(error) || error.code !== "locked" || mutations.length > 1) throw error;
+            refused = error;
+          }
+        }
       });
+      if (refused) throw refused;
     },
   };
 }

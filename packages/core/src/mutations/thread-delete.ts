@@ -15,13 +15,18 @@ export const threadDelete = defineMutation({
   args: threadDeleteArgs,
   entityId: (args) => threadKey(args.projectId, args.threadId),
   async apply(context, args) {
-    const seq = await context.tx.nextSeq(context.userId);
-    await context.tx.deleteThread(context.userId, {
+    const { tx, userId, hooks } = context;
+    const target = { type: "thread" as const, id: threadKey(args.projectId, args.threadId) };
+    const live = await tx.findThreads(userId, args.threadId, args.projectId);
+    if (live.length > 0) await hooks?.beforeDelete(target);
+    const seq = await tx.nextSeq(userId);
+    const deleted = await tx.deleteThread(userId, {
       projectId: args.projectId,
       threadId: args.threadId,
       at: args.deletedAt,
       seq,
     });
     context.knownThreads.delete(threadKey(args.projectId, args.threadId));
+    if (deleted && live.length > 0) await hooks?.deleted(target);
   },
 });

@@ -1,13 +1,19 @@
 import { AppError, isAppError } from "../app-error";
+import { createIdGenerator } from "../ids";
 import { mutationContext } from "../mutations/mutation";
 import { applyMutation } from "../mutations/registry";
 import type { Store } from "../store-port";
 import type { MutationResult, PushRequest, PushResponse } from "../wire/push";
 import { pushVersion } from "../wire/versions";
+import { type DeleteGuard, defaultDeleteGuard, serverHooks } from "./server-hooks";
 
 export interface ApplyPushDeps {
   store: Store;
   now: () => Date;
+  /** Ids of audit rows and alerts (default: ULIDs). */
+  newId?: () => string;
+  /** The destruction guard (default: warn above 10 deletes a minute, critical above 50). */
+  guard?: DeleteGuard | undefined;
   /** Crash tests stop the process at named points; a no-op otherwise. */
   faultPoint?: ((point: FaultPoint) => void) | undefined;
 }
@@ -37,7 +43,16 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
       (await tx.findRejections(userId, request.deviceId, replayed)).map((row) => [row.seq, row.reason]),
     );
     const results: MutationResult[] = [];
-    const context = mutationContext(tx, userId, request.deviceId);
+    const newId = deps.newId ?? createIdGenerator();
+    const hooks = serverHooks({
+      tx,
+      userId,
+      deviceId: request.deviceId,
+      now: deps.now,
+      newId,
+      guard: deps.guard ?? defaultDeleteGuard,
+    });
+    const context = mutationContext(tx, userId, request.deviceId, hooks);
     for (const [index, mutation] of mutations.entries()) {
       if (mutation.seq <= last) {
         const reason = rejected.get(mutation.seq);
@@ -70,6 +85,19 @@ export async function applyPush(deps: ApplyPushDeps, userId: string, request: Pu
     }
     if (last !== initial || mutations.length === 0) {
       await tx.setDeviceSeq(userId, request.deviceId, last, deps.now().toISOString());
+    }
+    if (last !== initial) {
+      const tally: Record<string, number> = {};
+      for (const result of results) tally[result.status] = (tally[result.status] ?? 0) + 1;
+      await tx.recordAudit(userId, {
+        id: newId(),
+        at: deps.now().toISOString(),
+        deviceId: request.deviceId,
+        action: "sync.batch",
+        targetType: null,
+        targetId: null,
+        details: { ...tally, firstSeq: initial + 1, lastAppliedSeq: last },
+      });
     }
     deps.faultPoint?.("push.applied");
     return { pushVersion, lastAppliedSeq: last, results };

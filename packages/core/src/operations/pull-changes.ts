@@ -5,7 +5,9 @@ import { pullVersion } from "../wire/versions";
 
 /** Roughly what a change weighs in the response: its text, plus its other fields. */
 function changeWeight(change: Change): number {
-  return change.type === "entry" ? change.entry.content.length + 300 : 300;
+  if (change.type === "entry") return change.entry.content.length + 300;
+  if (change.type === "memory") return change.memory.content.length + 300;
+  return 300;
 }
 
 /**

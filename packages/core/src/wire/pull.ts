@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { entrySchema, threadSchema } from "../entities";
+import { entrySchema, memorySchema, sessionSchema, threadSchema } from "../entities";
 
 import { pullVersion } from "./versions";
 
@@ -15,6 +15,8 @@ export const pullQuerySchema = z.object({
 export const changeSchema = z.discriminatedUnion("type", [
   z.object({ seq: z.number().int(), type: z.literal("thread"), thread: threadSchema }),
   z.object({ seq: z.number().int(), type: z.literal("entry"), entry: entrySchema }),
+  z.object({ seq: z.number().int(), type: z.literal("memory"), memory: memorySchema }),
+  z.object({ seq: z.number().int(), type: z.literal("session"), session: sessionSchema }),
 ]);
 
 export const pullResponseSchema = z.object({

@@ -332,6 +332,7 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         author: "",
         content,
         createdAt: now().toISOString(),
+        deletedAt: null,
       });
       const seen = await store.transaction(async (tx) => {
         await tx.insertEntry(alice.id, entry("rw-1", "first"), await tx.nextSeq(alice.id));

@@ -94,4 +94,73 @@ CREATE TABLE rejected_mutations (
     name: "server/003-entries-changed-by",
     sql: "ALTER TABLE entries ADD COLUMN changed_by text;",
   },
+  {
+    name: "server/004-memories-sessions-audit-alerts",
+    sql: `
+CREATE TABLE memories (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  project_id text NOT NULL,
+  session_id text,
+  kind text NOT NULL,
+  content text NOT NULL,
+  tags text NOT NULL DEFAULT '[]',
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  version text NOT NULL,
+  deleted_at timestamptz,
+  seq bigint NOT NULL,
+  changed_by text,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', content || ' ' || tags)) STORED,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX memories_seq ON memories(user_id, seq);
+CREATE INDEX memories_project ON memories(user_id, project_id, updated_at);
+CREATE INDEX memories_tsv ON memories USING GIN (tsv);
+CREATE TABLE sessions (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  project_id text NOT NULL,
+  agent text NOT NULL DEFAULT '',
+  started_at timestamptz NOT NULL,
+  last_activity_at timestamptz NOT NULL,
+  ended_at timestamptz,
+  summary text,
+  seq bigint NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX sessions_seq ON sessions(user_id, seq);
+CREATE INDEX sessions_project ON sessions(user_id, project_id, started_at);
+CREATE INDEX sessions_open ON sessions(last_activity_at) WHERE ended_at IS NULL;
+CREATE INDEX entries_session ON entries(user_id, session_id);
+CREATE TABLE audit_log (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  at timestamptz NOT NULL,
+  device_id text,
+  action text NOT NULL,
+  target_type text,
+  target_id text,
+  details text NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_user_at ON audit_log(user_id, at);
+CREATE INDEX audit_user_action_at ON audit_log(user_id, action, at);
+CREATE TABLE alerts (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  kind text NOT NULL,
+  severity text NOT NULL,
+  window_start timestamptz NOT NULL,
+  window_end timestamptz NOT NULL,
+  delete_count integer NOT NULL,
+  blocked_count integer NOT NULL DEFAULT 0,
+  deleted_ids text NOT NULL DEFAULT '[]',
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  acknowledged_at timestamptz,
+  acknowledged_by text
+);
+CREATE INDEX alerts_user ON alerts(user_id, created_at);
+`,
+  },
 ];

@@ -4,6 +4,8 @@ import type {
   EnsureThreadOutcome,
   EntryListQuery,
   EntrySearchQuery,
+  MemoryHit,
+  MemorySearchQuery,
   NewToken,
   StoreWriter,
   ThreadListQuery,
@@ -26,13 +28,20 @@ import {
   toUser,
   type UserRow,
 } from "../row-mappers";
-import { searchPostgresEntries } from "./postgres-search";
+import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
+import { numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
+import { searchPostgresEntries, searchPostgresMemories } from "./postgres-search";
 import type { Queryable } from "./queryable";
+
+// The methods written once in portable SQL are mixed in (see shared/feature-queries.ts).
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every FeatureQueries method
+export interface PostgresQueries extends FeatureQueries {}
 
 /**
  * Every Store method as SQL over one Queryable: the pool for plain reads, a
  * checked-out client inside a transaction. `seqs` is set only in a transaction.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class PostgresQueries implements StoreWriter {
   /** Per-user change counters of the open transaction, written back at commit. */
   readonly seqs = new Map<string, number>();
@@ -43,7 +52,35 @@ export class PostgresQueries implements StoreWriter {
    */
   private pendingEntries: { userId: string; entry: Entry; seq: number; changedBy: string | null }[] = [];
 
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Queryable) {
+    Object.assign(this, featureQueries(this.sql));
+  }
+
+  /** Portable SQL over this connection; buffered entries are written first, so every query sees them. */
+  readonly sql: SqlExec = {
+    all: async <Row>(text: string, params: unknown[] = []) => {
+      await this.flushEntries();
+      return (await this.db.query(numberedPlaceholders(text), params)).rows as Row[];
+    },
+    run: async (text: string, params: unknown[] = []) => {
+      await this.flushEntries();
+      return (await this.db.query(numberedPlaceholders(text), params)).rowCount ?? 0;
+    },
+  };
+
+  async searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]> {
+    return searchPostgresMemories(this.db, userId, query);
+  }
+
+  async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {
+    await this.insertEntry(userId, entry, seq);
+    await this.sql.run("UPDATE entries SET deleted_at = ?, seq = ? WHERE user_id = ? AND id = ?", [
+      entry.deletedAt,
+      seq,
+      userId,
+      entry.id,
+    ]);
+  }
 
   private query<Row extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<Row>> {
     return this.db.query<Row>(text, values);

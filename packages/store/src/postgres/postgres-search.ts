@@ -1,7 +1,8 @@
 import type { SearchHit } from "@cairn/core/entities";
-import type { EntrySearchQuery } from "@cairn/core/store-port";
+import type { EntrySearchQuery, MemoryHit, MemorySearchQuery } from "@cairn/core/store-port";
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
+import { attributionFilter } from "../shared/memory-queries";
 import type { Queryable } from "./queryable";
 
 /**
@@ -14,6 +15,8 @@ export async function searchPostgresEntries(
   userId: string,
   query: EntrySearchQuery,
 ): Promise<SearchHit[]> {
+  const filter = attributionFilter({ ...query, projectId: undefined }, "e.created_at");
+  const extra = numberedFrom(filter.sql.replaceAll("session_id", "e.session_id"), 6);
   const result = await db.query<{
     id: string;
     project_id: string;
@@ -28,7 +31,7 @@ export async function searchPostgresEntries(
      candidates AS (
        SELECT e.pk, e.tsv FROM entries e, q
        WHERE e.user_id = $1 AND e.tsv @@ q.query AND e.deleted_at IS NULL
-         AND ($3::text IS NULL OR e.project_id = $3)
+         AND ($3::text IS NULL OR e.project_id = $3)${extra}
          AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
                          AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
        ORDER BY e.pk DESC LIMIT ${searchWindow}
@@ -42,7 +45,7 @@ export async function searchPostgresEntries(
          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
      FROM ranked r JOIN entries e ON e.pk = r.pk, q
      ORDER BY r.score DESC, r.pk DESC`,
-    [userId, query.terms.join(" "), query.projectId ?? null, query.limit, query.offset],
+    [userId, query.terms.join(" "), query.projectId ?? null, query.limit, query.offset, ...filter.params],
   );
   return result.rows.map((row) => ({
     type: "entry",
@@ -55,4 +58,54 @@ export async function searchPostgresEntries(
     author: row.author,
     createdAt: isoTime(row.created_at),
   }));
+}
+
+/** ts_rank over one user's live memories (content and tags), with the attribution filters. */
+export async function searchPostgresMemories(
+  db: Queryable,
+  userId: string,
+  query: MemorySearchQuery,
+): Promise<MemoryHit[]> {
+  const filter = attributionFilter(query, "m.updated_at");
+  const where = numberedFrom(
+    filter.sql.replaceAll("project_id", "m.project_id").replaceAll("session_id", "m.session_id"),
+    3,
+  );
+  const next = 3 + filter.params.length;
+  const result = await db.query<{
+    id: string;
+    project_id: string;
+    session_id: string | null;
+    kind: string;
+    tags: string;
+    updated_at: Date;
+    score: number;
+    snippet: string;
+  }>(
+    `WITH q AS (SELECT plainto_tsquery('simple', $2) AS query)
+     SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, ts_rank(m.tsv, q.query)::float8 AS score,
+       ts_headline('simple', m.content, q.query,
+         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
+     FROM memories m, q
+     WHERE m.user_id = $1 AND m.tsv @@ q.query AND m.deleted_at IS NULL${where}
+     ORDER BY score DESC, m.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
+    [userId, query.terms.join(" "), ...filter.params, query.limit, query.offset],
+  );
+  return result.rows.map((row) => ({
+    type: "memory",
+    id: row.id,
+    snippet: row.snippet,
+    score: Math.round(row.score * 1e6) / 1000,
+    project: row.project_id,
+    session: row.session_id,
+    kind: row.kind as MemoryHit["kind"],
+    tags: JSON.parse(row.tags) as string[],
+    updatedAt: isoTime(row.updated_at),
+  }));
+}
+
+/** `?` → `$first, $first+1, …` (a fragment appended after fixed parameters). */
+function numberedFrom(sql: string, first: number): string {
+  let index = first - 1;
+  return sql.replace(/\?/g, () => `$${++index}`);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe } from "vitest";
+import { runMemoryContract } from "../contract/memory-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { PostgresStore } from "./postgres-store";
 import { testDatabaseUrl, testPgDisabled } from "./test-database";
@@ -21,4 +22,5 @@ if (testPgDisabled()) {
     open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
     reopen: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
   });
+  runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
 }

@@ -109,4 +109,85 @@ CREATE TABLE rejected_mutations (
     name: "server/003-entries-changed-by",
     sql: "ALTER TABLE entries ADD COLUMN changed_by TEXT;",
   },
+  {
+    name: "server/004-memories-sessions-audit-alerts",
+    sql: `
+CREATE TABLE memories (
+  pk INTEGER PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  session_id TEXT,
+  kind TEXT NOT NULL,
+  content TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version TEXT NOT NULL,
+  deleted_at TEXT,
+  seq INTEGER NOT NULL,
+  changed_by TEXT,
+  UNIQUE (user_id, id)
+);
+CREATE INDEX memories_seq ON memories(user_id, seq);
+CREATE INDEX memories_project ON memories(user_id, project_id, updated_at);
+CREATE VIRTUAL TABLE memories_fts USING fts5(
+  content, tags, content='memories', content_rowid='pk', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts(rowid, content, tags) VALUES (new.pk, new.content, new.tags);
+END;
+CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content, tags) VALUES ('delete', old.pk, old.content, old.tags);
+END;
+CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, tags ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, content, tags) VALUES ('delete', old.pk, old.content, old.tags);
+  INSERT INTO memories_fts(rowid, content, tags) VALUES (new.pk, new.content, new.tags);
+END;
+CREATE TABLE sessions (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  agent TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  last_activity_at TEXT NOT NULL,
+  ended_at TEXT,
+  summary TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX sessions_seq ON sessions(user_id, seq);
+CREATE INDEX sessions_project ON sessions(user_id, project_id, started_at);
+CREATE INDEX sessions_open ON sessions(last_activity_at) WHERE ended_at IS NULL;
+CREATE INDEX entries_session ON entries(user_id, session_id);
+CREATE TABLE audit_log (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  device_id TEXT,
+  action TEXT NOT NULL,
+  target_type TEXT,
+  target_id TEXT,
+  details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_user_at ON audit_log(user_id, at);
+CREATE INDEX audit_user_action_at ON audit_log(user_id, action, at);
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  window_start TEXT NOT NULL,
+  window_end TEXT NOT NULL,
+  delete_count INTEGER NOT NULL,
+  blocked_count INTEGER NOT NULL DEFAULT 0,
+  deleted_ids TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  acknowledged_at TEXT,
+  acknowledged_by TEXT
+);
+CREATE INDEX alerts_user ON alerts(user_id, created_at);
+`,
+  },
 ];

@@ -1,10 +1,11 @@
 import type { SearchHit } from "@cairn/core/entities";
 import { fts5Match } from "@cairn/core/search-terms";
-import type { EntrySearchQuery } from "@cairn/core/store-port";
+import type { EntrySearchQuery, MemoryHit, MemorySearchQuery } from "@cairn/core/store-port";
 import type Database from "better-sqlite3";
 import type { EntryRow } from "../row-mappers";
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
+import { attributionFilter } from "../shared/memory-queries";
 
 interface RankedRow extends EntryRow {
   pk: number;
@@ -26,13 +27,14 @@ export function searchSqliteEntries(
 ): SearchHit[] {
   const match = fts5Match(query.terms);
   const project = query.projectId ?? null;
+  const filter = attributionFilter({ ...query, projectId: undefined }, "e.created_at");
   const rows = prepare(`
     SELECT pk, id, project_id, thread_id, session_id, author, content, created_at, rank FROM (
       SELECT e.pk, e.id, e.project_id, e.thread_id, e.session_id, e.author, '' AS content, e.created_at,
              bm25(entries_fts) AS rank
       FROM entries_fts JOIN entries e ON e.pk = entries_fts.rowid
       WHERE entries_fts MATCH ? AND e.user_id = ? AND e.deleted_at IS NULL
-        AND (? IS NULL OR e.project_id = ?)
+        AND (? IS NULL OR e.project_id = ?)${filter.sql.replaceAll("session_id", "e.session_id")}
         AND (e.project_id, e.thread_id) NOT IN (
           SELECT project_id, id FROM threads WHERE user_id = ? AND deleted_at IS NOT NULL)
       ORDER BY entries_fts.rowid DESC LIMIT ${searchWindow}
@@ -41,6 +43,7 @@ export function searchSqliteEntries(
     userId,
     project,
     project,
+    ...filter.params,
     userId,
     query.limit,
     query.offset,
@@ -69,5 +72,58 @@ export function searchSqliteEntries(
     session: row.session_id,
     author: row.author,
     createdAt: isoTime(row.created_at),
+  }));
+}
+
+interface MemoryRankedRow {
+  pk: number;
+  id: string;
+  project_id: string;
+  session_id: string | null;
+  kind: string;
+  tags: string;
+  updated_at: string;
+  rank: number;
+}
+
+/** BM25 over one user's live memories (content and tags), with the attribution filters. */
+export function searchSqliteMemories(
+  prepare: (sql: string) => Database.Statement,
+  userId: string,
+  query: MemorySearchQuery,
+): MemoryHit[] {
+  const match = fts5Match(query.terms);
+  const filter = attributionFilter(query, "m.updated_at");
+  const rows = prepare(`
+    SELECT m.pk, m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, bm25(memories_fts) AS rank
+    FROM memories_fts JOIN memories m ON m.pk = memories_fts.rowid
+    WHERE memories_fts MATCH ? AND m.user_id = ? AND m.deleted_at IS NULL${filter.sql.replaceAll("project_id", "m.project_id").replaceAll("session_id", "m.session_id")}
+    ORDER BY rank, m.pk DESC LIMIT ? OFFSET ?`).all(
+    match,
+    userId,
+    ...filter.params,
+    query.limit,
+    query.offset,
+  ) as MemoryRankedRow[];
+  if (rows.length === 0) return [];
+  const placeholders = rows.map(() => "?").join(",");
+  const snippets = new Map(
+    (
+      prepare(
+        `SELECT rowid AS pk, snippet(memories_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet
+         FROM memories_fts WHERE memories_fts MATCH ? AND rowid IN (${placeholders})`,
+      ).all(match, ...rows.map((row) => row.pk)) as { pk: number; snippet: string }[]
+    ).map((row) => [row.pk, row.snippet]),
+  );
+  return rows.map((row) => ({
+    type: "memory",
+    id: row.id,
+    snippet: snippets.get(row.pk) ?? "",
+    score: Math.round(-row.rank * 1e6) / 1e6,
+    project: row.project_id,
+    session: row.session_id,
+    kind: row.kind as MemoryHit["kind"],
+    tags: JSON.parse(row.tags) as string[],
+    updatedAt: isoTime(row.updated_at),
   }));
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runMemoryContract } from "../contract/memory-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { SqliteStore } from "./sqlite-store";
 
@@ -13,6 +14,7 @@ runStoreContract("sqlite", {
   open: async () => new SqliteStore({ path }),
   reopen: async () => new SqliteStore({ path }),
 });
+runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
 
 describe("SqliteStore full-text index", () => {
   it("indexes the entries of a transaction at commit, and none of a rolled-back one", async () => {
@@ -29,6 +31,7 @@ describe("SqliteStore full-text index", () => {
       author: "",
       content,
       createdAt: "2026-01-01T00:00:00.000Z",
+      deletedAt: null,
     });
     await store.transaction(async (tx) => {
       await tx.insertEntry("u", entry("a", "alpha word"), await tx.nextSeq("u"));

@@ -4,6 +4,8 @@ import type {
   EnsureThreadOutcome,
   EntryListQuery,
   EntrySearchQuery,
+  MemoryHit,
+  MemorySearchQuery,
   NewToken,
   Store,
   StoreWriter,
@@ -27,9 +29,11 @@ import {
   toUser,
   type UserRow,
 } from "../row-mappers";
+import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
+import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
-import { searchSqliteEntries } from "./sqlite-search";
+import { searchSqliteEntries, searchSqliteMemories } from "./sqlite-search";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -39,7 +43,12 @@ export interface SqliteStoreOptions {
   nativeBinding?: string | undefined;
 }
 
+// The methods written once in portable SQL are mixed in (see shared/feature-queries.ts).
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every FeatureQueries method
+export interface SqliteStore extends FeatureQueries {}
+
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class SqliteStore implements Store, StoreWriter {
   readonly kind = "sqlite" as const;
   readonly db: Database.Database;
@@ -56,6 +65,7 @@ export class SqliteStore implements Store, StoreWriter {
     this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])], {
       nativeBinding: options.nativeBinding,
     });
+    Object.assign(this, featureQueries(this.sql));
   }
 
   /** A cached prepared statement. */
@@ -208,6 +218,26 @@ export class SqliteStore implements Store, StoreWriter {
       `SELECT id, created_at FROM entries WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 1`,
     ).get(userId, projectId, threadId) as { id: string; created_at: string } | undefined;
     return { entryCount: count.n, lastEntry: last ? { id: last.id, createdAt: last.created_at } : null };
+  }
+
+  /** Portable SQL over this connection (`?` placeholders, cached statements). */
+  readonly sql: SqlExec = {
+    all: async <Row>(text: string, params: unknown[] = []) => this.prepare(text).all(...params) as Row[],
+    run: async (text: string, params: unknown[] = []) => this.prepare(text).run(...params).changes,
+  };
+
+  async searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]> {
+    return searchSqliteMemories((text) => this.prepare(text), userId, query);
+  }
+
+  async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {
+    await this.insertEntry(userId, entry, seq);
+    this.prepare("UPDATE entries SET deleted_at = ?, seq = ? WHERE user_id = ? AND id = ?").run(
+      entry.deletedAt,
+      seq,
+      userId,
+      entry.id,
+    );
   }
 
   async searchEntries(userId: string, query: EntrySearchQuery): Promise<SearchHit[]> {

@@ -1,0 +1,168 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import { idSchema, type Memory, memoryContentSchema, memoryKindSchema, slugSchema, tagSchema } from "../entities";
+import { limits } from "../limits";
+import type { MemoryPutArgs } from "../mutations/memory-put";
+import type { MutationSink } from "../mutations/mutation-sink";
+import { searchTerms } from "../search-terms";
+import type { AttributionQuery, StoreReader } from "../store-port";
+import { parseTimeFilter } from "../time-filter";
+import { parseInput } from "../validate";
+import { pagingSchema } from "./paging";
+
+export interface MemoryWriteDeps {
+  sink: MutationSink;
+  newId: () => string;
+  now: () => Date;
+  /** The next hybrid-logical-clock version of this writer. */
+  nextVersion: () => string;
+}
+
+export const rememberInput = z.object({
+  project: slugSchema,
+  content: memoryContentSchema,
+  kind: memoryKindSchema.default("note"),
+  tags: z.array(tagSchema).max(limits.memoryTags).default([]),
+  sessionId: idSchema.nullable().default(null),
+});
+
+/** Stores a new memory. */
+export async function remember(deps: MemoryWriteDeps, input: z.input<typeof rememberInput>): Promise<Memory> {
+  const parsed = parseInput(rememberInput, input);
+  const at = deps.now().toISOString();
+  const memory: Memory = {
+    id: deps.newId(),
+    projectId: parsed.project,
+    sessionId: parsed.sessionId,
+    kind: parsed.kind,
+    content: parsed.content,
+    tags: [...new Set(parsed.tags)],
+    createdAt: at,
+    updatedAt: at,
+    version: deps.nextVersion(),
+    deletedAt: null,
+  };
+  await deps.sink.commit([{ op: "memory.put", args: { ...memory, baseVersion: null } satisfies MemoryPutArgs }]);
+  return memory;
+}
+
+export const updateMemoryInput = z.object({
+  id: idSchema,
+  content: memoryContentSchema.optional(),
+  kind: memoryKindSchema.optional(),
+  tags: z.array(tagSchema).max(limits.memoryTags).optional(),
+});
+
+/** A memory as it stands, or `not_found` (also for another user's id). */
+export async function getMemory(deps: { store: StoreReader }, userId: string, id: string): Promise<Memory> {
+  const memory = await deps.store.getMemory(userId, parseInput(idSchema, id));
+  if (!memory) throw new AppError("not_found", `No memory ${id}`);
+  return memory;
+}
+
+async function putVersion(
+  deps: MemoryWriteDeps & { store: StoreReader },
+  current: Memory,
+  change: Partial<Pick<Memory, "content" | "kind" | "tags" | "deletedAt">>,
+): Promise<Memory> {
+  const next: Memory = { ...current, ...change, updatedAt: deps.now().toISOString(), version: deps.nextVersion() };
+  await deps.sink.commit([
+    { op: "memory.put", args: { ...next, baseVersion: current.version } satisfies MemoryPutArgs },
+  ]);
+  return next;
+}
+
+/** Edits a memory: a new version made from the current one. */
+export async function updateMemory(
+  deps: MemoryWriteDeps & { store: StoreReader },
+  userId: string,
+  input: z.input<typeof updateMemoryInput>,
+): Promise<Memory> {
+  const parsed = parseInput(updateMemoryInput, input);
+  const current = await getMemory(deps, userId, parsed.id);
+  if (current.deletedAt !== null)
+    throw new AppError("conflict", `Memory ${parsed.id} is in the trash; restore it first`);
+  const change: Partial<Pick<Memory, "content" | "kind" | "tags">> = {};
+  if (parsed.content !== undefined) change.content = parsed.content;
+  if (parsed.kind !== undefined) change.kind = parsed.kind;
+  if (parsed.tags !== undefined) change.tags = [...new Set(parsed.tags)];
+  return putVersion(deps, current, change);
+}
+
+/** Moves a memory to the trash (a new version with deletedAt). */
+export async function forgetMemory(deps: MemoryWriteDeps & { store: StoreReader }, userId: string, id: string) {
+  const current = await getMemory(deps, userId, id);
+  if (current.deletedAt !== null) return current;
+  return putVersion(deps, current, { deletedAt: deps.now().toISOString() });
+}
+
+/** Takes a memory out of the trash. */
+export async function restoreMemory(deps: MemoryWriteDeps & { store: StoreReader }, userId: string, id: string) {
+  const current = await getMemory(deps, userId, id);
+  if (current.deletedAt === null) return current;
+  return putVersion(deps, current, { deletedAt: null });
+}
+
+export const memoryListInput = pagingSchema.extend({
+  project: slugSchema.optional(),
+  session: idSchema.optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
+  kind: memoryKindSchema.optional(),
+  tag: tagSchema.optional(),
+});
+
+/** The attribution part of a query; `since`/`until` may be "2d", "3h" or ISO dates. */
+export function attribution(
+  input: {
+    project?: string | undefined;
+    session?: string | undefined;
+    since?: string | undefined;
+    until?: string | undefined;
+  },
+  now: Date = new Date(),
+): AttributionQuery {
+  return {
+    projectId: input.project,
+    sessionId: input.session,
+    since: input.since === undefined ? undefined : parseTimeFilter(input.since, now, "since"),
+    until: input.until === undefined ? undefined : parseTimeFilter(input.until, now, "until"),
+  };
+}
+
+export async function listMemories(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof memoryListInput>,
+) {
+  const parsed = parseInput(memoryListInput, input);
+  return deps.store.listMemories(userId, {
+    ...attribution(parsed, deps.now?.()),
+    kind: parsed.kind,
+    tag: parsed.tag,
+    limit: parsed.limit,
+    offset: parsed.offset,
+  });
+}
+
+export const memorySearchInput = memoryListInput
+  .omit({ kind: true, tag: true })
+  .extend({ q: z.string().max(10_000, "must be at most 10,000 characters") });
+
+/** BM25 search over memories; hostile query text is reduced to plain words first. */
+export async function searchMemories(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof memorySearchInput>,
+) {
+  const parsed = parseInput(memorySearchInput, input);
+  const terms = searchTerms(parsed.q);
+  if (terms.length === 0) return { hits: [] };
+  const hits = await deps.store.searchMemories(userId, {
+    ...attribution(parsed, deps.now?.()),
+    terms,
+    limit: parsed.limit,
+    offset: parsed.offset,
+  });
+  return { hits };
+}

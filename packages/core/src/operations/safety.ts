@@ -1,0 +1,125 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import { idSchema } from "../entities";
+import type { Digest, Store, StoreReader } from "../store-port";
+import { parseInput } from "../validate";
+import { attribution } from "./memories";
+import { pagingSchema } from "./paging";
+import { sessionIdleMs } from "./sessions";
+import { trashRetentionMs } from "./trash";
+
+/** Destruction alerts (newest first); `open` only those not acknowledged. */
+export async function listAlerts(
+  deps: { store: StoreReader },
+  userId: string,
+  input: z.input<typeof pagingSchema> & { open?: boolean | string | undefined },
+) {
+  const parsed = parseInput(pagingSchema.extend({ open: z.coerce.boolean().optional() }), input);
+  return deps.store.listAlerts(userId, { open: parsed.open, limit: parsed.limit, offset: parsed.offset });
+}
+
+/** Acknowledges an alert: deletes go through again (guard = block), and the audit log says who did it. */
+export async function ackAlert(
+  deps: { store: Store; now: () => Date; newId: () => string },
+  userId: string,
+  input: { id: string; by: string },
+) {
+  const id = parseInput(idSchema, input.id);
+  const at = deps.now().toISOString();
+  const acknowledged = await deps.store.transaction(async (tx) => {
+    const changed = await tx.ackAlert(userId, id, at, input.by);
+    if (changed) {
+      await tx.recordAudit(userId, {
+        id: deps.newId(),
+        at,
+        deviceId: null,
+        action: "alert.ack",
+        targetType: "alert",
+        targetId: id,
+        details: { by: input.by },
+      });
+    }
+    return changed;
+  });
+  if (!acknowledged) {
+    const { alerts } = await deps.store.listAlerts(userId, { limit: 500, offset: 0 });
+    if (!alerts.some((alert) => alert.id === id)) throw new AppError("not_found", `No alert ${id}`);
+  }
+  return { id, acknowledgedAt: at };
+}
+
+export const auditInput = pagingSchema.extend({ since: z.string().optional(), action: z.string().max(40).optional() });
+
+export async function listAudit(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof auditInput>,
+) {
+  const parsed = parseInput(auditInput, input);
+  const since = attribution({ since: parsed.since }, deps.now?.()).since;
+  return deps.store.listAudit(userId, { since, action: parsed.action, limit: parsed.limit, offset: parsed.offset });
+}
+
+export const digestInput = z.object({ project: z.string().max(64).optional(), since: z.string().optional() });
+
+/** Counts and hashes per type of what a recovery with the same filters restores (GET /api/sync/digest). */
+export async function syncDigest(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof digestInput>,
+): Promise<{ digest: Digest }> {
+  const parsed = parseInput(digestInput, input);
+  const filter = attribution(parsed, deps.now?.());
+  return { digest: await deps.store.digest(userId, { projectId: filter.projectId, since: filter.since }) };
+}
+
+/**
+ * A recovery's dry run (POST /api/recovery/bootstrap): what a restore would
+ * bring back, per type, and how long the server took to work it out. Audited.
+ */
+export async function recoveryBootstrap(
+  deps: { store: Store; now: () => Date; newId: () => string },
+  userId: string,
+  input: z.input<typeof digestInput> & { deviceId?: string | undefined },
+) {
+  const started = Date.now();
+  const { digest } = await syncDigest(deps, userId, input);
+  const counts = Object.fromEntries(Object.entries(digest).map(([type, part]) => [type, part.count]));
+  const durationMs = Date.now() - started;
+  await deps.store.transaction((tx) =>
+    tx.recordAudit(userId, {
+      id: deps.newId(),
+      at: deps.now().toISOString(),
+      deviceId: input.deviceId ?? null,
+      action: "recovery",
+      targetType: null,
+      targetId: null,
+      details: { dryRun: true, counts, project: input.project ?? null, since: input.since ?? null },
+    }),
+  );
+  return { counts, total: Object.values(counts).reduce((sum, count) => sum + count, 0), durationMs };
+}
+
+/**
+ * Server jobs: end sessions idle for 30 minutes (a synced change, so every
+ * device sees it; run at start too, so it holds across restarts) and purge
+ * what has been in the trash for 30 days.
+ */
+export async function closeIdleSessions(deps: { store: Store; now: () => Date }): Promise<number> {
+  const now = deps.now();
+  const idle = await deps.store.findIdleSessions(new Date(now.getTime() - sessionIdleMs).toISOString(), 500);
+  for (const { userId, session } of idle) {
+    const endedAt = new Date(Date.parse(session.lastActivityAt) + sessionIdleMs).toISOString();
+    await deps.store.transaction(async (tx) => {
+      const current = await tx.getSession(userId, session.id);
+      if (!current || current.endedAt !== null || current.lastActivityAt !== session.lastActivityAt) return;
+      await tx.putSession(userId, { ...current, endedAt }, await tx.nextSeq(userId));
+    });
+  }
+  return idle.length;
+}
+
+export async function purgeExpiredTrash(deps: { store: Store; now: () => Date }): Promise<number> {
+  const before = new Date(deps.now().getTime() - trashRetentionMs).toISOString();
+  return deps.store.transaction((tx) => tx.purgeTrashBefore(before));
+}

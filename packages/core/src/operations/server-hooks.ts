@@ -1,0 +1,113 @@
+import { AppError } from "../app-error";
+import type { MutationHooks, MutationTarget } from "../mutations/mutation";
+import type { Alert, StoreWriter } from "../store-port";
+
+/** The destruction guard's settings (SPEC section 6); every number is configurable. */
+export interface DeleteGuard {
+  /** warn: alert and let deletes through; block: after an alert, refuse deletes (423) until it is acknowledged. */
+  mode: "warn" | "block";
+  /** An alert once more than this many deletes fall in the window (default 10). */
+  warnAbove: number;
+  /** The alert turns critical above this many (default 50). */
+  criticalAbove: number;
+  windowMs: number;
+}
+
+export const defaultDeleteGuard: DeleteGuard = { mode: "warn", warnAbove: 10, criticalAbove: 50, windowMs: 60_000 };
+
+export interface ServerHookDeps {
+  tx: StoreWriter;
+  userId: string;
+  deviceId: string | null;
+  now: () => Date;
+  newId: () => string;
+  guard: DeleteGuard;
+}
+
+/**
+ * The server's mutation hooks: every delete passes the destruction guard
+ * and is recorded in the audit log (which is also what the guard counts, so
+ * the count survives restarts and is shared by every server process on one
+ * database); restores, purges and conflicts are recorded too. A refused
+ * delete throws `locked`; the alert it raised or updated is already written
+ * in the same transaction, which the caller commits (see applyPush and
+ * serverSink).
+ */
+export function serverHooks(deps: ServerHookDeps): MutationHooks {
+  const { tx, userId, deviceId, now, newId, guard } = deps;
+  const audit = (action: string, target: MutationTarget | null, details: Record<string, unknown> = {}) =>
+    tx.recordAudit(userId, {
+      id: newId(),
+      at: now().toISOString(),
+      deviceId,
+      action,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      details,
+    });
+
+  return {
+    async beforeDelete(target) {
+      const at = now();
+      const since = new Date(at.getTime() - guard.windowMs).toISOString();
+      const [open] = (await tx.listAlerts(userId, { open: true, limit: 1, offset: 0 })).alerts;
+      const refuse = (alert: Alert) =>
+        new AppError(
+          "locked",
+          `Deletes are blocked: ${alert.deleteCount} deletes within ${Math.round(guard.windowMs / 1000)} s raised alert ${alert.id}`,
+          {
+            details: { alertId: alert.id },
+            hint: `Check what was deleted (cairn alerts list), then acknowledge it: cairn alerts ack ${alert.id}`,
+          },
+        );
+      if (guard.mode === "block" && open) {
+        const updated = {
+          ...open,
+          deleteCount: open.deleteCount + 1,
+          blockedCount: open.blockedCount + 1,
+          updatedAt: at.toISOString(),
+        };
+        await tx.putAlert(userId, updated);
+        throw refuse(updated);
+      }
+      const recent = await tx.recentDeletes(userId, since);
+      const count = recent.count + 1;
+      if (count <= guard.warnAbove) return;
+      const blocked = guard.mode === "block";
+      const deletedIds = (blocked ? recent.ids : [...recent.ids, target.id]).slice(0, 100);
+      const severity = count > guard.criticalAbove ? "critical" : "warning";
+      const current = open && Date.parse(open.windowEnd) >= Date.parse(since) ? open : null;
+      const alert: Alert = current
+        ? {
+            ...current,
+            severity: current.severity === "critical" ? "critical" : severity,
+            windowEnd: at.toISOString(),
+            deleteCount: Math.max(current.deleteCount + 1, count),
+            blockedCount: current.blockedCount + (blocked ? 1 : 0),
+            deletedIds: [...new Set([...current.deletedIds, ...deletedIds])].slice(0, 100),
+            updatedAt: at.toISOString(),
+          }
+        : {
+            id: newId(),
+            kind: "destruction",
+            severity,
+            windowStart: since,
+            windowEnd: at.toISOString(),
+            deleteCount: count,
+            blockedCount: blocked ? 1 : 0,
+            deletedIds,
+            createdAt: at.toISOString(),
+            updatedAt: at.toISOString(),
+            acknowledgedAt: null,
+            acknowledgedBy: null,
+          };
+      await tx.putAlert(userId, alert);
+      if (!current) await audit("alert.raised", null, { alertId: alert.id, deleteCount: count, severity });
+      if (blocked) throw refuse(alert);
+    },
+    deleted: (target) => audit("delete", target),
+    restored: (target) => audit("restore", target),
+    purged: (target) => audit("purge", target),
+    conflict: ({ type, id, winner, loser }) => audit("conflict", { type, id }, { winner, loser }),
+  };
+}

@@ -1,0 +1,94 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import { idSchema, type Session, slugSchema } from "../entities";
+import type { MutationSink } from "../mutations/mutation-sink";
+import type { StoreReader } from "../store-port";
+import { parseInput } from "../validate";
+import { attribution } from "./memories";
+import { pagingSchema } from "./paging";
+
+/** A session ends after this long without activity (SPEC section 2). */
+export const sessionIdleMs = 30 * 60_000;
+
+export const startSessionInput = z.object({ project: slugSchema, agent: z.string().max(200).default("") });
+
+export async function startSession(
+  deps: { sink: MutationSink; newId: () => string; now: () => Date },
+  input: z.input<typeof startSessionInput>,
+): Promise<Session> {
+  const parsed = parseInput(startSessionInput, input);
+  const at = deps.now().toISOString();
+  const session: Session = {
+    id: deps.newId(),
+    projectId: parsed.project,
+    agent: parsed.agent,
+    startedAt: at,
+    lastActivityAt: at,
+    endedAt: null,
+    summary: null,
+  };
+  await deps.sink.commit([
+    {
+      op: "session.start",
+      args: { id: session.id, projectId: session.projectId, agent: session.agent, startedAt: at },
+    },
+  ]);
+  return session;
+}
+
+export async function endSession(
+  deps: { store: StoreReader; sink: MutationSink; now: () => Date },
+  userId: string,
+  input: { id: string; summary?: string | null | undefined },
+): Promise<Session> {
+  const session = await getSession(deps, userId, input.id);
+  if (session.endedAt !== null) return session;
+  const endedAt = deps.now().toISOString();
+  await deps.sink.commit([{ op: "session.end", args: { id: session.id, endedAt, summary: input.summary ?? null } }]);
+  return { ...session, endedAt, summary: input.summary ?? session.summary };
+}
+
+/** Whether a session is still open at `now`: not ended, and active within the idle limit. */
+export function sessionOpen(session: Session, now: Date): boolean {
+  return session.endedAt === null && now.getTime() - Date.parse(session.lastActivityAt) < sessionIdleMs;
+}
+
+export async function getSession(deps: { store: StoreReader }, userId: string, id: string): Promise<Session> {
+  const session = await deps.store.getSession(userId, parseInput(idSchema, id));
+  if (!session) throw new AppError("not_found", `No session ${id}`);
+  return session;
+}
+
+/** What a session recorded: its entries and memories, oldest first (GET /api/sessions/{id}). */
+export async function sessionRecord(deps: { store: StoreReader }, userId: string, id: string) {
+  const session = await getSession(deps, userId, id);
+  const [entries, memories] = await Promise.all([
+    deps.store.sessionEntries(userId, session.id, 1000),
+    deps.store.listMemories(userId, { sessionId: session.id, limit: 500, offset: 0 }),
+  ]);
+  return { session, entries, memories: [...memories.memories].reverse() };
+}
+
+export const sessionListInput = pagingSchema.extend({
+  project: slugSchema.optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
+});
+
+export async function listSessions(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof sessionListInput>,
+) {
+  const parsed = parseInput(sessionListInput, input);
+  const { sessionId: _session, ...filter } = attribution(parsed, deps.now?.());
+  return deps.store.listSessions(userId, { ...filter, limit: parsed.limit, offset: parsed.offset });
+}
+
+/** The newest session of a project ("what did we do in the last session?"), with what it recorded. */
+export async function lastSession(deps: { store: StoreReader }, userId: string, project: string) {
+  const { sessions } = await deps.store.listSessions(userId, { projectId: project, limit: 1, offset: 0 });
+  const [latest] = sessions;
+  if (!latest) throw new AppError("not_found", `No session in project ${project} yet`);
+  return sessionRecord(deps, userId, latest.id);
+}

@@ -1,0 +1,92 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import { idSchema, slugSchema } from "../entities";
+import type { MutationSink } from "../mutations/mutation-sink";
+import type { StoreReader, TrashType } from "../store-port";
+import { parseInput } from "../validate";
+import { restoreMemory } from "./memories";
+import { pagingSchema } from "./paging";
+
+/** Rows stay in the trash this long, then a job purges them (SPEC section 2). */
+export const trashRetentionMs = 30 * 86_400_000;
+
+export const trashItemInput = z.object({
+  type: z.enum(["entry", "thread", "memory"]),
+  id: z.union([idSchema, slugSchema]),
+  project: slugSchema.optional(),
+});
+
+export async function listTrash(
+  deps: { store: StoreReader },
+  userId: string,
+  input: z.input<typeof pagingSchema> & { project?: string | undefined },
+) {
+  const parsed = parseInput(pagingSchema.extend({ project: slugSchema.optional() }), input);
+  return deps.store.listTrash(userId, { projectId: parsed.project, limit: parsed.limit, offset: parsed.offset });
+}
+
+/** Moves one entry to the trash. */
+export async function deleteEntry(
+  deps: { store: StoreReader; sink: MutationSink; now: () => Date },
+  userId: string,
+  id: string,
+) {
+  const entry = await deps.store.getEntry(userId, parseInput(idSchema, id));
+  if (!entry || entry.deletedAt !== null) throw new AppError("not_found", `No entry ${id}`);
+  const deletedAt = deps.now().toISOString();
+  await deps.sink.commit([{ op: "entry.delete", args: { id: entry.id, deletedAt } }]);
+  return { id: entry.id, deletedAt };
+}
+
+/** Takes a row out of the trash (a memory gets a new version; entries and threads a restore). */
+export async function restoreFromTrash(
+  deps: { store: StoreReader; sink: MutationSink; now: () => Date; newId: () => string; nextVersion: () => string },
+  userId: string,
+  input: z.input<typeof trashItemInput>,
+): Promise<{ type: TrashType; id: string; restored: true }> {
+  const parsed = parseInput(trashItemInput, input);
+  const item = await findInTrash(deps, userId, parsed);
+  if (item.type === "memory") await restoreMemory(deps, userId, item.id);
+  else if (item.type === "entry") await deps.sink.commit([{ op: "entry.restore", args: { id: item.id } }]);
+  else {
+    await deps.sink.commit([
+      {
+        op: "thread.restore",
+        args: { projectId: item.projectId, threadId: item.id, restoredAt: deps.now().toISOString() },
+      },
+    ]);
+  }
+  return { type: item.type, id: item.id, restored: true };
+}
+
+/** Deletes one row of the trash for good. */
+export async function purgeFromTrash(
+  deps: { store: StoreReader; sink: MutationSink },
+  userId: string,
+  input: z.input<typeof trashItemInput>,
+) {
+  const parsed = parseInput(trashItemInput, input);
+  const item = await findInTrash(deps, userId, parsed);
+  await deps.sink.commit([{ op: "trash.purge", args: { type: item.type, id: item.id, projectId: item.projectId } }]);
+  return { type: item.type, id: item.id, purged: true };
+}
+
+async function findInTrash(
+  deps: { store: StoreReader },
+  userId: string,
+  wanted: { type: TrashType; id: string; project?: string | undefined },
+) {
+  for (let offset = 0; ; offset += 500) {
+    const page = await deps.store.listTrash(userId, { projectId: wanted.project, limit: 500, offset });
+    const matches = page.items.filter((item) => item.type === wanted.type && item.id === wanted.id);
+    if (matches.length > 1) {
+      throw new AppError("conflict", `${wanted.type} ${wanted.id} is in the trash of several projects`, {
+        details: { projects: matches.map((item) => item.projectId) },
+        hint: "Name one with --project.",
+      });
+    }
+    const [found] = matches;
+    if (found) return found;
+    if (page.items.length < 500) throw new AppError("not_found", `No ${wanted.type} ${wanted.id} in the trash`);
+  }
+}

@@ -1,0 +1,275 @@
+import type { Memory } from "@cairn/core/entities";
+import { nextVersion } from "@cairn/core/hlc";
+import { storeSink } from "@cairn/core/mutations/store-sink";
+import { applyPush } from "@cairn/core/operations/apply-push";
+import { forgetMemory, listMemories, remember, searchMemories, updateMemory } from "@cairn/core/operations/memories";
+import { ackAlert, closeIdleSessions, purgeExpiredTrash, syncDigest } from "@cairn/core/operations/safety";
+import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
+import { lastSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
+import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import type { Store } from "@cairn/core/store-port";
+import type { PushRequest } from "@cairn/core/wire/push";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostileQueries } from "./store-contract";
+
+let clock = Date.parse("2026-03-01T00:00:00.000Z");
+const now = () => new Date(clock);
+const tick = (ms = 1000) => {
+  clock += ms;
+};
+let ids = 0;
+const newId = () => `id${String(++ids).padStart(6, "0")}`;
+
+function push(userId: string, deviceId: string, seq: number, mutations: { op: string; args: unknown }[]): PushRequest {
+  return {
+    pushVersion: 1,
+    deviceId,
+    scope: { userId },
+    mutations: mutations.map((mutation, index) => ({ seq: seq + index, ...mutation, clientTime: now().toISOString() })),
+  };
+}
+
+/**
+ * The contract of memories, sessions, the trash, the destruction guard, the
+ * audit log and the digest (issue 4), run by both adapters.
+ */
+export function runMemoryContract(name: string, factory: { open: () => Promise<Store> }) {
+  describe(`Memory and safety contract: ${name}`, () => {
+    let store: Store;
+    const user = { id: "m-user", name: "m-user", createdAt: "2026-01-01T00:00:00.000Z" };
+    const other = { id: "m-other", name: "m-other", createdAt: "2026-01-01T00:00:00.000Z" };
+    let versionClock: string | null = null;
+    const nextVersionOf = (node: string) => () => {
+      versionClock = nextVersion(versionClock, now().getTime(), node);
+      return versionClock;
+    };
+    const writer = (userId: string, node = "server") => ({
+      store,
+      sink: storeSink(store, userId, { now, newId }),
+      newId,
+      now,
+      nextVersion: nextVersionOf(node),
+    });
+
+    beforeAll(async () => {
+      store = await factory.open();
+      await store.transaction(async (tx) => {
+        await tx.createUser(user);
+        await tx.createUser(other);
+      });
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it("stores, edits, lists and searches memories with project, session, kind and tags", async () => {
+      const session = await startSession(writer(user.id), { project: "alpha", agent: "claude" });
+      const decision = await remember(writer(user.id), {
+        project: "alpha",
+        content: "We decided the retry policy doubles from 0.5 s to 5 min",
+        kind: "decision",
+        tags: ["sync", "retry"],
+        sessionId: session.id,
+      });
+      tick();
+      await remember(writer(user.id), { project: "beta", content: "Alice prefers tabs", kind: "preference" });
+      tick();
+      const edited = await updateMemory(writer(user.id), user.id, {
+        id: decision.id,
+        content: "The retry policy doubles to 5 min, with jitter",
+      });
+      expect(edited.version > decision.version).toBe(true);
+
+      const all = await listMemories({ store }, user.id, {});
+      expect(all.total).toBe(2);
+      expect(all.memories.map((memory) => memory.content)).toContain("The retry policy doubles to 5 min, with jitter");
+      expect((await listMemories({ store }, user.id, { project: "alpha" })).memories).toEqual([
+        expect.objectContaining({ id: decision.id, kind: "decision", tags: ["sync", "retry"], sessionId: session.id }),
+      ]);
+      expect((await listMemories({ store }, user.id, { kind: "preference" })).total).toBe(1);
+      expect((await listMemories({ store }, user.id, { tag: "retry" })).total).toBe(1);
+      expect((await listMemories({ store }, user.id, { session: session.id })).total).toBe(1);
+      expect((await listMemories({ store }, other.id, {})).total).toBe(0);
+
+      const hits = await searchMemories({ store }, user.id, { q: "retry jitter" });
+      expect(hits.hits).toEqual([
+        expect.objectContaining({ type: "memory", id: decision.id, project: "alpha", session: session.id }),
+      ]);
+      expect(hits.hits[0]?.snippet).toMatch(/<mark>/);
+      expect((await searchMemories({ store }, user.id, { q: "retry", project: "beta" })).hits).toEqual([]);
+      expect((await searchMemories({ store }, other.id, { q: "retry" })).hits).toEqual([]);
+      for (const query of hostileQueries) {
+        await expect(searchMemories({ store }, user.id, { q: query })).resolves.toBeDefined();
+      }
+    });
+
+    it("filters by time: since and until, durations or ISO dates", async () => {
+      const base = clock;
+      await remember(writer(user.id), { project: "timed", content: "old note" });
+      tick(3 * 3_600_000);
+      await remember(writer(user.id), { project: "timed", content: "new note" });
+      const recent = await listMemories({ store, now }, user.id, { project: "timed", since: "2h" });
+      expect(recent.memories.map((memory) => memory.content)).toEqual(["new note"]);
+      const early = await listMemories({ store, now }, user.id, {
+        project: "timed",
+        until: new Date(base + 1000).toISOString(),
+      });
+      expect(early.memories.map((memory) => memory.content)).toEqual(["old note"]);
+      await expect(listMemories({ store, now }, user.id, { since: "yesterday-ish" })).rejects.toMatchObject({
+        code: "invalid_input",
+      });
+    });
+
+    it("keeps the higher version when two devices edit one memory, and audits the loser", async () => {
+      const original = await remember(writer(user.id), { project: "alpha", content: "draft" });
+      const base: Memory = original;
+      // Two devices edit the same version offline; device B's clock is later.
+      const fromA = { ...base, content: "edit from A", version: nextVersion(base.version, clock + 10, "device-a") };
+      const fromB = { ...base, content: "edit from B", version: nextVersion(base.version, clock + 20, "device-b") };
+      const putOf = (memory: Memory) => ({ op: "memory.put", args: { ...memory, baseVersion: base.version } });
+      await applyPush({ store, now, newId }, user.id, push(user.id, "device-b", 1, [putOf(fromB)]));
+      await applyPush({ store, now, newId }, user.id, push(user.id, "device-a", 1, [putOf(fromA)]));
+      const kept = await store.getMemory(user.id, original.id);
+      expect(kept).toMatchObject({ content: "edit from B", version: fromB.version });
+      const conflicts = await store.listAudit(user.id, { action: "conflict", limit: 10, offset: 0 });
+      expect(conflicts.events).toEqual([
+        expect.objectContaining({
+          targetType: "memory",
+          targetId: original.id,
+          deviceId: "device-a",
+          details: expect.objectContaining({ loser: expect.objectContaining({ content: "edit from A" }) }),
+        }),
+      ]);
+      // A replay of the winner changes nothing and is no conflict.
+      await applyPush({ store, now, newId }, user.id, push(user.id, "device-c", 1, [putOf(fromB)]));
+      expect((await store.listAudit(user.id, { action: "conflict", limit: 10, offset: 0 })).total).toBe(1);
+    });
+
+    it("keeps deletes in the trash, restores them, and purges them by hand or after 30 days", async () => {
+      const memory = await remember(writer(user.id), { project: "trash", content: "forget me" });
+      await forgetMemory(writer(user.id), user.id, memory.id);
+      expect((await listMemories({ store }, user.id, { project: "trash" })).total).toBe(0);
+      const trash = await listTrash({ store }, user.id, { project: "trash" });
+      expect(trash.items).toEqual([expect.objectContaining({ type: "memory", id: memory.id, preview: "forget me" })]);
+      await restoreFromTrash(writer(user.id), user.id, { type: "memory", id: memory.id });
+      expect((await listMemories({ store }, user.id, { project: "trash" })).total).toBe(1);
+
+      await forgetMemory(writer(user.id), user.id, memory.id);
+      await purgeFromTrash(writer(user.id), user.id, { type: "memory", id: memory.id });
+      expect(await store.getMemory(user.id, memory.id)).toBeNull();
+      await expect(purgeFromTrash(writer(user.id), user.id, { type: "memory", id: memory.id })).rejects.toMatchObject({
+        code: "not_found",
+      });
+
+      const old = await remember(writer(user.id), { project: "trash", content: "old trash" });
+      await forgetMemory(writer(user.id), user.id, old.id);
+      tick(31 * 86_400_000);
+      expect(await purgeExpiredTrash({ store, now })).toBeGreaterThanOrEqual(1);
+      expect(await store.getMemory(user.id, old.id)).toBeNull();
+      const audit = await store.listAudit(user.id, { limit: 50, offset: 0 });
+      expect(audit.events.map((event) => event.action)).toEqual(expect.arrayContaining(["delete", "restore", "purge"]));
+    });
+
+    it("raises one alert for a burst of deletes and, in block mode, refuses deletes until it is acknowledged", async () => {
+      const guard: DeleteGuard = { mode: "block", warnAbove: 10, criticalAbove: 50, windowMs: 60_000 };
+      tick(120_000);
+      const made: Memory[] = [];
+      for (let index = 0; index < 12; index++) {
+        made.push(await remember(writer(other.id), { project: "burst", content: `memory ${index}` }));
+      }
+      const forgets = made.map((memory) => ({
+        op: "memory.put",
+        args: {
+          ...memory,
+          deletedAt: now().toISOString(),
+          version: nextVersion(memory.version, clock + 5, "dev"),
+          baseVersion: memory.version,
+        },
+      }));
+      const answer = await applyPush({ store, now, newId, guard }, other.id, push(other.id, "dev", 1, forgets));
+      expect(answer.results.map((result) => result.status)).toEqual([
+        ...Array(10).fill("applied"),
+        "rejected",
+        "rejected",
+      ]);
+      expect(answer.results[10]?.reason).toMatch(/^locked/);
+      const { alerts } = await store.listAlerts(other.id, { open: true, limit: 10, offset: 0 });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ severity: "warning", blockedCount: 2 });
+      expect([...(alerts[0]?.deletedIds ?? [])].sort()).toEqual(
+        made
+          .slice(0, 10)
+          .map((memory) => memory.id)
+          .sort(),
+      );
+      // The refused ones are still there.
+      expect((await store.getMemory(other.id, made[10]?.id ?? ""))?.deletedAt).toBeNull();
+
+      await ackAlert({ store, now, newId }, other.id, { id: alerts[0]?.id ?? "", by: "test" });
+      expect((await store.listAlerts(other.id, { open: true, limit: 10, offset: 0 })).total).toBe(0);
+      tick(61_000);
+      const retry = forgets.slice(10).map((mutation, index) => ({ ...mutation }));
+      const after = await applyPush({ store, now, newId, guard }, other.id, push(other.id, "dev", 13, retry));
+      expect(after.results.map((result) => result.status)).toEqual(["applied", "applied"]);
+      const audit = await store.listAudit(other.id, { action: "alert.ack", limit: 5, offset: 0 });
+      expect(audit.total).toBe(1);
+    });
+
+    it("warns without blocking, and turns critical above the second threshold", async () => {
+      const guard: DeleteGuard = { mode: "warn", warnAbove: 3, criticalAbove: 5, windowMs: 60_000 };
+      const made: Memory[] = [];
+      for (let index = 0; index < 7; index++) {
+        made.push(await remember(writer(other.id), { project: "warned", content: `w ${index}` }));
+      }
+      tick(61_000);
+      const forgets = made.map((memory) => ({
+        op: "memory.put",
+        args: {
+          ...memory,
+          deletedAt: now().toISOString(),
+          version: nextVersion(memory.version, clock + 5, "w"),
+          baseVersion: memory.version,
+        },
+      }));
+      const answer = await applyPush({ store, now, newId, guard }, other.id, push(other.id, "warner", 1, forgets));
+      expect(answer.results.every((result) => result.status === "applied")).toBe(true);
+      const { alerts } = await store.listAlerts(other.id, { open: true, limit: 10, offset: 0 });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ severity: "critical", deleteCount: 7, blockedCount: 0 });
+    });
+
+    it("records sessions, closes idle ones, and answers what the last session did", async () => {
+      tick(3_600_000);
+      await closeIdleSessions({ store, now }); // the sessions of earlier tests
+      const session = await startSession(writer(user.id), { project: "sessions", agent: "codex" });
+      await remember(writer(user.id), { project: "sessions", content: "noted in the session", sessionId: session.id });
+      const record = await sessionRecord({ store }, user.id, session.id);
+      expect(record.memories.map((memory) => memory.content)).toEqual(["noted in the session"]);
+      expect((await lastSession({ store }, user.id, "sessions")).session.id).toBe(session.id);
+      expect((await listSessions({ store }, user.id, { project: "sessions" })).total).toBe(1);
+
+      tick(29 * 60_000);
+      expect(await closeIdleSessions({ store, now })).toBe(0);
+      tick(2 * 60_000);
+      expect(await closeIdleSessions({ store, now })).toBeGreaterThanOrEqual(1);
+      const ended = await store.getSession(user.id, session.id);
+      expect(ended?.endedAt).toBe(new Date(Date.parse(ended?.lastActivityAt ?? "") + 30 * 60_000).toISOString());
+      await expect(sessionRecord({ store }, other.id, session.id)).rejects.toMatchObject({ code: "not_found" });
+    });
+
+    it("computes a digest that changes with the rows and ignores other users", async () => {
+      const before = await syncDigest({ store }, user.id, {});
+      expect(Object.keys(before.digest).sort()).toEqual(["entry", "memory", "session", "thread"]);
+      expect(await syncDigest({ store }, user.id, {})).toEqual(before);
+      await remember(writer(other.id), { project: "elsewhere", content: "not mine" });
+      expect(await syncDigest({ store }, user.id, {})).toEqual(before);
+      await remember(writer(user.id), { project: "alpha", content: "one more" });
+      const after = await syncDigest({ store }, user.id, {});
+      expect(after.digest.memory?.count).toBe((before.digest.memory?.count ?? 0) + 1);
+      expect(after.digest.memory?.hash).not.toBe(before.digest.memory?.hash);
+      expect((await syncDigest({ store }, user.id, { project: "alpha" })).digest.memory?.count).toBeLessThan(
+        after.digest.memory?.count ?? 0,
+      );
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+import type { Digest } from "@cairn/core/store-port";
+import { isoTimeOrNull } from "../row-mappers";
+import type { SqlExec } from "./sql-exec";
+
+type Row = Record<string, string | Date | null>;
+
+/** Per type: the columns to read, the time a `since` filter applies to, and what must match exactly. */
+const sources: {
+  type: string;
+  table: string;
+  columns: string;
+  time: string;
+  key: (row: Row) => string;
+  fingerprint: (row: Row) => string;
+}[] = [
+  {
+    type: "thread",
+    table: "threads",
+    columns: "project_id, id, name, status, deleted_at",
+    time: "updated_at",
+    key: (row) => `${row.project_id}/${row.id}`,
+    fingerprint: (row) => `${row.name}|${row.status}|${time(row.deleted_at)}`,
+  },
+  {
+    type: "entry",
+    table: "entries",
+    columns: "id, content, session_id, deleted_at",
+    time: "created_at",
+    key: (row) => String(row.id),
+    fingerprint: (row) => `${row.content}|${row.session_id ?? ""}|${time(row.deleted_at)}`,
+  },
+  {
+    type: "memory",
+    table: "memories",
+    columns: "id, version, content, deleted_at",
+    time: "updated_at",
+    key: (row) => String(row.id),
+    fingerprint: (row) => `${row.version}|${row.content}|${time(row.deleted_at)}`,
+  },
+  {
+    type: "session",
+    table: "sessions",
+    columns: "id, project_id, ended_at",
+    time: "started_at",
+    key: (row) => String(row.id),
+    fingerprint: (row) => `${row.project_id}|${time(row.ended_at)}`,
+  },
+];
+
+function time(value: string | Date | null | undefined): string {
+  return isoTimeOrNull(value ?? null) ?? "";
+}
+
+/**
+ * Counts and hashes per synced type (GET /api/sync/digest, and the check
+ * after `cairn recover`). Each row contributes its id and what a restore
+ * must bring back exactly (content, version, deletion), normalised in
+ * JavaScript and sorted by id there, so SQLite and PostgreSQL (text vs
+ * timestamptz, collations) produce the same hash for the same rows.
+ * `exclude` leaves out rows the caller knows the server does not have yet.
+ */
+export async function computeDigest(
+  sql: SqlExec,
+  userId: string,
+  query: { projectId?: string | undefined; since?: string | undefined },
+  exclude: (type: string, id: string) => boolean = () => false,
+): Promise<Digest> {
+  const digest: Digest = {};
+  for (const source of sources) {
+    let where = "user_id = ?";
+    const params: unknown[] = [userId];
+    if (query.projectId !== undefined) {
+      where += " AND project_id = ?";
+      params.push(query.projectId);
+    }
+    if (query.since !== undefined) {
+      where += ` AND ${source.time} >= ?`;
+      params.push(query.since);
+    }
+    const rows = (await sql.all<Row>(`SELECT ${source.columns} FROM ${source.table} WHERE ${where}`, params))
+      .map((row) => ({ id: source.key(row), fp: source.fingerprint(row) }))
+      .filter((row) => !exclude(source.type, row.id));
+    rows.sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+    const hash = createHash("sha256");
+    for (const row of rows) hash.update(`${row.id}\t${row.fp}\n`);
+    digest[source.type] = { count: rows.length, hash: hash.digest("hex") };
+  }
+  return digest;
+}

@@ -1,0 +1,146 @@
+import type { Entry } from "@cairn/core/entities";
+import type { TrashItem, TrashType } from "@cairn/core/store-port";
+import { columns, type EntryRow, isoTime, toEntry } from "../row-mappers";
+import type { SqlExec } from "./sql-exec";
+
+/** Entries, thread restores and the trash: soft deletes, shown for 30 days, then purged. */
+
+export async function getEntry(sql: SqlExec, userId: string, id: string): Promise<Entry | null> {
+  const [row] = await sql.all<EntryRow>(`SELECT ${columns.entry} FROM entries WHERE user_id = ? AND id = ?`, [
+    userId,
+    id,
+  ]);
+  return row ? toEntry(row) : null;
+}
+
+export async function sessionEntries(sql: SqlExec, userId: string, sessionId: string, limit: number): Promise<Entry[]> {
+  const rows = await sql.all<EntryRow>(
+    `SELECT ${columns.entry} FROM entries WHERE user_id = ? AND session_id = ? AND deleted_at IS NULL
+     ORDER BY created_at, id LIMIT ?`,
+    [userId, sessionId, limit],
+  );
+  return rows.map(toEntry);
+}
+
+export async function setEntryDeleted(
+  sql: SqlExec,
+  userId: string,
+  change: { id: string; deletedAt: string | null; seq: number; changedBy?: string | null },
+): Promise<boolean> {
+  const changed = await sql.run(
+    `UPDATE entries SET deleted_at = ?, seq = ?, changed_by = ?
+     WHERE user_id = ? AND id = ? AND deleted_at IS ${change.deletedAt === null ? "NOT NULL" : "NULL"}`,
+    [change.deletedAt, change.seq, change.changedBy ?? null, userId, change.id],
+  );
+  return changed > 0;
+}
+
+export async function restoreThread(
+  sql: SqlExec,
+  userId: string,
+  key: { projectId: string; threadId: string; at: string; seq: number },
+): Promise<boolean> {
+  const changed = await sql.run(
+    `UPDATE threads SET deleted_at = NULL, updated_at = ?, seq = ?
+     WHERE user_id = ? AND project_id = ? AND id = ? AND deleted_at IS NOT NULL`,
+    [key.at, key.seq, userId, key.projectId, key.threadId],
+  );
+  return changed > 0;
+}
+
+interface TrashRow {
+  type: TrashType;
+  id: string;
+  project_id: string;
+  thread_id: string | null;
+  deleted_at: string | Date;
+  preview: string;
+}
+
+export async function listTrash(
+  sql: SqlExec,
+  userId: string,
+  query: { projectId?: string | undefined; limit: number; offset: number },
+): Promise<{ items: TrashItem[]; total: number }> {
+  const project = query.projectId === undefined ? "" : " AND project_id = ?";
+  const scope = (extra: unknown[] = []) => [
+    userId,
+    ...(query.projectId === undefined ? [] : [query.projectId]),
+    ...extra,
+  ];
+  const branches = [
+    `SELECT 'thread' AS type, id, project_id, id AS thread_id, deleted_at, name AS preview
+       FROM threads WHERE user_id = ? AND deleted_at IS NOT NULL${project}`,
+    `SELECT 'entry' AS type, id, project_id, thread_id, deleted_at, substr(content, 1, 120) AS preview
+       FROM entries WHERE user_id = ? AND deleted_at IS NOT NULL${project}`,
+    `SELECT 'memory' AS type, id, project_id, NULL AS thread_id, deleted_at, substr(content, 1, 120) AS preview
+       FROM memories WHERE user_id = ? AND deleted_at IS NOT NULL${project}`,
+  ];
+  const params = [...scope(), ...scope(), ...scope()];
+  const [count] = await sql.all<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM (${branches.join(" UNION ALL ")}) AS trash`,
+    params,
+  );
+  const rows = await sql.all<TrashRow>(
+    `SELECT type, id, project_id, thread_id, deleted_at, preview FROM (${branches.join(" UNION ALL ")}) AS trash
+     ORDER BY deleted_at DESC, id DESC LIMIT ? OFFSET ?`,
+    [...params, query.limit, query.offset],
+  );
+  return {
+    items: rows.map((row) => ({
+      type: row.type,
+      id: row.id,
+      projectId: row.project_id,
+      threadId: row.thread_id,
+      deletedAt: isoTime(row.deleted_at),
+      preview: row.preview,
+    })),
+    total: Number(count?.n ?? 0),
+  };
+}
+
+export async function purgeTrashItem(
+  sql: SqlExec,
+  userId: string,
+  type: TrashType,
+  id: string,
+  projectId?: string,
+): Promise<boolean> {
+  const project = projectId === undefined ? "" : " AND project_id = ?";
+  const params = [userId, id, ...(projectId === undefined ? [] : [projectId])];
+  if (type === "thread") {
+    const threads = await sql.all<{ project_id: string }>(
+      `SELECT project_id FROM threads WHERE user_id = ? AND id = ? AND deleted_at IS NOT NULL${project}`,
+      params,
+    );
+    for (const thread of threads) {
+      await sql.run("DELETE FROM entries WHERE user_id = ? AND project_id = ? AND thread_id = ?", [
+        userId,
+        thread.project_id,
+        id,
+      ]);
+    }
+    return (
+      (await sql.run(`DELETE FROM threads WHERE user_id = ? AND id = ? AND deleted_at IS NOT NULL${project}`, params)) >
+      0
+    );
+  }
+  const table = type === "entry" ? "entries" : "memories";
+  return (
+    (await sql.run(`DELETE FROM ${table} WHERE user_id = ? AND id = ? AND deleted_at IS NOT NULL${project}`, params)) >
+    0
+  );
+}
+
+export async function purgeTrashBefore(sql: SqlExec, before: string): Promise<number> {
+  let purged = 0;
+  purged += await sql.run(
+    `DELETE FROM entries WHERE EXISTS (SELECT 1 FROM threads t WHERE t.user_id = entries.user_id
+       AND t.project_id = entries.project_id AND t.id = entries.thread_id AND t.deleted_at < ?)`,
+    [before],
+  );
+  purged += await sql.run("DELETE FROM threads WHERE deleted_at < ?", [before]);
+  purged += await sql.run("DELETE FROM entries WHERE deleted_at < ?", [before]);
+  purged += await sql.run("DELETE FROM memories WHERE deleted_at < ?", [before]);
+  return purged;
+}
