@@ -28,6 +28,10 @@ export interface CliContext extends Writers {
   pid: number;
   /** How to start this CLI again (the daemon runs as `node <script> sync daemon run`). */
   executable: { node: string; script: string };
+  /** Asks a question on the terminal; null when stdin is not a terminal (nobody to answer). */
+  ask: (question: string) => Promise<string | null>;
+  /** Writes progress to a terminal (stderr); a no-op when stderr is not one. */
+  progress: (line: string | null) => void;
   /** Crash tests: SIGKILL this process when it reaches the named durable step; a no-op otherwise. */
   crashAt: (point: string) => void;
 }

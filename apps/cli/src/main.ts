@@ -32,6 +32,24 @@ function sqliteBinding(): string | undefined {
   return undefined;
 }
 
+/** Asks on the terminal; null without one (scripts and agents cannot answer). */
+async function ask(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return null;
+  const { createInterface } = await import("node:readline/promises");
+  const lines = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await lines.question(question);
+  } finally {
+    lines.close();
+  }
+}
+
+/** One progress line, redrawn in place on a terminal; null clears it. Nothing when stderr is not a terminal. */
+function progressLine(line: string | null): void {
+  if (!process.stderr.isTTY) return;
+  writeFd(2, line === null ? "\r\x1b[K" : `\r\x1b[K${line}`);
+}
+
 function osUser(): string {
   try {
     return userInfo().username;
@@ -74,6 +92,8 @@ async function main(): Promise<void> {
       }),
     osUser: osUser(),
     sqliteBinding: sqliteBinding(),
+    ask,
+    progress: progressLine,
     pid: process.pid,
     executable: { node: process.execPath, script: process.argv[1] ?? "" },
     crashAt,

@@ -45,7 +45,18 @@ export function loadPreflight(context: CliContext, credentials: Credentials | nu
     })),
     localScopePending,
     otherScopes,
+    openAlerts: parseAlerts(local.state.get("openAlerts")),
   };
+}
+
+function parseAlerts(text: string | null): PreflightState["openAlerts"] {
+  if (text === null) return [];
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return Array.isArray(parsed) ? (parsed as PreflightState["openAlerts"]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The preflight problems of the current scope. */

@@ -33,6 +33,8 @@ export interface PreflightState {
   localScopePending: number;
   /** Other accounts' stores that still hold unsent rows (kept across logins). */
   otherScopes: { scope: string; pending: number }[];
+  /** Open destruction alerts, as the server reported them on the last push. */
+  openAlerts: { id: string; severity: string; deleteCount: number; createdAt: string }[];
 }
 
 /**
@@ -138,6 +140,15 @@ function queueProblems(state: PreflightState): Problem[] {
       code: "dead_rows",
       message: `${state.queue.dead} row(s) were rejected by the server`,
       fix: "See why with `cairn sync queue`, then `cairn sync retry`",
+    });
+  }
+  for (const alert of state.openAlerts) {
+    problems.push({
+      code: "destruction_alert",
+      message: `${alert.severity} alert ${alert.id}: ${alert.deleteCount} deletes in a short time (${alert.createdAt})`,
+      fix: `Check it with \`cairn alerts list\`, then \`cairn alerts ack ${alert.id}\``,
+      field: "alert",
+      actual: alert.id,
     });
   }
   if (state.paused) {

@@ -2,13 +2,18 @@ import { AppError, isAppError, toAppError } from "@cairn/core/app-error";
 import { Command, CommanderError } from "commander";
 import type { CliContext } from "./cli-context";
 import { registerAdminCommands } from "./commands/admin-commands";
+import { registerAlertCommands } from "./commands/alert-commands";
 import { registerAuthCommands } from "./commands/auth-commands";
 import { registerDoctorCommand } from "./commands/doctor-command";
 import { registerInitCommand } from "./commands/init-command";
+import { registerMemoryCommands } from "./commands/memory-commands";
+import { registerRecoverCommand } from "./commands/recover-command";
 import { registerSearchCommand } from "./commands/search-command";
 import { registerServeCommand } from "./commands/serve-command";
+import { registerSessionCommands } from "./commands/session-commands";
 import { registerSyncCommands } from "./commands/sync-commands";
 import { registerThreadCommands } from "./commands/thread-commands";
+import { registerTrashCommands } from "./commands/trash-commands";
 import { printError } from "./output";
 import { cliVersion } from "./version";
 
@@ -23,8 +28,13 @@ export function buildProgram(context: CliContext): Command {
   registerAuthCommands(program, context);
   registerInitCommand(program, context);
   registerThreadCommands(program, context);
+  registerMemoryCommands(program, context);
+  registerSessionCommands(program, context);
+  registerTrashCommands(program, context);
   registerSearchCommand(program, context);
   registerSyncCommands(program, context);
+  registerAlertCommands(program, context);
+  registerRecoverCommand(program, context);
   registerDoctorCommand(program, context);
   registerServeCommand(program, context);
   registerAdminCommands(program, context);
@@ -53,10 +63,22 @@ export async function runCli(context: CliContext, argv: string[]): Promise<numbe
       // Commander has already printed the usage error.
       return 2;
     }
-    const appError = isAppError(error) ? error : (zodAsAppError(error) ?? toAppError(error));
+    const appError = isAppError(error)
+      ? error
+      : (zodAsAppError(error) ?? damagedStoreError(error) ?? toAppError(error));
     printError(context, json, appError, context.env.CAIRN_DEBUG === "1");
     return appError.exitCode;
   }
+}
+
+/** SQLite found a damaged page while reading a local store (past the checks at open). */
+function damagedStoreError(error: unknown): AppError | null {
+  const code = (error as { code?: unknown }).code;
+  if (code !== "SQLITE_CORRUPT" && code !== "SQLITE_NOTADB") return null;
+  return new AppError("store_corrupt", `A local store file is damaged (${code})`, {
+    cause: error,
+    hint: "Run `cairn recover`: it sets the damaged file aside (renamed, not deleted) and restores from the server.",
+  });
 }
 
 /** A schema failure on CLI input (an operation's zod parse) is bad usage, naming the field. */

@@ -6,6 +6,8 @@ import { registerAuth } from "./auth";
 import { handleError } from "./error-handler";
 import { healthRoutes } from "./routes/health-routes";
 import { meRoutes } from "./routes/me-routes";
+import { memoryRoutes } from "./routes/memory-routes";
+import { safetyRoutes } from "./routes/safety-routes";
 import { searchRoutes } from "./routes/search-routes";
 import { syncRoutes } from "./routes/sync-routes";
 import { threadRoutes } from "./routes/thread-routes";
@@ -71,6 +73,8 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   threadRoutes(app, deps);
   syncRoutes(app, deps);
   searchRoutes(app, deps);
+  memoryRoutes(app, deps);
+  safetyRoutes(app, deps);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { FaultPoint } from "@cairn/core/operations/apply-push";
+import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
 import type { Store } from "@cairn/core/store-port";
 
 /** What the HTTP app needs; `main` chooses the implementations. */
@@ -8,6 +9,10 @@ export interface ServerDeps {
   secrets: Secrets;
   now: () => Date;
   newId: () => string;
+  /** The destruction guard (default: warn above 10 deletes a minute). */
+  guard?: DeleteGuard | undefined;
+  /** The server's hybrid-logical-clock versions for memories edited over REST. */
+  nextVersion?: (() => string) | undefined;
   /** Named crash points for crash tests; absent in normal runs. */
   faultPoint?: ((point: FaultPoint) => void) | undefined;
 }

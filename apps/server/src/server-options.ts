@@ -17,6 +17,13 @@ export const serverOptionsSchema = z.object({
   writesPerMinute: z.number().int().positive().default(600),
   readsPerMinute: z.number().int().positive().default(6000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** The destruction guard (SPEC section 6): warn, or block deletes after an alert until it is acknowledged. */
+  deleteGuard: z.enum(["warn", "block"]).default("warn"),
+  deleteWarnAbove: z.number().int().positive().default(10),
+  deleteCriticalAbove: z.number().int().positive().default(50),
+  deleteWindowMs: z.number().int().positive().default(60_000),
+  /** How often the server's jobs run (closing idle sessions, purging the 30-day trash). */
+  jobIntervalMs: z.number().int().positive().default(60_000),
 });
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;

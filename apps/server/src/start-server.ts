@@ -5,7 +5,9 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
 import { nodeSecrets } from "./node-secrets";
 import { openServerStore } from "./open-server-store";
+import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
+import { startJobs } from "./server-jobs";
 import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
 export interface RunningServer {
@@ -27,11 +29,19 @@ export async function startServer(
 ): Promise<RunningServer> {
   const options = serverOptionsSchema.parse(input);
   const store = await openServerStore({ ...options, sqliteBinding: runtime.sqliteBinding });
+  const now = () => new Date();
   const deps: ServerDeps = {
     store,
     secrets: nodeSecrets,
-    now: () => new Date(),
+    now,
     newId: createIdGenerator(),
+    guard: {
+      mode: options.deleteGuard,
+      warnAbove: options.deleteWarnAbove,
+      criticalAbove: options.deleteCriticalAbove,
+      windowMs: options.deleteWindowMs,
+    },
+    nextVersion: serverClock(now),
     faultPoint: runtime.faultPoint,
   };
   let adminToken: string | null = null;
@@ -50,6 +60,7 @@ export async function startServer(
     await store.close();
     throw error;
   }
+  const jobs = startJobs({ store, now }, options.jobIntervalMs, app.log);
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
@@ -61,7 +72,7 @@ export async function startServer(
     adminToken,
     close() {
       // app.close() waits for in-flight requests, so a push that started commits first.
-      closing ??= app.close().then(() => store.close());
+      closing ??= jobs.stop().then(() => app.close().then(() => store.close()));
       return closing;
     },
   };

@@ -54,4 +54,9 @@ CREATE TABLE adopted (
 );
 `,
   },
+  {
+    // The current session of each project, on disk (SPEC section 6): writes are tagged with it.
+    name: "client/003-current-sessions",
+    sql: "CREATE TABLE current_sessions (project_id TEXT PRIMARY KEY, session_id TEXT NOT NULL);",
+  },
 ];

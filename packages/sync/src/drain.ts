@@ -105,6 +105,9 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
   }
 
   async function drainHoldingLock(): Promise<DrainResult> {
+    // Deletes the server refused while its destruction guard blocked (423) are parked, not dropped:
+    // each drain sends them again, and they go through once the alert is acknowledged.
+    local.outbox.retryDead("locked:");
     const fail = (error: unknown, rows: OutboxRow[]): DrainResult => {
       const appError = isAppError(error) ? error : new AppError("internal", "Sync failed", { cause: error });
       recordFailure(deps, appError, rows);
@@ -141,6 +144,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
         return fail(error, batch);
       }
       deps.crashPoint?.("client.push.response");
+      if (response.alerts !== undefined) local.state.set("openAlerts", JSON.stringify(response.alerts));
       const settled = settle(local, batch, response);
       deps.crashPoint?.("client.push.acked");
       pushed += settled.done;

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { AppError } from "@cairn/core/app-error";
+import { nextVersion } from "@cairn/core/hlc";
 import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import { applyMutation } from "@cairn/core/mutations/registry";
@@ -56,6 +57,33 @@ export class LocalStore {
       local.state.set("server", options.server ?? "");
     }
     return local;
+  }
+
+  /** The next clock version of this device (memories); every version seen by a pull moves it forward too. */
+  nextVersion(now: Date): string {
+    const version = nextVersion(this.state.get("clock"), now.getTime(), this.deviceId);
+    this.state.set("clock", version);
+    return version;
+  }
+
+  /** The session id writes in `projectId` are tagged with (null: none yet). */
+  currentSessionId(projectId: string): string | null {
+    const row = this.store.db.prepare("SELECT session_id FROM current_sessions WHERE project_id = ?").get(projectId) as
+      | { session_id: string }
+      | undefined;
+    return row?.session_id ?? null;
+  }
+
+  setCurrentSession(projectId: string, sessionId: string | null): void {
+    if (sessionId === null) {
+      this.store.db.prepare("DELETE FROM current_sessions WHERE project_id = ?").run(projectId);
+      return;
+    }
+    this.store.db
+      .prepare(
+        "INSERT INTO current_sessions (project_id, session_id) VALUES (?, ?) ON CONFLICT (project_id) DO UPDATE SET session_id = excluded.session_id",
+      )
+      .run(projectId, sessionId);
   }
 
   /** The identity recorded when the store was created. */

@@ -153,11 +153,12 @@ export class Outbox {
   /**
    * Re-arms dead rows under new seqs: the server already advanced past their
    * old seqs, so sending them again under those would be taken as duplicates.
+   * `reasonPrefix` re-arms only the rows whose last error starts with it.
    */
-  retryDead(): number {
-    const dead = this.db
-      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'dead' ORDER BY seq`)
-      .all() as OutboxRecord[];
+  retryDead(reasonPrefix?: string): number {
+    const dead = (
+      this.db.prepare(`SELECT ${outboxColumns} FROM outbox WHERE state = 'dead' ORDER BY seq`).all() as OutboxRecord[]
+    ).filter((record) => reasonPrefix === undefined || (record.last_error ?? "").startsWith(reasonPrefix));
     const remove = this.db.prepare("DELETE FROM outbox WHERE seq = ?");
     const requeue = this.db.prepare(
       "INSERT INTO outbox (op, args, entity_id, client_time, bytes, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -42,9 +42,13 @@ export class SyncClient {
     return this.call("GET", `/api/sync/pull?${query}`, pullResponseSchema, { signal });
   }
 
-  /** Any JSON route of the API (used by login, remote search). */
+  /** Any JSON route of the API (used by login, remote search, alerts, audit). */
   async get(path: string, signal?: AbortSignal): Promise<unknown> {
     return this.call("GET", path, null, { signal });
+  }
+
+  async post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    return this.call("POST", path, null, { body: JSON.stringify(body ?? {}), signal });
   }
 
   private async call<Schema extends z.ZodType>(

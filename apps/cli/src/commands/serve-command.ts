@@ -19,7 +19,17 @@ interface ServeOptions {
   data?: string;
   databaseUrl?: string;
   logLevel?: string;
+  deleteGuard?: string;
   json?: boolean;
+}
+
+/** The numeric settings given by environment variables (unset ones keep the server's defaults). */
+function numbers(values: Record<string, string | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([key, value]) => [key, Number(value)]),
+  );
 }
 
 /** `cairn serve`: the server on SQLite by default; prints the admin token once on an empty database. */
@@ -32,6 +42,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option("--data <dir>", "data directory of the SQLite database")
     .option("--database-url <url>", "PostgreSQL URL instead of SQLite")
     .option("--log-level <level>", "fatal|error|warn|info|debug|silent")
+    .option("--delete-guard <mode>", "warn|block: after a mass-deletion alert, block deletes until it is acknowledged")
     .option("--json", "print the start-up banner as JSON")
     .action(async (options: ServeOptions) => {
       // Listen for signals before the ready line: a SIGTERM right after it must stop cleanly.
@@ -46,6 +57,13 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           dataDir: options.data ?? defaultServerDataDir(context.paths, env),
           ...(databaseUrl ? { databaseUrl } : {}),
           logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
+          deleteGuard: (options.deleteGuard ?? env.CAIRN_DELETE_GUARD ?? "warn") as "warn",
+          ...numbers({
+            deleteWarnAbove: env.CAIRN_DELETE_WARN_ABOVE,
+            deleteCriticalAbove: env.CAIRN_DELETE_CRITICAL_ABOVE,
+            deleteWindowMs: env.CAIRN_DELETE_WINDOW_MS,
+            jobIntervalMs: env.CAIRN_JOB_INTERVAL_MS,
+          }),
         },
         { ...crashHooks(env.CAIRN_TEST_CRASH_AT), sqliteBinding: context.sqliteBinding },
       );

@@ -6,6 +6,7 @@ import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
 import { type ProjectOptions, projectFilter, projectOf } from "../project-options";
+import { sessionForWrite } from "../session-for-write";
 import { intOption } from "./options";
 
 /**
@@ -27,13 +28,15 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const { appendEntry } = await import("@cairn/core/operations/append-entry");
       const content = await textInput(context, words);
       const detected = detectProject(context.cwd);
+      const project = options.project ? nameToId(options.project) : detected.project;
       const written = await writeThenPush(
         context,
-        (local) =>
+        async (local) =>
           appendEntry(
             { sink: localSink(context, local), newId: context.newId, now: context.now },
             {
-              project: options.project ? nameToId(options.project) : detected.project,
+              project,
+              sessionId: await sessionForWrite(context, local, project),
               thread: options.thread ? nameToId(options.thread) : detected.thread,
               ...(options.thread ? { threadName: options.thread } : {}),
               content,
@@ -42,7 +45,13 @@ export function registerThreadCommands(program: Command, context: CliContext): v
           ),
         (entry) => entry.id,
       );
-      const result = { id: written.id, thread: written.thread, project: written.project, synced: written.synced };
+      const result = {
+        id: written.id,
+        thread: written.thread,
+        project: written.project,
+        session: written.session,
+        synced: written.synced,
+      };
       printResult(
         context,
         Boolean(options.json),

@@ -1,5 +1,6 @@
 import { applyPush } from "@cairn/core/operations/apply-push";
 import { pullChanges } from "@cairn/core/operations/pull-changes";
+import { recoveryBootstrap, syncDigest } from "@cairn/core/operations/safety";
 import { parseInput } from "@cairn/core/validate";
 import { pullQuerySchema } from "@cairn/core/wire/pull";
 import { pushRequestSchema } from "@cairn/core/wire/push";
@@ -10,10 +11,28 @@ import type { ServerDeps } from "../server-deps";
 /** Push and pull (SPEC section 3). The push commits before it answers 2xx. */
 export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post("/api/sync/push", async (request) => {
-    const response = await applyPush(deps, userOf(request).id, parseInput(pushRequestSchema, request.body));
+    const userId = userOf(request).id;
+    const response = await applyPush(deps, userId, parseInput(pushRequestSchema, request.body));
     deps.faultPoint?.("push.committed");
-    return response;
+    const { alerts } = await deps.store.listAlerts(userId, { open: true, limit: 5, offset: 0 });
+    return {
+      ...response,
+      alerts: alerts.map((alert) => ({
+        id: alert.id,
+        severity: alert.severity,
+        deleteCount: alert.deleteCount,
+        createdAt: alert.createdAt,
+      })),
+    };
   });
+
+  app.get("/api/sync/digest", async (request) =>
+    syncDigest(deps, userOf(request).id, request.query as Record<string, string>),
+  );
+
+  app.post("/api/recovery/bootstrap", async (request) =>
+    recoveryBootstrap(deps, userOf(request).id, (request.body ?? {}) as Record<string, string>),
+  );
   app.get("/api/sync/pull", async (request) =>
     pullChanges(deps, userOf(request).id, parseInput(pullQuerySchema, request.query)),
   );

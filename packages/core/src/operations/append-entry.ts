@@ -34,5 +34,11 @@ export async function appendEntry(deps: WriteDeps, input: AppendEntryInput) {
     createdAt: deps.now().toISOString(),
   };
   await deps.sink.commit([{ op: "entry.append", args }]);
-  return { id: args.id, thread: args.threadId, project: args.projectId, createdAt: args.createdAt };
+  return {
+    id: args.id,
+    thread: args.threadId,
+    project: args.projectId,
+    session: args.sessionId ?? null,
+    createdAt: args.createdAt,
+  };
 }

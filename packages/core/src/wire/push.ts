@@ -37,5 +37,9 @@ export const pushResponseSchema = z.object({
   pushVersion: z.literal(pushVersion),
   lastAppliedSeq: z.number().int().nonnegative(),
   results: z.array(mutationResultSchema),
+  /** The user's open destruction alerts (so `cairn sync status` can show them offline later). */
+  alerts: z
+    .array(z.object({ id: z.string(), severity: z.string(), deleteCount: z.number(), createdAt: z.string() }))
+    .optional(),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;

@@ -208,7 +208,7 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
       await ackAlert({ store, now, newId }, other.id, { id: alerts[0]?.id ?? "", by: "test" });
       expect((await store.listAlerts(other.id, { open: true, limit: 10, offset: 0 })).total).toBe(0);
       tick(61_000);
-      const retry = forgets.slice(10).map((mutation, index) => ({ ...mutation }));
+      const retry = forgets.slice(10);
       const after = await applyPush({ store, now, newId, guard }, other.id, push(other.id, "dev", 13, retry));
       expect(after.results.map((result) => result.status)).toEqual(["applied", "applied"]);
       const audit = await store.listAudit(other.id, { action: "alert.ack", limit: 5, offset: 0 });

@@ -41,7 +41,6 @@ export interface PostgresQueries extends FeatureQueries {}
  * Every Store method as SQL over one Queryable: the pool for plain reads, a
  * checked-out client inside a transaction. `seqs` is set only in a transaction.
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class PostgresQueries implements StoreWriter {
   /** Per-user change counters of the open transaction, written back at commit. */
   readonly seqs = new Map<string, number>();

@@ -11,7 +11,7 @@ export function storeFileError(path: string, error: unknown): AppError | null {
   return new AppError("store_corrupt", `The store file ${path} is damaged or not a Cairn database (${code})`, {
     cause: error,
     details: { path, sqliteCode: code },
-    hint: `Move it aside (mv "${path}" "${path}.damaged"); the next command starts a fresh store and pulls what the server has.`,
+    hint: `Run \`cairn recover\`: it sets the file aside (renamed, not deleted) and restores from the server. Or move it aside yourself: mv "${path}" "${path}.damaged".`,
   });
 }
 

@@ -48,7 +48,6 @@ export interface SqliteStoreOptions {
 export interface SqliteStore extends FeatureQueries {}
 
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class SqliteStore implements Store, StoreWriter {
   readonly kind = "sqlite" as const;
   readonly db: Database.Database;

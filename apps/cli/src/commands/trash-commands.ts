@@ -1,0 +1,115 @@
+import { AppError } from "@cairn/core/app-error";
+import type { TrashItem } from "@cairn/core/store-port";
+import type { Command } from "commander";
+import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
+import { writeThenPush } from "../inline-push";
+import { printResult } from "../output";
+import { type ProjectOptions, projectFilter } from "../project-options";
+import { memoryWriter } from "./memory-commands";
+import { intOption } from "./options";
+
+type TrashOptions = ProjectOptions & { type?: string };
+
+/** `cairn trash list|restore|purge` and `cairn entry rm`. */
+export function registerTrashCommands(program: Command, context: CliContext): void {
+  const trash = program.command("trash").description("Deleted threads, entries and memories (kept 30 days)");
+
+  trash
+    .command("list")
+    .description("What is in the trash, newest first")
+    .option("--project <name>", "project (default: every project)")
+    .option("--limit <n>", "page size", intOption, 50)
+    .option("--offset <n>", "skip this many", intOption, 0)
+    .option("--json", "print JSON")
+    .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
+      const { listTrash } = await import("@cairn/core/operations/trash");
+      await withScope(context, credentialsOf(context), async (local) => {
+        const page = await listTrash({ store: local.store }, local.userId, {
+          ...(options.project ? projectFilter(context, options) : {}),
+          limit: options.limit,
+          offset: options.offset,
+        });
+        printResult(context, Boolean(options.json), page, () =>
+          page.items.length === 0
+            ? "the trash is empty"
+            : page.items
+                .map((item) => `${item.type} ${item.id} ${item.projectId} deleted ${item.deletedAt}\n  ${item.preview}`)
+                .join("\n"),
+        );
+      });
+    });
+
+  for (const action of ["restore", "purge"] as const) {
+    trash
+      .command(action)
+      .description(action === "restore" ? "Take a row out of the trash" : "Delete a row of the trash for good")
+      .argument("<id>", "the id (a thread's name for a thread)")
+      .option("--type <type>", "entry|thread|memory (when the id alone is ambiguous)")
+      .option("--project <name>", "its project (when the id is in several)")
+      .option("--json", "print JSON")
+      .action(async (id: string, options: TrashOptions) => {
+        const operations = await import("@cairn/core/operations/trash");
+        const result = await writeThenPush(
+          context,
+          async (local) => {
+            const item = await findItem(context, local, id, options);
+            const input = { type: item.type, id: item.id, project: item.projectId };
+            return action === "restore"
+              ? operations.restoreFromTrash(memoryWriter(context, local), local.userId, input)
+              : operations.purgeFromTrash({ store: local.store, sink: localSink(context, local) }, local.userId, input);
+          },
+          (done) => done.id,
+        );
+        printResult(
+          context,
+          Boolean(options.json),
+          result,
+          () => `${action === "restore" ? "restored" : "purged"} ${result.type} ${result.id}`,
+        );
+      });
+  }
+
+  const entry = program.command("entry").description("Single entries");
+  entry
+    .command("rm")
+    .description("Move one entry to the trash")
+    .argument("<id>")
+    .option("--json", "print JSON")
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { deleteEntry } = await import("@cairn/core/operations/trash");
+      const result = await writeThenPush(
+        context,
+        (local) =>
+          deleteEntry({ store: local.store, sink: localSink(context, local), now: context.now }, local.userId, id),
+        (deleted) => deleted.id,
+      );
+      printResult(context, Boolean(options.json), result, () => `deleted entry ${id} (in the trash for 30 days)`);
+    });
+}
+
+async function findItem(
+  context: CliContext,
+  local: import("@cairn/sync/local-store").LocalStore,
+  id: string,
+  options: TrashOptions,
+): Promise<TrashItem> {
+  const { listTrash } = await import("@cairn/core/operations/trash");
+  const matches: TrashItem[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await listTrash({ store: local.store }, local.userId, {
+      ...(options.project ? projectFilter(context, options) : {}),
+      limit: 500,
+      offset,
+    });
+    matches.push(...page.items.filter((item) => item.id === id && (!options.type || item.type === options.type)));
+    if (page.items.length < 500) break;
+  }
+  if (matches.length === 0) throw new AppError("not_found", `Nothing with id ${id} in the trash`);
+  if (matches.length > 1) {
+    throw new AppError("conflict", `${matches.length} rows in the trash have the id ${id}`, {
+      details: { matches: matches.map((item) => ({ type: item.type, project: item.projectId })) },
+      hint: "Name one with --type and --project.",
+    });
+  }
+  return matches[0] as TrashItem;
+}

@@ -1,0 +1,51 @@
+import { storeSink } from "@cairn/core/mutations/store-sink";
+import { ackAlert, listAlerts, listAudit } from "@cairn/core/operations/safety";
+import { deleteEntry, listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+import { serverClock } from "../server-clock";
+import type { ServerDeps } from "../server-deps";
+
+type Params = { id: string };
+type Query = Record<string, unknown>;
+
+/** Alerts, the audit log, the trash and entry deletes (SPEC sections 4 and 6). */
+export function safetyRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const nextVersion = deps.nextVersion ?? serverClock(deps.now);
+  const writer = (userId: string) => ({
+    store: deps.store,
+    sink: storeSink(deps.store, userId, { now: deps.now, newId: deps.newId, guard: deps.guard }),
+    newId: deps.newId,
+    now: deps.now,
+    nextVersion,
+  });
+
+  app.get("/api/alerts", async (request) => listAlerts(deps, userOf(request).id, request.query as Query));
+  app.post<{ Params: Params }>("/api/alerts/:id/ack", async (request) => {
+    const user = userOf(request);
+    return ackAlert(deps, user.id, {
+      id: request.params.id,
+      by: `${user.name} (token ${request.auth?.tokenId ?? "?"})`,
+    });
+  });
+
+  app.get("/api/audit", async (request) => {
+    const result = await listAudit(deps, userOf(request).id, request.query as Query);
+    return { entries: result.events, total: result.total };
+  });
+
+  app.get("/api/trash", async (request) => listTrash(deps, userOf(request).id, request.query as Query));
+  app.post("/api/trash/restore", async (request) => {
+    const user = userOf(request);
+    return restoreFromTrash(writer(user.id), user.id, (request.body ?? {}) as never);
+  });
+  app.post("/api/trash/purge", async (request) => {
+    const user = userOf(request);
+    return purgeFromTrash(writer(user.id), user.id, (request.body ?? {}) as never);
+  });
+
+  app.delete<{ Params: Params }>("/api/entries/:id", async (request) => {
+    const user = userOf(request);
+    return deleteEntry(writer(user.id), user.id, request.params.id);
+  });
+}
