@@ -76,7 +76,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
             content,
             kind: options.kind as Memory["kind"],
             tags: tagList(options.tags) ?? [],
-            sessionId: await sessionForWrite(context, local, project),
+            ...(await sessionForWrite(context, local, project)),
           }),
         (memory) => memory.id,
       );

@@ -36,7 +36,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
             { sink: localSink(context, local), newId: context.newId, now: context.now },
             {
               project,
-              sessionId: await sessionForWrite(context, local, project),
+              ...(await sessionForWrite(context, local, project)),
               thread: options.thread ? nameToId(options.thread) : detected.thread,
               ...(options.thread ? { threadName: options.thread } : {}),
               content,

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { entryContentSchema, idSchema, isoTimeSchema, slugSchema } from "../entities";
 import { defineMutation, type MutationContext } from "./mutation";
+import { ensureSessionFor } from "./session-mutations";
 import { threadKey } from "./thread-key";
 
 export const entryAppendArgs = z.object({
@@ -9,6 +10,8 @@ export const entryAppendArgs = z.object({
   threadId: slugSchema,
   threadName: z.string().max(200).optional(),
   sessionId: idSchema.nullable().default(null),
+  /** The agent of the session, when this write is its first (see ensureSessionFor). */
+  sessionAgent: z.string().max(200).optional(),
   author: z.string().max(200).default(""),
   content: entryContentSchema,
   createdAt: isoTimeSchema,
@@ -71,6 +74,13 @@ export const entryAppend = defineMutation({
       seq,
       context.deviceId,
     );
-    if (args.sessionId !== null) await context.tx.touchSession(context.userId, args.sessionId, args.createdAt);
+    if (args.sessionId !== null) {
+      await ensureSessionFor(context, {
+        sessionId: args.sessionId,
+        projectId: args.projectId,
+        at: args.createdAt,
+        agent: args.sessionAgent,
+      });
+    }
   },
 });

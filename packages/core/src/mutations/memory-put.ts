@@ -11,6 +11,7 @@ import {
 } from "../entities";
 import { limits } from "../limits";
 import { defineMutation } from "./mutation";
+import { ensureSessionFor } from "./session-mutations";
 
 export const memoryPutArgs = z.object({
   id: idSchema,
@@ -23,6 +24,8 @@ export const memoryPutArgs = z.object({
   updatedAt: isoTimeSchema,
   version: versionSchema,
   deletedAt: isoTimeSchema.nullable().default(null),
+  /** The agent of the session, when this write is its first (see ensureSessionFor). */
+  sessionAgent: z.string().max(200).optional(),
   /** The version this write was made from (null: a new memory). Another value means a concurrent edit. */
   baseVersion: versionSchema.nullable().default(null),
 });
@@ -41,7 +44,7 @@ export const memoryPut = defineMutation({
   entityId: (args) => args.id,
   async apply(context, args) {
     const { tx, userId, hooks } = context;
-    const { baseVersion, ...fields } = args;
+    const { baseVersion, sessionAgent, ...fields } = args;
     const incoming: Memory = fields;
     const existing = await tx.getMemory(userId, args.id);
     if (existing && existing.version === incoming.version) return; // a replay
@@ -56,7 +59,14 @@ export const memoryPut = defineMutation({
       await hooks?.conflict({ type: "memory", id: args.id, winner: incoming, loser: existing });
     }
     await tx.putMemory(userId, incoming, await tx.nextSeq(userId), context.deviceId);
-    if (incoming.sessionId !== null) await tx.touchSession(userId, incoming.sessionId, incoming.updatedAt);
+    if (existing === null && incoming.sessionId !== null) {
+      await ensureSessionFor(context, {
+        sessionId: incoming.sessionId,
+        projectId: incoming.projectId,
+        at: incoming.updatedAt,
+        agent: sessionAgent,
+      });
+    }
     if (deleting) await hooks?.deleted({ type: "memory", id: args.id });
     if (restoring) await hooks?.restored({ type: "memory", id: args.id });
   },

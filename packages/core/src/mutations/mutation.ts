@@ -27,6 +27,7 @@ export interface MutationContext {
   /** Projects and threads known to exist in this transaction: saves lookups per entry of a batch. */
   knownProjects: Set<string>;
   knownThreads: Set<string>;
+  knownSessions: Set<string>;
   /** The pushing device (server side): rows it writes are not pulled back by it. Null locally. */
   deviceId: string | null;
   hooks: MutationHooks | null;
@@ -39,7 +40,7 @@ export function mutationContext(
   deviceId: string | null = null,
   hooks: MutationHooks | null = null,
 ): MutationContext {
-  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), deviceId, hooks };
+  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), knownSessions: new Set(), deviceId, hooks };
 }
 
 /**

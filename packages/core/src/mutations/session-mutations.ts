@@ -1,6 +1,39 @@
 import * as z from "zod";
 import { idSchema, isoTimeSchema, slugSchema } from "../entities";
-import { defineMutation } from "./mutation";
+import { defineMutation, type MutationContext } from "./mutation";
+
+/**
+ * Makes sure the session a write is tagged with exists, and moves its last
+ * activity to the write's time. A write may name a session nobody started
+ * explicitly (the CLI opens one per project when none is open): it is created
+ * here, started at that write, like a thread is created by its first entry.
+ */
+export async function ensureSessionFor(
+  context: MutationContext,
+  target: { sessionId: string; projectId: string; at: string; agent?: string | undefined },
+): Promise<void> {
+  const { tx, userId } = context;
+  if (!context.knownSessions.has(target.sessionId)) {
+    if (!(await tx.getSession(userId, target.sessionId))) {
+      await tx.ensureProject(userId, { id: target.projectId, name: target.projectId, createdAt: target.at });
+      await tx.putSession(
+        userId,
+        {
+          id: target.sessionId,
+          projectId: target.projectId,
+          agent: target.agent ?? "",
+          startedAt: target.at,
+          lastActivityAt: target.at,
+          endedAt: null,
+          summary: null,
+        },
+        await tx.nextSeq(userId),
+      );
+    }
+    context.knownSessions.add(target.sessionId);
+  }
+  await tx.touchSession(userId, target.sessionId, target.at);
+}
 
 export const sessionStartArgs = z.object({
   id: idSchema,

@@ -11,6 +11,8 @@ export const appendEntryInput = z.object({
   content: entryContentSchema,
   author: z.string().max(200).default(""),
   sessionId: idSchema.nullable().default(null),
+  /** The agent of the session, when this entry starts it. */
+  sessionAgent: z.string().max(200).optional(),
 });
 export type AppendEntryInput = z.input<typeof appendEntryInput>;
 
@@ -29,6 +31,7 @@ export async function appendEntry(deps: WriteDeps, input: AppendEntryInput) {
     threadId: parsed.thread,
     threadName: parsed.threadName,
     sessionId: parsed.sessionId,
+    ...(parsed.sessionAgent ? { sessionAgent: parsed.sessionAgent } : {}),
     author: parsed.author,
     content: parsed.content,
     createdAt: deps.now().toISOString(),

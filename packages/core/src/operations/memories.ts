@@ -24,6 +24,8 @@ export const rememberInput = z.object({
   kind: memoryKindSchema.default("note"),
   tags: z.array(tagSchema).max(limits.memoryTags).default([]),
   sessionId: idSchema.nullable().default(null),
+  /** The agent of the session, when this memory starts it. */
+  sessionAgent: z.string().max(200).optional(),
 });
 
 /** Stores a new memory. */
@@ -42,7 +44,12 @@ export async function remember(deps: MemoryWriteDeps, input: z.input<typeof reme
     version: deps.nextVersion(),
     deletedAt: null,
   };
-  await deps.sink.commit([{ op: "memory.put", args: { ...memory, baseVersion: null } satisfies MemoryPutArgs }]);
+  const args: MemoryPutArgs = {
+    ...memory,
+    baseVersion: null,
+    ...(parsed.sessionAgent ? { sessionAgent: parsed.sessionAgent } : {}),
+  };
+  await deps.sink.commit([{ op: "memory.put", args }]);
   return memory;
 }
 

@@ -49,8 +49,15 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
   return {
     async beforeDelete(target) {
       const at = now();
-      const since = new Date(at.getTime() - guard.windowMs).toISOString();
-      const [open] = (await tx.listAlerts(userId, { open: true, limit: 1, offset: 0 })).alerts;
+      // Acknowledging an alert confirms the deletion: for one window after it, deletes
+      // (such as the ones the CLI parked meanwhile) go through without a new alert,
+      // and they never count towards the next one.
+      const [latest] = (await tx.listAlerts(userId, { limit: 1, offset: 0 })).alerts;
+      const ackedAt = latest?.acknowledgedAt ? Date.parse(latest.acknowledgedAt) : null;
+      if (ackedAt !== null && at.getTime() < ackedAt + guard.windowMs) return;
+      const floor = ackedAt === null ? 0 : ackedAt + guard.windowMs;
+      const since = new Date(Math.max(at.getTime() - guard.windowMs, floor)).toISOString();
+      const open = latest?.acknowledgedAt === null ? latest : undefined;
       const refuse = (alert: Alert) =>
         new AppError(
           "locked",
