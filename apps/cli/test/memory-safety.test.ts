@@ -282,8 +282,21 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
       session: { id: string };
     }>().session.id;
     ok(cairn(home, ["remember", "--project", "one", "retry policy for project one"]));
+    ok(pushEntry(home, "one/log", "retry logged in session one"));
     ok(cairn(home, ["session", "end", "--project", "one"]));
     ok(cairn(home, ["remember", "--project", "two", "retry policy for project two"]));
+    ok(pushEntry(home, "two/log", "retry logged later"));
+    const entryHits = ok(cairn(home, ["search", "--all-projects", "--session", session, "retry", "--json"])).json<{
+      hits: { project: string; session: string }[];
+    }>();
+    expect(entryHits.hits).toEqual([expect.objectContaining({ project: "one", session })]);
+    const threads = ok(cairn(home, ["thread", "list", "--all-projects", "--session", session, "--json"])).json<{
+      threads: { projectId: string }[];
+    }>();
+    expect(threads.threads.map((thread) => thread.projectId)).toEqual(["one"]);
+    expect(
+      ok(cairn(home, ["thread", "list", "--all-projects", "--until", "2020-01-01", "--json"])).json(),
+    ).toMatchObject({ total: 0 });
     const all = ok(cairn(home, ["memory", "search", "--all-projects", "retry", "--json"])).json<{
       hits: { project: string; session: string }[];
     }>();

@@ -16,6 +16,10 @@ export interface ThreadSummary extends Thread {
 
 export interface ThreadListQuery {
   projectId?: string | undefined;
+  /** Only threads with entries recorded in this session / window. */
+  sessionId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
   limit: number;
   offset: number;
 }

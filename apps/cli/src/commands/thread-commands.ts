@@ -5,7 +5,13 @@ import { type CliContext, credentialsOf, localSink, textInput, withScope } from 
 import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
-import { type ProjectOptions, projectFilter, projectOf } from "../project-options";
+import {
+  type AttributionOptions,
+  attributionInput,
+  type ProjectOptions,
+  projectOf,
+  withAttributionOptions,
+} from "../project-options";
 import { sessionForWrite } from "../session-for-write";
 import { intOption } from "./options";
 
@@ -80,19 +86,19 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       printResult(context, Boolean(options.json), result, () => `thread ${result.project}/${result.thread}`);
     });
 
-  thread
-    .command("list")
-    .description("List threads, newest activity first")
-    .option("--project <name>", "project (default: detected)")
-    .option("--all-projects", "every project")
+  withAttributionOptions(
+    thread
+      .command("list")
+      .description("List threads, newest activity first (with --session/--since/--until: those with entries in it)"),
+  )
     .option("--limit <n>", "page size", intOption, 50)
     .option("--offset <n>", "skip this many", intOption, 0)
     .option("--json", "print JSON")
-    .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
+    .action(async (options: AttributionOptions & { limit: number; offset: number }) => {
       const { listThreads } = await import("@cairn/core/operations/list-threads");
       await withScope(context, credentialsOf(context), async (local) => {
-        const page = await listThreads({ store: local.store }, local.userId, {
-          ...projectFilter(context, options),
+        const page = await listThreads({ store: local.store, now: context.now }, local.userId, {
+          ...attributionInput(context, options),
           limit: options.limit,
           offset: options.offset,
         });

@@ -1,17 +1,30 @@
-import type { z } from "zod";
-import { slugSchema } from "../entities";
+import * as z from "zod";
+import { idSchema, slugSchema } from "../entities";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
+import { attribution } from "./memories";
 import { pagingSchema } from "./paging";
 
-export const listThreadsInput = pagingSchema.extend({ project: slugSchema.optional() });
+export const listThreadsInput = pagingSchema.extend({
+  project: slugSchema.optional(),
+  session: idSchema.optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
+});
 
-/** The user's threads, newest activity first, with counts; all projects unless one is named. */
+/**
+ * The user's threads, newest activity first, with counts; all projects unless
+ * one is named; with a session or a time window, those with entries in it.
+ */
 export async function listThreads(
-  deps: { store: StoreReader },
+  deps: { store: StoreReader; now?: () => Date },
   userId: string,
   input: z.input<typeof listThreadsInput>,
 ) {
   const parsed = parseInput(listThreadsInput, input);
-  return deps.store.listThreads(userId, { projectId: parsed.project, limit: parsed.limit, offset: parsed.offset });
+  return deps.store.listThreads(userId, {
+    ...attribution(parsed, deps.now?.()),
+    limit: parsed.limit,
+    offset: parsed.offset,
+  });
 }

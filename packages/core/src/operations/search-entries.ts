@@ -1,12 +1,16 @@
 import * as z from "zod";
-import { slugSchema } from "../entities";
+import { idSchema, slugSchema } from "../entities";
 import { searchTerms } from "../search-terms";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
+import { attribution } from "./memories";
 
 export const searchEntriesInput = z.object({
   q: z.string().max(10_000, "must be at most 10,000 characters"),
   project: slugSchema.optional(),
+  session: idSchema.optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.coerce.number().int().min(0).default(0),
 });
@@ -16,7 +20,7 @@ export const searchEntriesInput = z.object({
  * query: one with no words answers an empty list, never an error.
  */
 export async function searchEntries(
-  deps: { store: StoreReader },
+  deps: { store: StoreReader; now?: () => Date },
   userId: string,
   input: z.input<typeof searchEntriesInput>,
 ) {
@@ -24,8 +28,8 @@ export async function searchEntries(
   const terms = searchTerms(parsed.q);
   if (terms.length === 0) return { hits: [], nextCursor: null };
   const hits = await deps.store.searchEntries(userId, {
+    ...attribution(parsed, deps.now?.()),
     terms,
-    projectId: parsed.project,
     limit: parsed.limit + 1,
     offset: parsed.cursor,
   });

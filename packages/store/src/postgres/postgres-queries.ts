@@ -29,7 +29,8 @@ import {
   type UserRow,
 } from "../row-mappers";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
-import { numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
+import { threadActivityClause } from "../shared/memory-queries";
+import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
 import { searchPostgresEntries, searchPostgresMemories } from "./postgres-search";
 import type { Queryable } from "./queryable";
 
@@ -144,6 +145,7 @@ export class PostgresQueries implements StoreWriter {
   async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
     await this.flushEntries(); // reads entries: buffered ones first
     const project = query.projectId ?? null;
+    const activity = threadActivityClause(query);
     const result = await this.query<ThreadRow & { entry_count: number; last_entry_at: Date | null }>(
       // One pass over each thread's entries gives both the count and the last time.
       `SELECT t.id, t.project_id, t.name, t.status, t.created_at, t.updated_at, t.deleted_at,
@@ -153,14 +155,15 @@ export class PostgresQueries implements StoreWriter {
          SELECT (COUNT(*) FILTER (WHERE e.deleted_at IS NULL))::int AS entry_count, MAX(e.created_at) AS last_entry_at
          FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id AND e.thread_id = t.id
        ) stats
-       WHERE t.user_id = $1 AND t.deleted_at IS NULL AND ($2::text IS NULL OR t.project_id = $2)
+       WHERE t.user_id = $1 AND t.deleted_at IS NULL AND ($2::text IS NULL OR t.project_id = $2)${numberedFrom(activity.sql, 5)}
        ORDER BY COALESCE(stats.last_entry_at, t.updated_at) DESC, t.project_id, t.id
        LIMIT $3 OFFSET $4`,
-      [userId, project, query.limit, query.offset],
+      [userId, project, query.limit, query.offset, ...activity.params],
     );
     const total = await this.query<{ n: number }>(
-      "SELECT COUNT(*)::int AS n FROM threads WHERE user_id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR project_id = $2)",
-      [userId, project],
+      `SELECT COUNT(*)::int AS n FROM threads t WHERE t.user_id = $1 AND t.deleted_at IS NULL
+         AND ($2::text IS NULL OR t.project_id = $2)${numberedFrom(activity.sql, 3)}`,
+      [userId, project, ...activity.params],
     );
     return {
       threads: result.rows.map((row) => ({

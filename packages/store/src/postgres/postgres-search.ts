@@ -3,6 +3,7 @@ import type { EntrySearchQuery, MemoryHit, MemorySearchQuery } from "@cairn/core
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
 import { attributionFilter } from "../shared/memory-queries";
+import { numberedFrom } from "../shared/sql-exec";
 import type { Queryable } from "./queryable";
 
 /**
@@ -102,10 +103,4 @@ export async function searchPostgresMemories(
     tags: JSON.parse(row.tags) as string[],
     updatedAt: isoTime(row.updated_at),
   }));
-}
-
-/** `?` → `$first, $first+1, …` (a fragment appended after fixed parameters). */
-function numberedFrom(sql: string, first: number): string {
-  let index = first - 1;
-  return sql.replace(/\?/g, () => `$${++index}`);
 }

@@ -130,3 +130,21 @@ export async function listMemories(
   );
   return { memories: rows.map(toMemory), total: Number(count?.n ?? 0) };
 }
+
+/** Threads with live entries in the query's session or time window (nothing when the query has neither). */
+export function threadActivityClause(query: {
+  sessionId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}): { sql: string; params: unknown[] } {
+  const filter = attributionFilter(
+    { sessionId: query.sessionId, since: query.since, until: query.until },
+    "a.created_at",
+  );
+  if (filter.params.length === 0) return filter;
+  return {
+    sql: ` AND EXISTS (SELECT 1 FROM entries a WHERE a.user_id = t.user_id AND a.project_id = t.project_id
+      AND a.thread_id = t.id AND a.deleted_at IS NULL${filter.sql.replaceAll("session_id", "a.session_id")})`,
+    params: filter.params,
+  };
+}

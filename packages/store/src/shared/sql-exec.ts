@@ -16,3 +16,9 @@ export function numberedPlaceholders(sql: string): string {
   let index = 0;
   return sql.replace(/\?/g, () => `$${++index}`);
 }
+
+/** `?` → `$first, $first+1, …`: a fragment appended after `first - 1` numbered parameters. */
+export function numberedFrom(sql: string, first: number): string {
+  let index = first - 1;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}

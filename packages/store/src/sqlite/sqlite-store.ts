@@ -30,6 +30,7 @@ import {
   type UserRow,
 } from "../row-mappers";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
+import { threadActivityClause } from "../shared/memory-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
@@ -159,6 +160,7 @@ export class SqliteStore implements Store, StoreWriter {
 
   async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
     const project = query.projectId ?? null;
+    const activity = threadActivityClause(query);
     const rows = this.prepare(`
       SELECT t.id, t.project_id, t.name, t.status, t.created_at, t.updated_at, t.deleted_at,
         (SELECT COUNT(*) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
@@ -166,16 +168,17 @@ export class SqliteStore implements Store, StoreWriter {
         (SELECT MAX(e.created_at) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
            AND e.thread_id = t.id) AS last_entry_at
       FROM threads t
-      WHERE t.user_id = ? AND t.deleted_at IS NULL AND (? IS NULL OR t.project_id = ?)
+      WHERE t.user_id = ? AND t.deleted_at IS NULL AND (? IS NULL OR t.project_id = ?)${activity.sql}
       ORDER BY COALESCE(last_entry_at, t.updated_at) DESC, t.project_id, t.id
-      LIMIT ? OFFSET ?`).all(userId, project, project, query.limit, query.offset) as (ThreadRow & {
+      LIMIT ? OFFSET ?`).all(userId, project, project, ...activity.params, query.limit, query.offset) as (ThreadRow & {
       entry_count: number;
       last_entry_at: string | null;
     })[];
     const total = (
       this.prepare(
-        "SELECT COUNT(*) AS n FROM threads WHERE user_id = ? AND deleted_at IS NULL AND (? IS NULL OR project_id = ?)",
-      ).get(userId, project, project) as { n: number }
+        `SELECT COUNT(*) AS n FROM threads t WHERE t.user_id = ? AND t.deleted_at IS NULL
+           AND (? IS NULL OR t.project_id = ?)${activity.sql}`,
+      ).get(userId, project, project, ...activity.params) as { n: number }
     ).n;
     return {
       threads: rows.map((row) => ({ ...toThread(row), entryCount: row.entry_count, lastEntryAt: row.last_entry_at })),
