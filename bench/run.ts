@@ -7,6 +7,7 @@ import { createCorpus, median } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
 import { describeMachine } from "./machine";
 import { postgresIngest } from "./postgres-bench";
+import { loadServer, localDigestSeconds, makeMemories, rawLocalInsertRate, recoverProcess } from "./recover-bench";
 import { httpSearch, querySets, rawSearch, storeSearch } from "./search-bench";
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
@@ -126,6 +127,47 @@ async function main(): Promise<void> {
         console.log(
           `(g) preflight \`cairn sync status --check --json\`, whole process, median of 20: ${median(preflight.check).toFixed(1)} ms` +
             ` vs node -e 0 ${median(preflight.node).toFixed(1)} ms; the check itself ${inProcess.preflightMs.toFixed(1)} ms in process (target ≤ 100 ms)`,
+        );
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  if (wants("recover")) {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bench-recover-"));
+    try {
+      // Half entries, half memories: `entryCount` rows in all.
+      const corpus = createCorpus();
+      const entries = makeEntries(corpus, Math.floor(entryCount / 2));
+      const memories = makeMemories(makeEntries(corpus, entryCount - entries.length));
+      const raw = rawLocalInsertRate(dir, entries, memories);
+      const server = await startServerProcess({ cairnBin, dataDir: join(dir, "server") });
+      try {
+        const me = (await (
+          await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${server.token}` } })
+        ).json()) as { user: { id: string } };
+        await loadServer(server, me.user.id, entries, memories);
+        const home = join(dir, "home");
+        const { storePath } = login(cairnBin, home, server);
+        const recovered = await recoverProcess(cairnBin, home);
+        const rate = entryCount / recovered.seconds;
+        console.log(
+          `(h) recover  ${entryCount} rows (${entries.length} entries, ${memories.length} memories) into an empty store, \`cairn recover\` whole process:` +
+            ` ${recovered.seconds.toFixed(2)} s (target ≤ 10 s), ${Math.round(rate)} rows/s vs raw insert into the same local schema` +
+            ` ${Math.round(raw)} rows/s → ${(rate / raw).toFixed(2)}× (target ≥ 0.5×); verified: ${recovered.result.verified}`,
+        );
+        const serverStarted = process.hrtime.bigint();
+        const digest = await fetch(`${server.url}/api/sync/digest`, {
+          headers: { authorization: `Bearer ${server.token}` },
+        });
+        await digest.json();
+        const serverSeconds = Number(process.hrtime.bigint() - serverStarted) / 1e9;
+        const localSeconds = await localDigestSeconds(storePath, me.user.id);
+        console.log(
+          `(i) digest   ${entryCount} rows: server GET /api/sync/digest ${(serverSeconds * 1000).toFixed(0)} ms, local store ${(localSeconds * 1000).toFixed(0)} ms (target ≤ 1000 ms each)`,
         );
       } finally {
         await server.stop();

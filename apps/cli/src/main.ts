@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // A one-shot command parses a few objects: zod's JIT (a new Function per
   // schema) costs more than it saves. The server parses thousands: keep it.
-  if (argv[0] !== "serve") z.config({ jitless: true });
+  // `recover` parses whole pages of rows: it keeps the JIT too.
+  if (argv[0] !== "serve" && argv[0] !== "recover") z.config({ jitless: true });
   const env = readCliEnv(process.env);
   const now = () => new Date();
   // Crash tests only: die like a power cut (SIGKILL, no clean-up) at one named durable step.

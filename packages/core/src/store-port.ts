@@ -202,6 +202,11 @@ export interface StoreReader {
   ): Promise<{ items: TrashItem[]; total: number }>;
   /** Counts and hashes per synced type, over the same rows a recovery restores. */
   digest(userId: string, query: { projectId?: string | undefined; since?: string | undefined }): Promise<Digest>;
+  /** Per synced type, how many rows the digest with the same filter covers (without hashing them). */
+  countRows(
+    userId: string,
+    query: { projectId?: string | undefined; since?: string | undefined },
+  ): Promise<Record<string, number>>;
   /** System job: sessions of every user with no activity since `before` and not ended. */
   findIdleSessions(before: string, limit: number): Promise<{ userId: string; session: Session }[]>;
 }

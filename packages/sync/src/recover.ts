@@ -2,7 +2,7 @@ import { laterVersion } from "@cairn/core/hlc";
 import { threadKey } from "@cairn/core/mutations/thread-key";
 import type { Change, Digest } from "@cairn/core/store-port";
 import type { PullResponse } from "@cairn/core/wire/pull";
-import { computeDigest } from "@cairn/store/shared/digest";
+import { computeDigest, type DigestRow } from "@cairn/store/shared/digest";
 import type { LocalStore } from "./local-store";
 import type { SyncClient } from "./sync-client";
 
@@ -58,34 +58,72 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   }
 
   const restored: Record<string, number> = { thread: 0, entry: 0, memory: 0, session: 0 };
+  // One checkpoint at the end instead of one every 4 MB of WAL while the rows pour in.
+  const db = local.store.db;
+  const autocheckpoint = db.pragma("wal_autocheckpoint", { simple: true }) as number;
+  db.pragma("wal_autocheckpoint = 0");
   let kept = 0;
   let seen = 0;
-  let cursor = 0;
+  const serverVersions: { type: string; row: DigestRow }[] = [];
+  const pageSize = options.pageSize ?? 1000;
   const filtered = filter.project !== undefined || filter.since !== undefined;
+  // Rows with a queued local change are newer than the server's and are kept; a store with an
+  // empty outbox holds only what the server sent it, so its rows need no such checks.
+  const counts = local.outbox.counts();
+  const protectLocal = counts.pending + counts.dead > 0;
+  // Pages are fetched ahead while earlier ones are written, so the server and the store work at
+  // the same time. A page is the window of seqs (cursor, cursor + pageSize], so the next cursors are
+  // known in advance; a page cut short by the size cap says where to go on, and the plan restarts there.
+  const fetchAhead = 3;
+  let planned: { end: number; page: Promise<PullResponse> }[] = [];
+  let nextCursor = 0;
+  const plan = () => {
+    while (planned.length < fetchAhead) {
+      const cursor = nextCursor;
+      nextCursor += pageSize;
+      const page = client.pull(cursor, pageSize);
+      page.catch(() => {}); // a failure surfaces where the page is awaited, not as an unhandled rejection
+      planned.push({ end: cursor + pageSize, page });
+    }
+  };
+  plan();
   for (;;) {
-    const page = await client.pull(cursor, options.pageSize ?? 1000);
+    const next = planned.shift() as { end: number; page: Promise<PullResponse> };
+    const page = await next.page;
+    if (page.hasMore && page.cursor !== next.end) {
+      planned = [];
+      nextCursor = page.cursor;
+    }
+    plan();
     const wanted = page.changes.filter((change) => matches(change, filter));
-    const outcome = await applyRecoveryPage(local, wanted, page, { setCursor: !filtered });
+    const outcome = await applyRecoveryPage(local, wanted, page, { setCursor: !filtered, protectLocal });
     for (const [type, count] of Object.entries(outcome.restored)) restored[type] = (restored[type] ?? 0) + count;
     kept += outcome.kept;
+    serverVersions.push(...outcome.keptServerRows);
     seen += wanted.length;
     options.onProgress?.(seen, bootstrap.total);
     if (!page.hasMore) break;
-    cursor = page.cursor;
   }
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.pragma(`wal_autocheckpoint = ${Number(autocheckpoint) || 1000}`);
 
   const query = new URLSearchParams({
     ...(filter.project ? { project: filter.project } : {}),
     ...(filter.since ? { since: filter.since } : {}),
   });
-  const server = ((await client.get(`/api/sync/digest?${query}`)) as { digest: Digest }).digest;
+  // The server hashes its rows while this process hashes the store's.
+  const serverDigest = client.get(`/api/sync/digest?${query}`) as Promise<{ digest: Digest }>;
+  serverDigest.catch(() => {});
   const pending = pendingIds(local);
+  // Rows kept for a queued local change count with the server's version, as the server counts them.
   const localDigest = await computeDigest(
     local.store.sql,
     local.userId,
     { projectId: filter.project, since: filter.since },
     (_type, id) => pending.has(id),
+    serverVersions,
   );
+  const server = (await serverDigest).digest;
   const verified = Object.keys(server).every(
     (type) => server[type]?.count === localDigest[type]?.count && server[type]?.hash === localDigest[type]?.hash,
   );
@@ -97,6 +135,42 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
     digest: { server, local: localDigest },
     durationMs: Date.now() - started,
   };
+}
+
+/** A pulled row in the digest's column names. */
+function digestRowOf(change: Change): { type: string; row: DigestRow } {
+  switch (change.type) {
+    case "thread": {
+      const { thread } = change;
+      const row = {
+        project_id: thread.projectId,
+        id: thread.id,
+        name: thread.name,
+        status: thread.status,
+        deleted_at: thread.deletedAt,
+      };
+      return { type: "thread", row };
+    }
+    case "entry": {
+      const { entry } = change;
+      return {
+        type: "entry",
+        row: { id: entry.id, content: entry.content, session_id: entry.sessionId, deleted_at: entry.deletedAt },
+      };
+    }
+    case "memory": {
+      const { memory } = change;
+      return {
+        type: "memory",
+        row: { id: memory.id, version: memory.version, content: memory.content, deleted_at: memory.deletedAt },
+      };
+    }
+    case "session":
+      return {
+        type: "session",
+        row: { id: change.session.id, project_id: change.session.projectId, ended_at: change.session.endedAt },
+      };
+  }
 }
 
 /** Entity ids with a queued local change: recovery leaves those rows alone, and the digest too. */
@@ -128,22 +202,26 @@ async function applyRecoveryPage(
   local: LocalStore,
   changes: Change[],
   page: PullResponse,
-  options: { setCursor: boolean },
-): Promise<{ restored: Record<string, number>; kept: number }> {
-  const pending = local.outbox.unsynced(
-    changes.map((change) =>
-      change.type === "thread"
-        ? threadKey(change.thread.projectId, change.thread.id)
-        : change.type === "entry"
-          ? change.entry.id
-          : change.type === "memory"
-            ? change.memory.id
-            : change.session.id,
-    ),
-  );
+  options: { setCursor: boolean; protectLocal: boolean },
+): Promise<{ restored: Record<string, number>; kept: number; keptServerRows: { type: string; row: DigestRow }[] }> {
+  // A store with nothing queued (a wiped machine) has nothing newer to protect: skip the lookups.
+  const pending = !options.protectLocal
+    ? new Set<string>()
+    : local.outbox.unsynced(
+        changes.map((change) =>
+          change.type === "thread"
+            ? threadKey(change.thread.projectId, change.thread.id)
+            : change.type === "entry"
+              ? change.entry.id
+              : change.type === "memory"
+                ? change.memory.id
+                : change.session.id,
+        ),
+      );
   return local.store.transaction(async (tx) => {
     const restored: Record<string, number> = {};
     let kept = 0;
+    const keptServerRows: { type: string; row: DigestRow }[] = [];
     let clock = local.state.get("clock");
     for (const change of changes) {
       const id =
@@ -156,6 +234,7 @@ async function applyRecoveryPage(
               : change.session.id;
       if (pending.has(id)) {
         kept += 1;
+        keptServerRows.push(digestRowOf(change));
         continue;
       }
       if (change.type === "thread") await tx.putThread(local.userId, change.thread, change.seq);
@@ -163,7 +242,7 @@ async function applyRecoveryPage(
       else if (change.type === "session") await tx.putSession(local.userId, change.session, change.seq);
       else {
         clock = laterVersion(clock, change.memory.version);
-        const mine = await tx.getMemory(local.userId, change.memory.id);
+        const mine = options.protectLocal ? await tx.getMemory(local.userId, change.memory.id) : null;
         if (mine && mine.version >= change.memory.version) {
           kept += 1;
           continue;
@@ -174,6 +253,6 @@ async function applyRecoveryPage(
     }
     if (clock !== null) local.state.set("clock", clock);
     if (options.setCursor && page.cursor > local.state.number("cursor")) local.state.set("cursor", String(page.cursor));
-    return { restored, kept };
+    return { restored, kept, keptServerRows };
   });
 }

@@ -15,11 +15,16 @@ function changeWeight(change: Change): number {
  * A page holds at most `limit` changes and about 1 MiB of text (always at
  * least one change), so 500 entries of 100 kB each never make a 50 MB answer.
  *
- * With `device`, the entries that device pushed itself are left out: it has
- * them (a drain of 100,000 entries would otherwise download them all again).
- * The cursor then still moves past them: to the last change returned when
- * more follow, else to the user's change horizon read before the query.
- * A recovery pulls without `device`, and gets everything.
+ * Every change of a user has its own seq (one counter per user, and a row
+ * changed again takes a new one), so the changes of a page are exactly
+ * those with cursor < seq <= cursor + limit: each table is read for that
+ * window and no more, whatever the mix of types. The horizon (the user's
+ * last committed seq) is read first, so the window is complete up to it.
+ *
+ * With `device`, the entries and memories that device pushed itself are
+ * left out: it has them (a drain of 100,000 entries would otherwise download
+ * them all again); the cursor moves past them all the same. A recovery
+ * pulls without `device`, and gets everything.
  */
 export async function pullChanges(
   deps: { store: Store },
@@ -27,22 +32,21 @@ export async function pullChanges(
   query: { cursor: number; limit: number; device?: string | undefined; maxBytes?: number },
 ): Promise<PullResponse> {
   const maxBytes = query.maxBytes ?? limits.bodyBytes;
-  // Read first: every change up to the horizon is committed, so the page below is complete up to it.
-  const horizon = query.device === undefined ? undefined : await deps.store.changeHorizon(userId);
-  // One extra row tells whether more follow without a count query.
-  const changes = await deps.store.changesSince(userId, query.cursor, query.limit + 1, {
+  const horizon = await deps.store.changeHorizon(userId);
+  const upTo = Math.max(query.cursor, Math.min(horizon, query.cursor + query.limit));
+  const changes = await deps.store.changesSince(userId, query.cursor, query.limit, {
     excludeDevice: query.device,
-    upTo: horizon,
+    upTo,
   });
   const page: Change[] = [];
   let bytes = 0;
-  for (const change of changes.slice(0, query.limit)) {
+  for (const change of changes) {
     bytes += changeWeight(change);
     if (page.length > 0 && bytes > maxBytes) break;
     page.push(change);
   }
-  const hasMore = changes.length > page.length;
-  const last = page.at(-1)?.seq ?? query.cursor;
-  const cursor = !hasMore && horizon !== undefined ? Math.max(horizon, query.cursor) : last;
-  return { pullVersion, changes: page, cursor, hasMore };
+  // Cut by size: go on after the last change sent. Else the whole window was read.
+  const cut = page.length < changes.length;
+  const cursor = cut ? (page.at(-1)?.seq ?? query.cursor) : upTo;
+  return { pullVersion, changes: page, cursor, hasMore: cursor < horizon };
 }

@@ -83,8 +83,9 @@ export async function recoveryBootstrap(
   input: z.input<typeof digestInput> & { deviceId?: string | undefined },
 ) {
   const started = Date.now();
-  const { digest } = await syncDigest(deps, userId, input);
-  const counts = Object.fromEntries(Object.entries(digest).map(([type, part]) => [type, part.count]));
+  const parsed = parseInput(digestInput, input);
+  const filter = attribution(parsed, deps.now());
+  const counts = await deps.store.countRows(userId, { projectId: filter.projectId, since: filter.since });
   const durationMs = Date.now() - started;
   await deps.store.transaction((tx) =>
     tx.recordAudit(userId, {

@@ -3,7 +3,9 @@ import type { Digest } from "@cairn/core/store-port";
 import { isoTimeOrNull } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
 
-type Row = Record<string, string | Date | null>;
+/** A row as the digest reads it (column names of the tables). */
+export type DigestRow = Record<string, string | Date | null>;
+type Row = DigestRow;
 
 /** Per type: the columns to read, the time a `since` filter applies to, and what must match exactly. */
 const sources: {
@@ -60,27 +62,61 @@ function time(value: string | Date | null | undefined): string {
  * timestamptz, collations) produce the same hash for the same rows.
  * `exclude` leaves out rows the caller knows the server does not have yet.
  */
+function whereOf(
+  source: { time: string },
+  userId: string,
+  query: { projectId?: string | undefined; since?: string | undefined },
+) {
+  let where = "user_id = ?";
+  const params: unknown[] = [userId];
+  if (query.projectId !== undefined) {
+    where += " AND project_id = ?";
+    params.push(query.projectId);
+  }
+  if (query.since !== undefined) {
+    where += ` AND ${source.time} >= ?`;
+    params.push(query.since);
+  }
+  return { where, params };
+}
+
+/** The row counts a digest with the same filter covers (a recovery's dry run). */
+export async function countRows(
+  sql: SqlExec,
+  userId: string,
+  query: { projectId?: string | undefined; since?: string | undefined },
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const source of sources) {
+    const { where, params } = whereOf(source, userId, query);
+    const [row] = await sql.all<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${source.table} WHERE ${where}`,
+      params,
+    );
+    counts[source.type] = Number(row?.n ?? 0);
+  }
+  return counts;
+}
+
 export async function computeDigest(
   sql: SqlExec,
   userId: string,
   query: { projectId?: string | undefined; since?: string | undefined },
   exclude: (type: string, id: string) => boolean = () => false,
+  /** Rows to count instead of the excluded ones (a recovery passes the server's versions of rows it kept). */
+  extra: { type: string; row: DigestRow }[] = [],
 ): Promise<Digest> {
   const digest: Digest = {};
   for (const source of sources) {
-    let where = "user_id = ?";
-    const params: unknown[] = [userId];
-    if (query.projectId !== undefined) {
-      where += " AND project_id = ?";
-      params.push(query.projectId);
-    }
-    if (query.since !== undefined) {
-      where += ` AND ${source.time} >= ?`;
-      params.push(query.since);
-    }
+    const { where, params } = whereOf(source, userId, query);
     const rows = (await sql.all<Row>(`SELECT ${source.columns} FROM ${source.table} WHERE ${where}`, params))
       .map((row) => ({ id: source.key(row), fp: source.fingerprint(row) }))
-      .filter((row) => !exclude(source.type, row.id));
+      .filter((row) => !exclude(source.type, row.id))
+      .concat(
+        extra
+          .filter((item) => item.type === source.type)
+          .map((item) => ({ id: source.key(item.row), fp: source.fingerprint(item.row) })),
+      );
     rows.sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
     const hash = createHash("sha256");
     for (const row of rows) hash.update(`${row.id}\t${row.fp}\n`);

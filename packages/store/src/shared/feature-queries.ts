@@ -11,7 +11,7 @@ import type {
   TrashType,
 } from "@cairn/core/store-port";
 import * as activity from "./activity-queries";
-import { computeDigest } from "./digest";
+import { computeDigest, countRows } from "./digest";
 import * as memories from "./memory-queries";
 import * as sessions from "./session-queries";
 import type { SqlExec } from "./sql-exec";
@@ -30,6 +30,7 @@ export type FeatureQueries = Pick<
   | "listAlerts"
   | "listTrash"
   | "digest"
+  | "countRows"
   | "findIdleSessions"
   | "putMemory"
   | "putSession"
@@ -62,6 +63,7 @@ export function featureQueries(sql: SqlExec): FeatureQueries {
     listAlerts: (userId, query) => activity.listAlerts(sql, userId, query),
     listTrash: (userId, query): Promise<{ items: TrashItem[]; total: number }> => trash.listTrash(sql, userId, query),
     digest: (userId, query): Promise<Digest> => computeDigest(sql, userId, query),
+    countRows: (userId, query) => countRows(sql, userId, query),
     findIdleSessions: (before: string, limit: number) => sessions.findIdleSessions(sql, before, limit),
     putMemory: (userId: string, memory: Memory, seq: number, changedBy?: string | null) =>
       memories.putMemory(sql, userId, memory, seq, changedBy ?? null),

@@ -134,9 +134,8 @@ CREATE INDEX memories_project ON memories(user_id, project_id, updated_at);
 CREATE VIRTUAL TABLE memories_fts USING fts5(
   content, tags, content='memories', content_rowid='pk', tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
-  INSERT INTO memories_fts(rowid, content, tags) VALUES (new.pk, new.content, new.tags);
-END;
+-- New memories are indexed at commit, one INSERT … SELECT per transaction
+-- (SqliteStore.putMemory), like entries; updates and deletes by trigger.
 CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
   INSERT INTO memories_fts(memories_fts, rowid, content, tags) VALUES ('delete', old.pk, old.content, old.tags);
 END;

@@ -69,3 +69,39 @@ describe("SqliteStore on a damaged file", () => {
     }
   });
 });
+
+describe("SqliteStore memory index", () => {
+  it("indexes new memories at commit, also when one is edited or purged in the same transaction", async () => {
+    const store = new SqliteStore({ path: join(dir, "memory-fts.db") });
+    const at = "2026-01-01T00:00:00.000Z";
+    const memory = (id: string, content: string, version: string, deletedAt: string | null = null) => ({
+      id,
+      projectId: "p",
+      sessionId: null,
+      kind: "note" as const,
+      content,
+      tags: ["t"],
+      createdAt: at,
+      updatedAt: at,
+      version,
+      deletedAt,
+    });
+    await store.transaction(async (tx) => {
+      await tx.createUser({ id: "u", name: "u", createdAt: at });
+      await tx.putMemory("u", memory("a", "original words", "1"), await tx.nextSeq("u"));
+      await tx.putMemory("u", memory("a", "edited words", "2"), await tx.nextSeq("u"));
+      await tx.putMemory("u", memory("b", "doomed words", "1", at), await tx.nextSeq("u"));
+      await tx.purgeTrashItem("u", "memory", "b");
+      await tx.putMemory("u", memory("c", "kept words", "1"), await tx.nextSeq("u"));
+    });
+    const search = (word: string) =>
+      store.searchMemories("u", { terms: [word], limit: 10, offset: 0 }).then((hits) => hits.map((hit) => hit.id));
+    expect(await search("edited")).toEqual(["a"]);
+    expect(await search("original")).toEqual([]);
+    expect(await search("doomed")).toEqual([]);
+    expect(await search("kept")).toEqual(["c"]);
+    // FTS5's own check: the index matches the table.
+    expect(() => store.db.exec("INSERT INTO memories_fts(memories_fts) VALUES ('integrity-check')")).not.toThrow();
+    await store.close();
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createIdGenerator } from "@cairn/core/ids";
+import { appendEntry } from "@cairn/core/operations/append-entry";
+import { remember, updateMemory } from "@cairn/core/operations/memories";
+import { createTestApp, type TestApp } from "@cairn/server/test-app";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drain } from "./drain";
+import type { HttpTransport } from "./http-transport";
+import { LocalStore } from "./local-store";
+import { recover } from "./recover";
+import { SyncClient } from "./sync-client";
+
+const dir = mkdtempSync(join(tmpdir(), "cairn-recover-"));
+let server: TestApp;
+let stores = 0;
+
+beforeAll(async () => {
+  server = await createTestApp();
+});
+afterAll(async () => {
+  await server.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const transport: HttpTransport = async (request) => {
+  const response = await server.app.inject({
+    method: request.method as "GET",
+    url: request.url.pathname + request.url.search,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { payload: request.body }),
+  });
+  return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
+};
+const client = () => new SyncClient({ server: "http://cairn.test", token: server.alice.token, transport });
+const open = () =>
+  LocalStore.open({
+    path: join(dir, `store-${++stores}.db`),
+    userId: server.alice.id,
+    server: "http://cairn.test",
+    newDeviceId: createIdGenerator(),
+  });
+const now = () => new Date();
+const writer = (local: LocalStore) => ({
+  store: local.store,
+  sink: local.sink({ now, queueCap: 100_000 }),
+  newId: createIdGenerator(),
+  now,
+  nextVersion: () => local.nextVersion(now()),
+});
+const sync = (local: LocalStore) =>
+  drain({
+    local,
+    client: client(),
+    now,
+    deadlineMs: 30_000,
+    waitForLock: true,
+    drainer: { holder: "test", pid: process.pid, role: "test", isAlive: () => true },
+  });
+
+describe("recover", () => {
+  it("restores pages cut by the size cap without skipping a row, and verifies", async () => {
+    const source = open();
+    // 30 entries of 90 kB: a window of seqs holds far more than the 1 MiB a page carries.
+    for (let index = 0; index < 30; index++) {
+      await appendEntry(
+        { sink: source.sink({ now, queueCap: 100_000 }), newId: createIdGenerator(), now },
+        { project: "big", thread: "t", content: `${index} ${"x".repeat(90_000)}` },
+      );
+    }
+    for (let index = 0; index < 5; index++)
+      await remember(writer(source), { project: "big", content: `memory ${index}` });
+    expect((await sync(source)).pending).toBe(0);
+
+    const fresh = open();
+    const result = await recover({ local: fresh, client: client(), dryRun: false, pageSize: 1000 });
+    expect(result).toMatchObject({ verified: true, restored: { entry: 30, memory: 5 } });
+    expect(fresh.outbox.counts().pending).toBe(0);
+    await source.close();
+    await fresh.close();
+  });
+
+  it("merges into a store with queued changes, keeping the newer local rows", async () => {
+    const local = open();
+    const memory = await remember(writer(local), { project: "merge", content: "first version" });
+    expect((await sync(local)).pending).toBe(0);
+    await updateMemory(writer(local), server.alice.id, { id: memory.id, content: "edited offline" });
+
+    const result = await recover({ local, client: client(), dryRun: false });
+    expect(result.kept).toBeGreaterThanOrEqual(1);
+    expect((await local.store.getMemory(server.alice.id, memory.id))?.content).toBe("edited offline");
+    // The queued edit is left out of the comparison; everything else matches.
+    expect(result.verified).toBe(true);
+    expect((await sync(local)).pending).toBe(0);
+    await local.close();
+  });
+});
