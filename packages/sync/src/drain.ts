@@ -1,5 +1,6 @@
 import { AppError, isAppError } from "@cairn/core/app-error";
 import { limits } from "@cairn/core/limits";
+import { trashRetentionMs } from "@cairn/core/retention";
 import { pushVersion } from "@cairn/core/wire/versions";
 import { applyPull } from "./apply-pull";
 import { backoffDelay } from "./backoff";
@@ -192,6 +193,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       if (appError.code === "unauthenticated") local.state.set("unauthorizedAt", now().toISOString());
       return finish(appError);
     }
+    await purgeLocalTrash(local, now());
     local.store.db.transaction(() => {
       local.state.set("failures", "0");
       local.state.set("nextAttemptAt", null);
@@ -232,6 +234,18 @@ function skipBody(local: LocalStore, row: OutboxRow): string {
       },
     ],
   });
+}
+
+/**
+ * The server purges what has been in the trash for 30 days, and purged rows
+ * are not pulled: each store purges its own copies by the same rule, once a day.
+ */
+async function purgeLocalTrash(local: LocalStore, now: Date): Promise<void> {
+  const last = local.state.get("lastTrashPurgeAt");
+  if (last !== null && now.getTime() - Date.parse(last) < 86_400_000) return;
+  const before = new Date(now.getTime() - trashRetentionMs).toISOString();
+  await local.store.transaction((tx) => tx.purgeTrashBefore(before));
+  local.state.set("lastTrashPurgeAt", now.toISOString());
 }
 
 /** One request never outlives a third of the lock's lease by much (the lease is renewed meanwhile). */

@@ -45,6 +45,7 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
     ...(filter.project ? { project: filter.project } : {}),
     ...(filter.since ? { since: filter.since } : {}),
     deviceId: local.deviceId,
+    dryRun: options.dryRun,
   })) as { counts: Record<string, number>; total: number };
   if (options.dryRun) {
     return {

@@ -19,7 +19,9 @@ export type SyncStateKey =
   /** The highest clock version this store issued or saw (memories' hybrid logical clock). */
   | "clock"
   /** Open destruction alerts, as the server reported them on the last push (JSON). */
-  | "openAlerts";
+  | "openAlerts"
+  /** When this store last purged its 30-day trash. */
+  | "lastTrashPurgeAt";
 
 /** Durable sync bookkeeping of one scope's store (device id, pull cursor, failures). */
 export class SyncState {

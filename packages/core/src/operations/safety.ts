@@ -74,13 +74,14 @@ export async function syncDigest(
 }
 
 /**
- * A recovery's dry run (POST /api/recovery/bootstrap): what a restore would
- * bring back, per type, and how long the server took to work it out. Audited.
+ * The start of a recovery (POST /api/recovery/bootstrap): what a restore
+ * brings back, per type, and how long the server took to count it. Every
+ * recovery and dry run starts here, so the audit log records each one.
  */
 export async function recoveryBootstrap(
   deps: { store: Store; now: () => Date; newId: () => string },
   userId: string,
-  input: z.input<typeof digestInput> & { deviceId?: string | undefined },
+  input: z.input<typeof digestInput> & { deviceId?: string | undefined; dryRun?: boolean | undefined },
 ) {
   const started = Date.now();
   const parsed = parseInput(digestInput, input);
@@ -95,7 +96,7 @@ export async function recoveryBootstrap(
       action: "recovery",
       targetType: null,
       targetId: null,
-      details: { dryRun: true, counts, project: input.project ?? null, since: input.since ?? null },
+      details: { dryRun: input.dryRun !== false, counts, project: input.project ?? null, since: input.since ?? null },
     }),
   );
   return { counts, total: Object.values(counts).reduce((sum, count) => sum + count, 0), durationMs };

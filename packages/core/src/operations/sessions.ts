@@ -2,13 +2,13 @@ import * as z from "zod";
 import { AppError } from "../app-error";
 import { idSchema, type Session, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
+import { sessionIdleMs } from "../retention";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
 import { attribution } from "./memories";
 import { pagingSchema } from "./paging";
 
-/** A session ends after this long without activity (SPEC section 2). */
-export const sessionIdleMs = 30 * 60_000;
+export { sessionIdleMs };
 
 export const startSessionInput = z.object({ project: slugSchema, agent: z.string().max(200).default("") });
 

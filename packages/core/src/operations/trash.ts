@@ -2,13 +2,13 @@ import * as z from "zod";
 import { AppError } from "../app-error";
 import { idSchema, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
+import { trashRetentionMs } from "../retention";
 import type { StoreReader, TrashType } from "../store-port";
 import { parseInput } from "../validate";
 import { restoreMemory } from "./memories";
 import { pagingSchema } from "./paging";
 
-/** Rows stay in the trash this long, then a job purges them (SPEC section 2). */
-export const trashRetentionMs = 30 * 86_400_000;
+export { trashRetentionMs };
 
 export const trashItemInput = z.object({
   type: z.enum(["entry", "thread", "memory"]),
