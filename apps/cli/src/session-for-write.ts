@@ -1,3 +1,4 @@
+import { sessionOpen } from "@cairn/core/retention";
 import type { LocalStore } from "@cairn/sync/local-store";
 import type { CliContext } from "./cli-context";
 
@@ -13,7 +14,6 @@ export async function sessionForWrite(
   local: LocalStore,
   projectId: string,
 ): Promise<{ sessionId: string; sessionAgent?: string }> {
-  const { sessionOpen } = await import("@cairn/core/operations/sessions");
   const currentId = local.currentSessionId(projectId);
   if (currentId) {
     const current = await local.store.getSession(local.userId, currentId);

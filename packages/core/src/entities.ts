@@ -58,52 +58,8 @@ export const entrySchema = z.object({
 });
 export type Entry = z.infer<typeof entrySchema>;
 
-export const memoryKinds = ["note", "fact", "decision", "preference", "summary"] as const;
-export const memoryKindSchema = z.enum(memoryKinds);
-export type MemoryKind = z.infer<typeof memoryKindSchema>;
-
-export const tagSchema = z
-  .string()
-  .min(1)
-  .max(limits.tagLength)
-  .regex(/^[^,\s]+$/, "a tag has no spaces or commas");
-
-/** Memory text: never empty, at most 50,000 characters. */
-export const memoryContentSchema = z
-  .string()
-  .refine((text) => /\S/.test(text), "must not be empty")
-  .refine(
-    (text) => text.length <= limits.memoryContentChars,
-    `must be at most ${limits.memoryContentChars} characters`,
-  );
-
-/** A hybrid logical clock value: "<13-digit ms>.<4-digit counter>.<node>"; later versions sort higher as text. */
-export const versionSchema = z.string().regex(/^\d{13}\.\d{4}\.[A-Za-z0-9_-]{1,64}$/, "must be a clock version");
-
-export const memorySchema = z.object({
-  id: idSchema,
-  projectId: slugSchema,
-  sessionId: idSchema.nullable(),
-  kind: memoryKindSchema,
-  content: z.string(),
-  tags: z.array(z.string()),
-  createdAt: isoTimeSchema,
-  updatedAt: isoTimeSchema,
-  version: z.string(),
-  deletedAt: isoTimeSchema.nullable(),
-});
-export type Memory = z.infer<typeof memorySchema>;
-
-export const sessionSchema = z.object({
-  id: idSchema,
-  projectId: slugSchema,
-  agent: z.string().max(200),
-  startedAt: isoTimeSchema,
-  lastActivityAt: isoTimeSchema,
-  endedAt: isoTimeSchema.nullable(),
-  summary: z.string().nullable(),
-});
-export type Session = z.infer<typeof sessionSchema>;
+// Memories and sessions live in memory-entities.ts: their schemas load only where they are used.
+export type { Memory, MemoryKind, Session } from "./memory-entities";
 
 export interface User {
   id: string;

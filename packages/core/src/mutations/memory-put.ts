@@ -1,15 +1,8 @@
 import * as z from "zod";
 import type { Memory } from "../entities";
-import {
-  idSchema,
-  isoTimeSchema,
-  memoryContentSchema,
-  memoryKindSchema,
-  slugSchema,
-  tagSchema,
-  versionSchema,
-} from "../entities";
+import { idSchema, isoTimeSchema, slugSchema } from "../entities";
 import { limits } from "../limits";
+import { memoryContentSchema, memoryKindSchema, tagSchema, versionSchema } from "../memory-entities";
 import { defineMutation } from "./mutation";
 import { ensureSessionFor } from "./session-mutations";
 

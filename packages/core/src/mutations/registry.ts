@@ -1,32 +1,39 @@
 import type { z } from "zod";
 import { AppError } from "../app-error";
 import { formatIssues } from "../validate";
-import { entryAppend } from "./entry-append";
-import { entryDelete, entryRestore } from "./entry-delete";
-import { memoryPut } from "./memory-put";
 import type { MutationContext, MutationDefinition } from "./mutation";
-import { sessionEnd, sessionStart } from "./session-mutations";
-import { syncSkip } from "./sync-skip";
-import { threadCreate } from "./thread-create";
-import { threadDelete } from "./thread-delete";
-import { threadRestore } from "./thread-restore";
-import { trashPurge } from "./trash-purge";
 
-/** Every mutation the sync protocol knows. A new feature adds its mutations here. */
-const definitions: MutationDefinition<z.ZodType>[] = [
-  entryAppend,
-  entryDelete,
-  entryRestore,
-  threadCreate,
-  threadDelete,
-  threadRestore,
-  memoryPut,
-  sessionStart,
-  sessionEnd,
-  trashPurge,
-  syncSkip,
-];
-const byOp = new Map(definitions.map((definition) => [definition.op, definition]));
+type Loader = () => Promise<MutationDefinition<z.ZodType>>;
+
+/**
+ * Every mutation the sync protocol knows, loaded on first use: a CLI write
+ * builds the schemas of its own mutation only (every module's zod schemas at
+ * start cost each command about a millisecond, measured). A new feature adds
+ * its mutations here.
+ */
+const loaders: Record<MutationOp, Loader> = {
+  "entry.append": async () => (await import("./entry-append")).entryAppend,
+  "entry.delete": async () => (await import("./entry-delete")).entryDelete,
+  "entry.restore": async () => (await import("./entry-delete")).entryRestore,
+  "thread.create": async () => (await import("./thread-create")).threadCreate,
+  "thread.delete": async () => (await import("./thread-delete")).threadDelete,
+  "thread.restore": async () => (await import("./thread-restore")).threadRestore,
+  "memory.put": async () => (await import("./memory-put")).memoryPut,
+  "session.start": async () => (await import("./session-mutations")).sessionStart,
+  "session.end": async () => (await import("./session-mutations")).sessionEnd,
+  "trash.purge": async () => (await import("./trash-purge")).trashPurge,
+  "sync.skip": async () => (await import("./sync-skip")).syncSkip,
+};
+const loaded = new Map<string, MutationDefinition<z.ZodType>>();
+
+async function definitionOf(op: string): Promise<MutationDefinition<z.ZodType> | undefined> {
+  const known = loaded.get(op);
+  if (known) return known;
+  if (!Object.hasOwn(loaders, op)) return undefined;
+  const definition = await loaders[op as MutationOp]();
+  loaded.set(op, definition);
+  return definition;
+}
 
 export type MutationOp =
   | "entry.append"
@@ -51,7 +58,7 @@ export async function applyMutation(
   op: string,
   args: unknown,
 ): Promise<{ entityId: string }> {
-  const definition = byOp.get(op);
+  const definition = await definitionOf(op);
   if (!definition) throw new AppError("invalid_input", `Unknown mutation "${op}"`);
   const parsed = definition.args.safeParse(args);
   if (!parsed.success) {

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
-import { idSchema, type Memory, memoryContentSchema, memoryKindSchema, slugSchema, tagSchema } from "../entities";
+import { idSchema, type Memory, slugSchema } from "../entities";
 import { limits } from "../limits";
+import { memoryContentSchema, memoryKindSchema, tagSchema } from "../memory-entities";
 import type { MemoryPutArgs } from "../mutations/memory-put";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { searchTerms } from "../search-terms";

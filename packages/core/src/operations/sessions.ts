@@ -2,13 +2,13 @@ import * as z from "zod";
 import { AppError } from "../app-error";
 import { idSchema, type Session, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
-import { sessionIdleMs } from "../retention";
+import { sessionIdleMs, sessionOpen } from "../retention";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
 import { attribution } from "./memories";
 import { pagingSchema } from "./paging";
 
-export { sessionIdleMs };
+export { sessionIdleMs, sessionOpen };
 
 export const startSessionInput = z.object({ project: slugSchema, agent: z.string().max(200).default("") });
 
@@ -46,11 +46,6 @@ export async function endSession(
   const endedAt = deps.now().toISOString();
   await deps.sink.commit([{ op: "session.end", args: { id: session.id, endedAt, summary: input.summary ?? null } }]);
   return { ...session, endedAt, summary: input.summary ?? session.summary };
-}
-
-/** Whether a session is still open at `now`: not ended, and active within the idle limit. */
-export function sessionOpen(session: Session, now: Date): boolean {
-  return session.endedAt === null && now.getTime() - Date.parse(session.lastActivityAt) < sessionIdleMs;
 }
 
 export async function getSession(deps: { store: StoreReader }, userId: string, id: string): Promise<Session> {

@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { entrySchema, memorySchema, sessionSchema, threadSchema } from "../entities";
+import { entrySchema, threadSchema } from "../entities";
+import { memorySchema, sessionSchema } from "../memory-entities";
 
 import { pullVersion } from "./versions";
 

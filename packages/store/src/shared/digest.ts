@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Digest } from "@cairn/core/store-port";
 import { isoTimeOrNull } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
@@ -106,6 +105,8 @@ export async function computeDigest(
   /** Rows to count instead of the excluded ones (a recovery passes the server's versions of rows it kept). */
   extra: { type: string; row: DigestRow }[] = [],
 ): Promise<Digest> {
+  // Loaded here, not at the top: node:crypto costs every CLI start 3 to 5 ms (this module is on every store's path).
+  const { createHash } = await import("node:crypto");
   const digest: Digest = {};
   for (const source of sources) {
     const { where, params } = whereOf(source, userId, query);
