@@ -34,8 +34,8 @@ import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-
 import { searchPostgresEntries, searchPostgresMemories } from "./postgres-search";
 import type { Queryable } from "./queryable";
 
-// The methods written once in portable SQL are mixed in (see shared/feature-queries.ts).
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every FeatureQueries method
+// The methods written once in portable SQL are mixed in by the constructor (see
+// shared/feature-queries.ts); biome.json allows this one declaration merge here.
 export interface PostgresQueries extends FeatureQueries {}
 
 /**

@@ -44,8 +44,8 @@ export interface SqliteStoreOptions {
   nativeBinding?: string | undefined;
 }
 
-// The methods written once in portable SQL are mixed in (see shared/feature-queries.ts).
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every FeatureQueries method
+// The methods written once in portable SQL are mixed in by the constructor (see
+// shared/feature-queries.ts); biome.json allows this one declaration merge here.
 export interface SqliteStore extends FeatureQueries {}
 
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
