@@ -145,7 +145,11 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
         return fail(error, batch);
       }
       deps.crashPoint?.("client.push.response");
-      if (response.alerts !== undefined) local.state.set("openAlerts", JSON.stringify(response.alerts));
+      if (response.alerts !== undefined) {
+        const alerts = JSON.stringify(response.alerts);
+        // Written only when it changes: one more commit per batch costs a large drain.
+        if (alerts !== (local.state.get("openAlerts") ?? "[]")) local.state.set("openAlerts", alerts);
+      }
       const settled = settle(local, batch, response);
       deps.crashPoint?.("client.push.acked");
       pushed += settled.done;
