@@ -1,4 +1,3 @@
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import {
   forgetMemory,
   getMemory,
@@ -11,22 +10,15 @@ import {
 import { endSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
-import { serverClock } from "../server-clock";
 import type { ServerDeps } from "../server-deps";
+import { routeWriter } from "./route-writer";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;
 
 /** Memories and sessions over REST (SPEC section 4): thin adapters over the operations. */
 export function memoryRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const nextVersion = deps.nextVersion ?? serverClock(deps.now);
-  const writer = (userId: string) => ({
-    store: deps.store,
-    sink: storeSink(deps.store, userId, { now: deps.now, newId: deps.newId, guard: deps.guard }),
-    newId: deps.newId,
-    now: deps.now,
-    nextVersion,
-  });
+  const writer = routeWriter(deps);
 
   app.get("/api/memories", async (request) => {
     const result = await listMemories(deps, userOf(request).id, request.query as Query);

@@ -1,24 +1,16 @@
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { ackAlert, listAlerts, listAudit } from "@cairn/core/operations/safety";
 import { deleteEntry, listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
-import { serverClock } from "../server-clock";
 import type { ServerDeps } from "../server-deps";
+import { routeWriter } from "./route-writer";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;
 
 /** Alerts, the audit log, the trash and entry deletes (SPEC sections 4 and 6). */
 export function safetyRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const nextVersion = deps.nextVersion ?? serverClock(deps.now);
-  const writer = (userId: string) => ({
-    store: deps.store,
-    sink: storeSink(deps.store, userId, { now: deps.now, newId: deps.newId, guard: deps.guard }),
-    newId: deps.newId,
-    now: deps.now,
-    nextVersion,
-  });
+  const writer = routeWriter(deps);
 
   app.get("/api/alerts", async (request) => listAlerts(deps, userOf(request).id, request.query as Query));
   app.post<{ Params: Params }>("/api/alerts/:id/ack", async (request) => {

@@ -292,25 +292,7 @@ export class SqliteStore implements Store, StoreWriter {
 
   async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {
     // One statement for a new row (the common case of a pull or a recovery); an update only for a known one.
-    const result = this.prepare(`INSERT OR IGNORE INTO entries
-      (id, user_id, project_id, thread_id, session_id, author, content, created_at, deleted_at, seq)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      entry.id,
-      userId,
-      entry.projectId,
-      entry.threadId,
-      entry.sessionId,
-      entry.author,
-      entry.content,
-      entry.createdAt,
-      entry.deletedAt,
-      seq,
-    );
-    if (result.changes > 0) {
-      this.firstUnindexedPk ??= Number(result.lastInsertRowid);
-      if (this.seqs === null) this.indexNewEntries();
-      return;
-    }
+    if (this.insertEntryRow(userId, entry, seq, null)) return;
     this.prepare("UPDATE entries SET deleted_at = ?, seq = ? WHERE user_id = ? AND id = ?").run(
       entry.deletedAt,
       seq,
@@ -405,9 +387,14 @@ export class SqliteStore implements Store, StoreWriter {
   }
 
   async insertEntry(userId: string, entry: Entry, seq: number, changedBy: string | null = null): Promise<void> {
+    this.insertEntryRow(userId, entry, seq, changedBy);
+  }
+
+  /** Inserts unless (user, id) exists; a new row is indexed at commit. True when it was new. */
+  private insertEntryRow(userId: string, entry: Entry, seq: number, changedBy: string | null): boolean {
     const result = this.prepare(`INSERT OR IGNORE INTO entries
-      (id, user_id, project_id, thread_id, session_id, author, content, created_at, seq, changed_by)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      (id, user_id, project_id, thread_id, session_id, author, content, created_at, deleted_at, seq, changed_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       entry.id,
       userId,
       entry.projectId,
@@ -416,13 +403,15 @@ export class SqliteStore implements Store, StoreWriter {
       entry.author,
       entry.content,
       entry.createdAt,
+      entry.deletedAt,
       seq,
       changedBy,
     );
-    if (result.changes === 0) return;
+    if (result.changes === 0) return false;
     this.firstUnindexedPk ??= Number(result.lastInsertRowid);
     // Outside a transaction (no caller does this today) index at once.
     if (this.seqs === null) this.indexNewEntries();
+    return true;
   }
 
   async deleteThread(
