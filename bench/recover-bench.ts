@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Entry } from "@cairn/core/entities";
 import { createIdGenerator } from "@cairn/core/ids";
 import { computeDigest } from "@cairn/store/shared/digest";
 import { LocalStore } from "@cairn/sync/local-store";
+import { timedCli } from "./cli-process";
 import { appendArgs } from "./ingest-bench";
 import type { ServerProcess } from "./server-process";
 
@@ -123,31 +123,8 @@ export function rawLocalInsertRate(dir: string, entries: Entry[], memories: Retu
 }
 
 /** `cairn recover --json` in its own process, as a user runs it after a wipe. */
-export async function recoverProcess(
-  cairnBin: string,
-  home: string,
-): Promise<{ seconds: number; result: { restored: Record<string, number>; verified: boolean } }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CAIRN_HOME: home };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const started = process.hrtime.bigint();
-  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the recovering process there.
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, cairnBin, "recover", "--json"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (code !== 0) throw new Error(`recover exited ${code}: ${stderr}`);
-  return { seconds, result: JSON.parse(stdout) };
+export function recoverProcess(cairnBin: string, home: string) {
+  return timedCli<{ restored: Record<string, number>; verified: boolean }>(cairnBin, home, ["recover", "--json"]);
 }
 
 /** The digest of a recovered store, in process (what `cairn recover` computes to verify). */

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Entry } from "@cairn/core/entities";
 import { createIdGenerator } from "@cairn/core/ids";
 import { LocalStore } from "@cairn/sync/local-store";
+import { timedCli } from "./cli-process";
 import { median } from "./corpus";
 import { appendArgs } from "./ingest-bench";
 import type { ServerProcess } from "./server-process";
@@ -42,43 +43,9 @@ export async function queueEntries(storePath: string, userId: string, server: st
   await local.close();
 }
 
-/**
- * `cairn sync now` as a user runs it, in its own process: wall time and the
- * peak resident memory (VmHWM, polled from /proc while it runs).
- */
-export async function drainProcess(
-  cairnBin: string,
-  home: string,
-): Promise<{ seconds: number; peakRssMb: number; result: { pushed: number; pulled: number; pending: number } }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CAIRN_HOME: home };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cairnBin, "sync", "now", "--json"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (match) peakKb = Math.max(peakKb, Number(match[1]));
-    } catch {
-      // exited between two polls
-    }
-  }, 10);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  clearInterval(poll);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (code !== 0) throw new Error(`sync now exited ${code}: ${stderr}`);
-  return { seconds, peakRssMb: peakKb / 1024, result: JSON.parse(stdout) };
+/** `cairn sync now` as a user runs it, in its own process: wall time and peak resident memory. */
+export function drainProcess(cairnBin: string, home: string) {
+  return timedCli<{ pushed: number; pulled: number; pending: number }>(cairnBin, home, ["sync", "now", "--json"]);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { DrainResult } from "@cairn/sync/drain";
 import type { LocalStore } from "@cairn/sync/local-store";
 import { type CliContext, syncClientFor } from "./cli-context";
 import type { Credentials } from "./credentials";
-import { identityProblems, type Problem, problemLines, publicProblems } from "./preflight";
+import { identityProblems, type Problem, problemLines, publicProblems, refusedSinceLogin } from "./preflight";
 
 export type DrainerRole = "inline" | "sync-now" | "daemon";
 
@@ -43,8 +43,7 @@ export async function drainScope(
 
 /** Whether the server already refused this login (401 after it was saved): drainers wait for a new login. */
 export function loginRejected(local: LocalStore, credentials: Credentials): boolean {
-  const unauthorizedAt = local.state.get("unauthorizedAt");
-  return unauthorizedAt !== null && Date.parse(unauthorizedAt) >= Date.parse(credentials.loggedInAt);
+  return refusedSinceLogin(local.state.get("unauthorizedAt"), credentials);
 }
 
 /** Refusal by preflight: exit 2, at most 25 lines, every problem with its code and fix. */

@@ -85,6 +85,11 @@ export function identityProblems(
   return problems;
 }
 
+/** Whether the server refused this login (a 401 recorded at or after it was saved): drainers wait for a new one. */
+export function refusedSinceLogin(unauthorizedAt: string | null, credentials: Credentials): boolean {
+  return unauthorizedAt !== null && Date.parse(unauthorizedAt) >= Date.parse(credentials.loggedInAt);
+}
+
 function loginProblems(state: PreflightState): Problem[] {
   const { credentials } = state;
   if (!credentials) return [];
@@ -98,7 +103,7 @@ function loginProblems(state: PreflightState): Problem[] {
       field: "token",
       stops: "login",
     });
-  } else if (state.unauthorizedAt && Date.parse(state.unauthorizedAt) >= Date.parse(credentials.loggedInAt)) {
+  } else if (refusedSinceLogin(state.unauthorizedAt, credentials)) {
     problems.push({
       code: "login_rejected",
       message: `The server refused the saved token at ${state.unauthorizedAt} (expired or revoked)`,

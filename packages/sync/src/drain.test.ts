@@ -10,6 +10,7 @@ import { drain } from "./drain";
 import type { HttpResponse, HttpTransport } from "./http-transport";
 import { LocalStore } from "./local-store";
 import { SyncClient } from "./sync-client";
+import { injectTransport } from "./testing/inject-transport";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-drain-"));
 let server: TestApp;
@@ -33,13 +34,7 @@ function appTransport(fault: Fault = () => null, seen: { mutations: number[] }[]
     if (injected === "network") throw new Error("connect ECONNREFUSED");
     if (injected) return injected;
     if (body?.mutations) seen.push({ mutations: body.mutations.map((mutation) => mutation.seq) });
-    const response = await server.app.inject({
-      method: request.method as "GET",
-      url: request.url.pathname + request.url.search,
-      headers: request.headers,
-      ...(request.body === undefined ? {} : { payload: request.body }),
-    });
-    return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
+    return injectTransport(server.app)(request);
   };
 }
 

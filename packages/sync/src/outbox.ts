@@ -211,6 +211,12 @@ export class Outbox {
     };
   }
 
+  /** Every entity id with a queued (or parked) mutation. */
+  entityIds(): Set<string> {
+    const rows = this.db.prepare("SELECT DISTINCT entity_id FROM outbox").all() as { entity_id: string }[];
+    return new Set(rows.map((row) => row.entity_id));
+  }
+
   /** Which of these entity ids still have a queued (unsynced) mutation. */
   unsynced(entityIds: string[]): Set<string> {
     if (entityIds.length === 0) return new Set();

@@ -7,10 +7,10 @@ import { remember, updateMemory } from "@cairn/core/operations/memories";
 import { createTestApp, type TestApp } from "@cairn/server/test-app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drain } from "./drain";
-import type { HttpTransport } from "./http-transport";
 import { LocalStore } from "./local-store";
 import { recover } from "./recover";
 import { SyncClient } from "./sync-client";
+import { injectTransport } from "./testing/inject-transport";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-recover-"));
 let server: TestApp;
@@ -24,16 +24,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const transport: HttpTransport = async (request) => {
-  const response = await server.app.inject({
-    method: request.method as "GET",
-    url: request.url.pathname + request.url.search,
-    headers: request.headers,
-    ...(request.body === undefined ? {} : { payload: request.body }),
-  });
-  return { status: response.statusCode, headers: response.headers as Record<string, string>, body: response.body };
-};
-const client = () => new SyncClient({ server: "http://cairn.test", token: server.alice.token, transport });
+const client = () =>
+  new SyncClient({ server: "http://cairn.test", token: server.alice.token, transport: injectTransport(server.app) });
 const open = () =>
   LocalStore.open({
     path: join(dir, `store-${++stores}.db`),

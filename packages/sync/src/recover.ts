@@ -1,10 +1,9 @@
-import { laterVersion } from "@cairn/core/hlc";
-import { threadKey } from "@cairn/core/mutations/thread-key";
 import type { Change, Digest } from "@cairn/core/store-port";
 import type { PullResponse } from "@cairn/core/wire/pull";
 import { computeDigest, type DigestRow } from "@cairn/store/shared/digest";
 import type { LocalStore } from "./local-store";
 import type { SyncClient } from "./sync-client";
+import { changeAttribution, changeKey, writeChanges } from "./write-changes";
 
 export interface RecoverOptions {
   local: LocalStore;
@@ -115,7 +114,7 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   // The server hashes its rows while this process hashes the store's.
   const serverDigest = client.get(`/api/sync/digest?${query}`) as Promise<{ digest: Digest }>;
   serverDigest.catch(() => {});
-  const pending = pendingIds(local);
+  const pending = local.outbox.entityIds();
   // Rows kept for a queued local change count with the server's version, as the server counts them.
   const localDigest = await computeDigest(
     local.store.sql,
@@ -174,21 +173,8 @@ function digestRowOf(change: Change): { type: string; row: DigestRow } {
   }
 }
 
-/** Entity ids with a queued local change: recovery leaves those rows alone, and the digest too. */
-function pendingIds(local: LocalStore): Set<string> {
-  const rows = local.store.db.prepare("SELECT DISTINCT entity_id FROM outbox").all() as { entity_id: string }[];
-  return new Set(rows.map((row) => row.entity_id));
-}
-
 function matches(change: Change, filter: { project?: string | undefined; since?: string | undefined }): boolean {
-  const row =
-    change.type === "thread"
-      ? { project: change.thread.projectId, time: change.thread.updatedAt }
-      : change.type === "entry"
-        ? { project: change.entry.projectId, time: change.entry.createdAt }
-        : change.type === "memory"
-          ? { project: change.memory.projectId, time: change.memory.updatedAt }
-          : { project: change.session.projectId, time: change.session.startedAt };
+  const row = changeAttribution(change);
   if (filter.project !== undefined && row.project !== filter.project) return false;
   if (filter.since !== undefined && row.time < filter.since) return false;
   return true;
@@ -206,54 +192,14 @@ async function applyRecoveryPage(
   options: { setCursor: boolean; protectLocal: boolean },
 ): Promise<{ restored: Record<string, number>; kept: number; keptServerRows: { type: string; row: DigestRow }[] }> {
   // A store with nothing queued (a wiped machine) has nothing newer to protect: skip the lookups.
-  const pending = !options.protectLocal
-    ? new Set<string>()
-    : local.outbox.unsynced(
-        changes.map((change) =>
-          change.type === "thread"
-            ? threadKey(change.thread.projectId, change.thread.id)
-            : change.type === "entry"
-              ? change.entry.id
-              : change.type === "memory"
-                ? change.memory.id
-                : change.session.id,
-        ),
-      );
+  const keep = options.protectLocal ? local.outbox.unsynced(changes.map(changeKey)) : new Set<string>();
   return local.store.transaction(async (tx) => {
-    const restored: Record<string, number> = {};
-    let kept = 0;
-    const keptServerRows: { type: string; row: DigestRow }[] = [];
-    let clock = local.state.get("clock");
-    for (const change of changes) {
-      const id =
-        change.type === "thread"
-          ? threadKey(change.thread.projectId, change.thread.id)
-          : change.type === "entry"
-            ? change.entry.id
-            : change.type === "memory"
-              ? change.memory.id
-              : change.session.id;
-      if (pending.has(id)) {
-        kept += 1;
-        keptServerRows.push(digestRowOf(change));
-        continue;
-      }
-      if (change.type === "thread") await tx.putThread(local.userId, change.thread, change.seq);
-      else if (change.type === "entry") await tx.putEntry(local.userId, change.entry, change.seq);
-      else if (change.type === "session") await tx.putSession(local.userId, change.session, change.seq);
-      else {
-        clock = laterVersion(clock, change.memory.version);
-        const mine = options.protectLocal ? await tx.getMemory(local.userId, change.memory.id) : null;
-        if (mine && mine.version >= change.memory.version) {
-          kept += 1;
-          continue;
-        }
-        await tx.putMemory(local.userId, change.memory, change.seq);
-      }
-      restored[change.type] = (restored[change.type] ?? 0) + 1;
-    }
-    if (clock !== null) local.state.set("clock", clock);
+    const outcome = await writeChanges(local, tx, changes, { keep, compareMemories: options.protectLocal });
     if (options.setCursor && page.cursor > local.state.number("cursor")) local.state.set("cursor", String(page.cursor));
-    return { restored, kept, keptServerRows };
+    return {
+      restored: outcome.written,
+      kept: outcome.keptQueued.length + outcome.keptNewer,
+      keptServerRows: outcome.keptQueued.map(digestRowOf),
+    };
   });
 }

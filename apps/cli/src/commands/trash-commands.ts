@@ -1,5 +1,4 @@
-import { AppError } from "@cairn/core/app-error";
-import type { TrashItem } from "@cairn/core/store-port";
+import type { TrashType } from "@cairn/core/store-port";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
 import { writeThenPush } from "../inline-push";
@@ -52,8 +51,11 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
         const result = await writeThenPush(
           context,
           async (local) => {
-            const item = await findItem(context, local, id, options);
-            const input = { type: item.type, id: item.id, project: item.projectId };
+            const input = {
+              id,
+              ...(options.type ? { type: options.type as TrashType } : {}),
+              ...(options.project ? projectFilter(context, options) : {}),
+            };
             return action === "restore"
               ? operations.restoreFromTrash(memoryWriter(context, local), local.userId, input)
               : operations.purgeFromTrash({ store: local.store, sink: localSink(context, local) }, local.userId, input);
@@ -85,31 +87,4 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
       );
       printResult(context, Boolean(options.json), result, () => `deleted entry ${id} (in the trash for 30 days)`);
     });
-}
-
-async function findItem(
-  context: CliContext,
-  local: import("@cairn/sync/local-store").LocalStore,
-  id: string,
-  options: TrashOptions,
-): Promise<TrashItem> {
-  const { listTrash } = await import("@cairn/core/operations/trash");
-  const matches: TrashItem[] = [];
-  for (let offset = 0; ; offset += 500) {
-    const page = await listTrash({ store: local.store }, local.userId, {
-      ...(options.project ? projectFilter(context, options) : {}),
-      limit: 500,
-      offset,
-    });
-    matches.push(...page.items.filter((item) => item.id === id && (!options.type || item.type === options.type)));
-    if (page.items.length < 500) break;
-  }
-  if (matches.length === 0) throw new AppError("not_found", `Nothing with id ${id} in the trash`);
-  if (matches.length > 1) {
-    throw new AppError("conflict", `${matches.length} rows in the trash have the id ${id}`, {
-      details: { matches: matches.map((item) => ({ type: item.type, project: item.projectId })) },
-      hint: "Name one with --type and --project.",
-    });
-  }
-  return matches[0] as TrashItem;
 }

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { idSchema, slugSchema } from "../entities";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
-import { attribution } from "./memories";
+import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
 
 export const listThreadsInput = pagingSchema.extend({

@@ -6,9 +6,9 @@ import { memoryContentSchema, memoryKindSchema, tagSchema } from "../memory-enti
 import type { MemoryPutArgs } from "../mutations/memory-put";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { searchTerms } from "../search-terms";
-import type { AttributionQuery, StoreReader } from "../store-port";
-import { parseTimeFilter } from "../time-filter";
+import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
+import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
 
 export interface MemoryWriteDeps {
@@ -119,24 +119,6 @@ export const memoryListInput = pagingSchema.extend({
   kind: memoryKindSchema.optional(),
   tag: tagSchema.optional(),
 });
-
-/** The attribution part of a query; `since`/`until` may be "2d", "3h" or ISO dates. */
-export function attribution(
-  input: {
-    project?: string | undefined;
-    session?: string | undefined;
-    since?: string | undefined;
-    until?: string | undefined;
-  },
-  now: Date = new Date(),
-): AttributionQuery {
-  return {
-    projectId: input.project,
-    sessionId: input.session,
-    since: input.since === undefined ? undefined : parseTimeFilter(input.since, now, "since"),
-    until: input.until === undefined ? undefined : parseTimeFilter(input.until, now, "until"),
-  };
-}
 
 export async function listMemories(
   deps: { store: StoreReader; now?: () => Date },

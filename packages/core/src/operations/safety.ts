@@ -3,7 +3,7 @@ import { AppError } from "../app-error";
 import { idSchema } from "../entities";
 import type { Digest, Store, StoreReader } from "../store-port";
 import { parseInput } from "../validate";
-import { attribution } from "./memories";
+import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
 import { sessionIdleMs } from "./sessions";
 import { trashRetentionMs } from "./trash";

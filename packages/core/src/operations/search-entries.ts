@@ -3,7 +3,7 @@ import { idSchema, slugSchema } from "../entities";
 import { searchTerms } from "../search-terms";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
-import { attribution } from "./memories";
+import { attribution } from "./attribution";
 
 export const searchEntriesInput = z.object({
   q: z.string().max(10_000, "must be at most 10,000 characters"),

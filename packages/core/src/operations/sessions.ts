@@ -5,7 +5,7 @@ import type { MutationSink } from "../mutations/mutation-sink";
 import { sessionIdleMs, sessionOpen } from "../retention";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
-import { attribution } from "./memories";
+import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
 
 export { sessionIdleMs, sessionOpen };

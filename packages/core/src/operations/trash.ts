@@ -3,7 +3,7 @@ import { AppError } from "../app-error";
 import { idSchema, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { trashRetentionMs } from "../retention";
-import type { StoreReader, TrashType } from "../store-port";
+import type { StoreReader, TrashItem, TrashType } from "../store-port";
 import { parseInput } from "../validate";
 import { restoreMemory } from "./memories";
 import { pagingSchema } from "./paging";
@@ -11,7 +11,8 @@ import { pagingSchema } from "./paging";
 export { trashRetentionMs };
 
 export const trashItemInput = z.object({
-  type: z.enum(["entry", "thread", "memory"]),
+  /** Needed only when the id alone matches several rows of the trash. */
+  type: z.enum(["entry", "thread", "memory"]).optional(),
   id: z.union([idSchema, slugSchema]),
   project: slugSchema.optional(),
 });
@@ -71,22 +72,28 @@ export async function purgeFromTrash(
   return { type: item.type, id: item.id, purged: true };
 }
 
+/**
+ * The one row of the trash an id names: the type and project narrow it when
+ * the id alone matches several (a thread name in two projects, say).
+ */
 async function findInTrash(
   deps: { store: StoreReader },
   userId: string,
-  wanted: { type: TrashType; id: string; project?: string | undefined },
-) {
+  wanted: { type?: TrashType | undefined; id: string; project?: string | undefined },
+): Promise<TrashItem> {
+  const matches: TrashItem[] = [];
   for (let offset = 0; ; offset += 500) {
     const page = await deps.store.listTrash(userId, { projectId: wanted.project, limit: 500, offset });
-    const matches = page.items.filter((item) => item.type === wanted.type && item.id === wanted.id);
-    if (matches.length > 1) {
-      throw new AppError("conflict", `${wanted.type} ${wanted.id} is in the trash of several projects`, {
-        details: { projects: matches.map((item) => item.projectId) },
-        hint: "Name one with --project.",
-      });
-    }
-    const [found] = matches;
-    if (found) return found;
-    if (page.items.length < 500) throw new AppError("not_found", `No ${wanted.type} ${wanted.id} in the trash`);
+    matches.push(...page.items.filter((item) => item.id === wanted.id && (!wanted.type || item.type === wanted.type)));
+    if (page.items.length < 500) break;
   }
+  const what = `${wanted.type ?? "row"} ${wanted.id}`;
+  if (matches.length === 0) throw new AppError("not_found", `No ${what} in the trash`);
+  if (matches.length > 1) {
+    throw new AppError("conflict", `${matches.length} rows in the trash match ${what}`, {
+      details: { matches: matches.map((item) => ({ type: item.type, project: item.projectId })) },
+      hint: "Name one with --type and --project.",
+    });
+  }
+  return matches[0] as TrashItem;
 }

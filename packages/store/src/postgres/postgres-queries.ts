@@ -28,8 +28,8 @@ import {
   toUser,
   type UserRow,
 } from "../row-mappers";
+import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
-import { threadActivityClause } from "../shared/memory-queries";
 import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
 import { searchPostgresEntries, searchPostgresMemories } from "./postgres-search";
 import type { Queryable } from "./queryable";

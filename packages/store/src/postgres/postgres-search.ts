@@ -2,7 +2,7 @@ import type { SearchHit } from "@cairn/core/entities";
 import type { EntrySearchQuery, MemoryHit, MemorySearchQuery } from "@cairn/core/store-port";
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
-import { attributionFilter } from "../shared/memory-queries";
+import { attributionFilter } from "../shared/attribution-filter";
 import { numberedFrom } from "../shared/sql-exec";
 import type { Queryable } from "./queryable";
 

@@ -1,7 +1,7 @@
 import type { Session } from "@cairn/core/entities";
 import type { SessionListQuery } from "@cairn/core/store-port";
 import { isoTime, isoTimeOrNull } from "../row-mappers";
-import { attributionFilter } from "./memory-queries";
+import { attributionFilter } from "./attribution-filter";
 import type { SqlExec } from "./sql-exec";
 
 export const sessionColumns = "id, project_id, agent, started_at, last_activity_at, ended_at, summary";

@@ -5,7 +5,7 @@ import type Database from "better-sqlite3";
 import type { EntryRow } from "../row-mappers";
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
-import { attributionFilter } from "../shared/memory-queries";
+import { attributionFilter } from "../shared/attribution-filter";
 
 interface RankedRow extends EntryRow {
   pk: number;

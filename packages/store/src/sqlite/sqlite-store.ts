@@ -29,8 +29,8 @@ import {
   toUser,
   type UserRow,
 } from "../row-mappers";
+import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
-import { threadActivityClause } from "../shared/memory-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
