@@ -22,6 +22,10 @@ export const errorCodes = {
   upstream_error: { status: 502, exit: 1, summary: "An upstream service answered with an error." },
   unavailable: { status: 503, exit: 1, summary: "The server or a dependency is not reachable." },
   timeout: { status: 504, exit: 1, summary: "An upstream call did not answer in time." },
+  upstream_model_error: { status: 502, exit: 1, summary: "The chat model's provider answered with an error." },
+  upstream_timeout: { status: 504, exit: 1, summary: "The chat model's provider did not answer in time." },
+  agent_turn_limit: { status: 504, exit: 1, summary: "The chat agent used every step of its turn without an answer." },
+  guardrail_refusal: { status: 422, exit: 1, summary: "The model or a guardrail refused the request." },
   preflight_refused: { status: 409, exit: 2, summary: "The CLI refused to act; the problems say why." },
 } as const satisfies Record<string, { status: number; exit: number; summary: string }>;
 

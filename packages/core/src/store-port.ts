@@ -1,4 +1,13 @@
+import type {
+  ChatMessage,
+  Conversation,
+  ConversationSummary,
+  NewChatMessage,
+  PendingConfirmation,
+  ToolInvocation,
+} from "./chat/chat-entities";
 import type { ApiToken, Entry, Memory, MemoryKind, SearchHit, Session, Thread, User } from "./entities";
+import type { Task, TaskPriority, TaskStatus } from "./task-entities";
 
 /**
  * The storage port. Operations depend on this interface only; the SQLite and
@@ -64,6 +73,26 @@ export interface MemoryListQuery extends AttributionQuery {
   offset: number;
 }
 
+export interface TaskListQuery {
+  /** That project's tasks and the personal (project-less) ones; absent: every task. */
+  projectId?: string | undefined;
+  statuses?: TaskStatus[] | undefined;
+  priority?: TaskPriority | undefined;
+  /** Due strictly before / at or after (ISO). */
+  dueBefore?: string | undefined;
+  dueAfter?: string | undefined;
+  /** Only tasks with no due date. */
+  noDue?: boolean | undefined;
+  completedSince?: string | undefined;
+  completedUntil?: string | undefined;
+  /** Case-insensitive substring of the title (matched literally, never as a pattern). */
+  titleContains?: string | undefined;
+  /** The trash: only deleted tasks. */
+  deleted?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
 export interface MemorySearchQuery extends AttributionQuery {
   /** Plain words, already sanitised by `searchTerms`. */
   terms: string[];
@@ -116,7 +145,7 @@ export interface Alert {
   acknowledgedBy: string | null;
 }
 
-export type TrashType = "entry" | "thread" | "memory";
+export type TrashType = "entry" | "thread" | "memory" | "task";
 
 export interface TrashItem {
   type: TrashType;
@@ -136,7 +165,8 @@ export type Change =
   | { seq: number; type: "thread"; thread: Thread }
   | { seq: number; type: "entry"; entry: Entry }
   | { seq: number; type: "memory"; memory: Memory }
-  | { seq: number; type: "session"; session: Session };
+  | { seq: number; type: "session"; session: Session }
+  | { seq: number; type: "task"; task: Task };
 
 export interface NewToken {
   id: string;
@@ -149,7 +179,56 @@ export interface NewToken {
 
 export type EnsureThreadOutcome = "created" | "exists" | "restored";
 
-export interface StoreReader {
+/** Conversations of the chat agent (server only; the CLI's mirror has the tables but never fills them). */
+export interface ChatReader {
+  getConversation(userId: string, id: string): Promise<Conversation | null>;
+  /** Whether any user has a conversation with this id: only to answer 403 rather than 404. */
+  conversationExists(id: string): Promise<boolean>;
+  findConversationByOrigin(userId: string, clientMessageId: string): Promise<Conversation | null>;
+  listConversations(
+    userId: string,
+    query: { limit: number; offset: number },
+  ): Promise<{ conversations: ConversationSummary[]; total: number }>;
+  findMessageByClientId(userId: string, conversationId: string, clientMessageId: string): Promise<ChatMessage | null>;
+  /** The newest `limit` messages (before seq `beforeSeq` when given), oldest first. */
+  recentMessages(userId: string, conversationId: string, limit: number, beforeSeq?: number): Promise<ChatMessage[]>;
+  messagesAfter(userId: string, conversationId: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
+  listMessages(
+    userId: string,
+    conversationId: string,
+    query: { limit: number; offset: number },
+  ): Promise<{ messages: ChatMessage[]; total: number }>;
+  getToolInvocation(userId: string, toolCallId: string): Promise<ToolInvocation | null>;
+  getConfirmation(userId: string, id: string): Promise<PendingConfirmation | null>;
+}
+
+export interface ChatWriter {
+  /** False when `originClientMessageId` already started another conversation of this user. */
+  createConversation(
+    userId: string,
+    conversation: Conversation,
+    originClientMessageId: string | null,
+  ): Promise<boolean>;
+  deleteConversation(userId: string, id: string): Promise<boolean>;
+  /** Appends at the next seqs; a message whose client message id is taken is skipped (not returned). */
+  appendMessages(
+    userId: string,
+    conversationId: string,
+    messages: NewChatMessage[],
+    at: string,
+  ): Promise<ChatMessage[]>;
+  setMessageStatus(
+    userId: string,
+    messageId: string,
+    change: { status: ChatMessage["status"]; error: string | null; onlyIf?: ChatMessage["status"][] | undefined },
+  ): Promise<boolean>;
+  putToolInvocation(userId: string, invocation: ToolInvocation): Promise<void>;
+  putConfirmation(userId: string, confirmation: PendingConfirmation): Promise<void>;
+  /** False when it was used already: a confirmation runs at most once. */
+  useConfirmation(userId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface StoreReader extends ChatReader {
   getUser(userId: string): Promise<User | null>;
   findUserByName(name: string): Promise<User | null>;
   countUsers(): Promise<number>;
@@ -179,6 +258,8 @@ export interface StoreReader {
   getMemory(userId: string, id: string): Promise<Memory | null>;
   listMemories(userId: string, query: MemoryListQuery): Promise<{ memories: Memory[]; total: number }>;
   searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]>;
+  getTask(userId: string, id: string): Promise<Task | null>;
+  listTasks(userId: string, query: TaskListQuery): Promise<{ tasks: Task[]; total: number }>;
   getSession(userId: string, id: string): Promise<Session | null>;
   /** Newest first. */
   listSessions(userId: string, query: SessionListQuery): Promise<{ sessions: Session[]; total: number }>;
@@ -211,7 +292,7 @@ export interface StoreReader {
   findIdleSessions(before: string, limit: number): Promise<{ userId: string; session: Session }[]>;
 }
 
-export interface StoreWriter extends StoreReader {
+export interface StoreWriter extends StoreReader, ChatWriter {
   createUser(user: User): Promise<void>;
   createToken(token: NewToken): Promise<void>;
   touchToken(tokenId: string, at: string): Promise<void>;
@@ -235,6 +316,8 @@ export interface StoreWriter extends StoreReader {
   setDeviceSeq(userId: string, deviceId: string, seq: number, at: string): Promise<void>;
   /** Writes this version of a memory (insert or replace); the caller decided it wins. */
   putMemory(userId: string, memory: Memory, seq: number, changedBy?: string | null): Promise<void>;
+  /** Writes this version of a task (insert or replace); the caller decided it wins. */
+  putTask(userId: string, task: Task, seq: number, changedBy?: string | null): Promise<void>;
   /** Writes a session (insert or replace). */
   putSession(userId: string, session: Session, seq: number): Promise<void>;
   /** Moves a session's last activity forward (not a synced change). */

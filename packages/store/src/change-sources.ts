@@ -2,6 +2,7 @@ import type { Change } from "@cairn/core/store-port";
 import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "./row-mappers";
 import { type MemoryRow, memoryColumns, toMemory } from "./shared/memory-queries";
 import { type SessionRow, sessionColumns, toSession } from "./shared/session-queries";
+import { type TaskRow, taskColumns, toTask } from "./shared/task-queries";
 
 /**
  * The tables pull reads: every synced row carries the per-user `seq` of its
@@ -40,5 +41,11 @@ export const changeSources: ChangeSource[] = [
     columns: sessionColumns,
     changedBy: false,
     toChange: (row) => ({ seq: Number(row.seq), type: "session", session: toSession(row as unknown as SessionRow) }),
+  },
+  {
+    table: "tasks",
+    columns: taskColumns,
+    changedBy: true,
+    toChange: (row) => ({ seq: Number(row.seq), type: "task", task: toTask(row as unknown as TaskRow) }),
   },
 ];

@@ -57,7 +57,7 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
     };
   }
 
-  const restored: Record<string, number> = { thread: 0, entry: 0, memory: 0, session: 0 };
+  const restored: Record<string, number> = { thread: 0, entry: 0, memory: 0, session: 0, task: 0 };
   // One checkpoint at the end instead of one every 4 MB of WAL while the rows pour in.
   const db = local.store.db;
   const autocheckpoint = db.pragma("wal_autocheckpoint", { simple: true }) as number;
@@ -163,6 +163,19 @@ function digestRowOf(change: Change): { type: string; row: DigestRow } {
       return {
         type: "memory",
         row: { id: memory.id, version: memory.version, content: memory.content, deleted_at: memory.deletedAt },
+      };
+    }
+    case "task": {
+      const { task } = change;
+      return {
+        type: "task",
+        row: {
+          id: task.id,
+          version: task.version,
+          title: task.title,
+          status: task.status,
+          deleted_at: task.deletedAt,
+        },
       };
     }
     case "session":

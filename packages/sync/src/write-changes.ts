@@ -14,6 +14,8 @@ export function changeKey(change: Change): string {
       return change.memory.id;
     case "session":
       return change.session.id;
+    case "task":
+      return change.task.id;
   }
 }
 
@@ -28,6 +30,8 @@ export function changeAttribution(change: Change): { project: string; time: stri
       return { project: change.memory.projectId, time: change.memory.updatedAt };
     case "session":
       return { project: change.session.projectId, time: change.session.startedAt };
+    case "task":
+      return { project: change.task.projectId ?? "", time: change.task.updatedAt };
   }
 }
 
@@ -36,13 +40,13 @@ export interface WriteOutcome {
   written: Record<string, number>;
   /** Changes not written because `keep` named their row (a queued local change is newer). */
   keptQueued: Change[];
-  /** Memories not written because the store's version is not lower. */
+  /** Memories and tasks not written because the store's version is not lower. */
   keptNewer: number;
 }
 
 /**
  * Writes pulled changes into a scope's mirror, inside the caller's
- * transaction (pull and recovery both come here). A memory keeps the higher
+ * transaction (pull and recovery both come here). A memory or task keeps the higher
  * version unless `compareMemories` is off (a store with nothing queued holds
  * only what the server sent it), and every version seen moves the local clock.
  */
@@ -77,6 +81,16 @@ export async function writeChanges(
           continue;
         }
         await tx.putMemory(local.userId, change.memory, change.seq);
+        break;
+      }
+      case "task": {
+        clock = laterVersion(clock, change.task.version);
+        const mine = options.compareMemories ? await tx.getTask(local.userId, change.task.id) : null;
+        if (mine && mine.version >= change.task.version) {
+          outcome.keptNewer += 1;
+          continue;
+        }
+        await tx.putTask(local.userId, change.task, change.seq);
         break;
       }
     }

@@ -3,7 +3,7 @@ import type { StoreWriter } from "../store-port";
 
 /** A row a mutation touches, as the audit log and the delete guard name it. */
 export interface MutationTarget {
-  type: "entry" | "thread" | "memory" | "session";
+  type: "entry" | "thread" | "memory" | "session" | "task";
   id: string;
 }
 

@@ -19,6 +19,7 @@ const loaders: Record<MutationOp, Loader> = {
   "thread.delete": async () => (await import("./thread-delete")).threadDelete,
   "thread.restore": async () => (await import("./thread-restore")).threadRestore,
   "memory.put": async () => (await import("./memory-put")).memoryPut,
+  "task.put": async () => (await import("./task-put")).taskPut,
   "session.start": async () => (await import("./session-mutations")).sessionStart,
   "session.end": async () => (await import("./session-mutations")).sessionEnd,
   "trash.purge": async () => (await import("./trash-purge")).trashPurge,
@@ -43,6 +44,7 @@ export type MutationOp =
   | "thread.delete"
   | "thread.restore"
   | "memory.put"
+  | "task.put"
   | "session.start"
   | "session.end"
   | "trash.purge"

@@ -3,7 +3,7 @@ import { idSchema, slugSchema } from "../entities";
 import { defineMutation } from "./mutation";
 
 export const trashPurgeArgs = z.object({
-  type: z.enum(["entry", "thread", "memory"]),
+  type: z.enum(["entry", "thread", "memory", "task"]),
   id: z.union([idSchema, slugSchema]),
   projectId: slugSchema.optional(),
 });

@@ -7,12 +7,13 @@ import type { StoreReader, TrashItem, TrashType } from "../store-port";
 import { parseInput } from "../validate";
 import { restoreMemory } from "./memories";
 import { pagingSchema } from "./paging";
+import { restoreTask } from "./tasks";
 
 export { trashRetentionMs };
 
 export const trashItemInput = z.object({
   /** Needed only when the id alone matches several rows of the trash. */
-  type: z.enum(["entry", "thread", "memory"]).optional(),
+  type: z.enum(["entry", "thread", "memory", "task"]).optional(),
   id: z.union([idSchema, slugSchema]),
   project: slugSchema.optional(),
 });
@@ -48,6 +49,7 @@ export async function restoreFromTrash(
   const parsed = parseInput(trashItemInput, input);
   const item = await findInTrash(deps, userId, parsed);
   if (item.type === "memory") await restoreMemory(deps, userId, item.id);
+  else if (item.type === "task") await restoreTask(deps, userId, item.id);
   else if (item.type === "entry") await deps.sink.commit([{ op: "entry.restore", args: { id: item.id } }]);
   else {
     await deps.sink.commit([
@@ -68,7 +70,12 @@ export async function purgeFromTrash(
 ) {
   const parsed = parseInput(trashItemInput, input);
   const item = await findInTrash(deps, userId, parsed);
-  await deps.sink.commit([{ op: "trash.purge", args: { type: item.type, id: item.id, projectId: item.projectId } }]);
+  await deps.sink.commit([
+    {
+      op: "trash.purge",
+      args: { type: item.type, id: item.id, ...(item.projectId ? { projectId: item.projectId } : {}) },
+    },
+  ]);
   return { type: item.type, id: item.id, purged: true };
 }
 

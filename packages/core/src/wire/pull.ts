@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { entrySchema, threadSchema } from "../entities";
 import { memorySchema, sessionSchema } from "../memory-entities";
+import { taskSchema } from "../task-entities";
 
 import { pullVersion } from "./versions";
 
@@ -18,6 +19,7 @@ export const changeSchema = z.discriminatedUnion("type", [
   z.object({ seq: z.number().int(), type: z.literal("entry"), entry: entrySchema }),
   z.object({ seq: z.number().int(), type: z.literal("memory"), memory: memorySchema }),
   z.object({ seq: z.number().int(), type: z.literal("session"), session: sessionSchema }),
+  z.object({ seq: z.number().int(), type: z.literal("task"), task: taskSchema }),
 ]);
 
 export const pullResponseSchema = z.object({

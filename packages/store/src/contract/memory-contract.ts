@@ -259,7 +259,7 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
 
     it("computes a digest that changes with the rows and ignores other users", async () => {
       const before = await syncDigest({ store }, user.id, {});
-      expect(Object.keys(before.digest).sort()).toEqual(["entry", "memory", "session", "thread"]);
+      expect(Object.keys(before.digest).sort()).toEqual(["entry", "memory", "session", "task", "thread"]);
       expect(await syncDigest({ store }, user.id, {})).toEqual(before);
       await remember(writer(other.id), { project: "elsewhere", content: "not mine" });
       expect(await syncDigest({ store }, user.id, {})).toEqual(before);

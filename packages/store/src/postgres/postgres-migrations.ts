@@ -163,4 +163,80 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_user ON alerts(user_id, created_at);
 `,
   },
+  {
+    // Tasks (synced like memories) and the chat agent's conversations (server only).
+    name: "server/005-tasks-conversations",
+    sql: `
+CREATE TABLE tasks (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  project_id text,
+  title text NOT NULL,
+  description text NOT NULL DEFAULT '',
+  status text NOT NULL,
+  priority text NOT NULL DEFAULT 'normal',
+  due_at timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  completed_at timestamptz,
+  version text NOT NULL,
+  deleted_at timestamptz,
+  seq bigint NOT NULL,
+  changed_by text,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX tasks_seq ON tasks(user_id, seq);
+CREATE INDEX tasks_open ON tasks(user_id, status, due_at);
+CREATE TABLE conversations (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  title text NOT NULL,
+  origin_client_message_id text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX conversations_id ON conversations(id);
+CREATE INDEX conversations_recent ON conversations(user_id, updated_at);
+CREATE UNIQUE INDEX conversations_origin ON conversations(user_id, origin_client_message_id)
+  WHERE origin_client_message_id IS NOT NULL;
+CREATE TABLE messages (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  conversation_id text NOT NULL,
+  seq bigint NOT NULL,
+  role text NOT NULL,
+  content text NOT NULL,
+  tool_calls text,
+  tool_call_id text,
+  client_message_id text,
+  status text NOT NULL,
+  error text,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, id),
+  UNIQUE (user_id, conversation_id, seq)
+);
+CREATE UNIQUE INDEX messages_client_id ON messages(user_id, conversation_id, client_message_id)
+  WHERE client_message_id IS NOT NULL;
+CREATE TABLE tool_invocations (
+  user_id text NOT NULL,
+  tool_call_id text NOT NULL,
+  tool_name text NOT NULL,
+  result text NOT NULL,
+  success bigint NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, tool_call_id)
+);
+CREATE TABLE chat_confirmations (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  conversation_id text NOT NULL,
+  asked_at_seq bigint NOT NULL,
+  action text NOT NULL,
+  created_at timestamptz NOT NULL,
+  used_at timestamptz,
+  PRIMARY KEY (user_id, id)
+);
+`,
+  },
 ];

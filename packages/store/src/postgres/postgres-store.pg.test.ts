@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, describe } from "vitest";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runStoreContract } from "../contract/store-contract";
+import { runTaskChatContract } from "../contract/task-chat-contract";
 import { PostgresStore } from "./postgres-store";
 import { testDatabaseUrl, testPgDisabled } from "./test-database";
 
@@ -23,4 +24,5 @@ if (testPgDisabled()) {
     reopen: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
   });
   runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
+  runTaskChatContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
 }

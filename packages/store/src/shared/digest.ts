@@ -40,6 +40,14 @@ const sources: {
     fingerprint: (row) => `${row.version}|${row.content}|${time(row.deleted_at)}`,
   },
   {
+    type: "task",
+    table: "tasks",
+    columns: "id, version, title, status, deleted_at",
+    time: "updated_at",
+    key: (row) => String(row.id),
+    fingerprint: (row) => `${row.version}|${row.title}|${row.status}|${time(row.deleted_at)}`,
+  },
+  {
     type: "session",
     table: "sessions",
     columns: "id, project_id, ended_at",

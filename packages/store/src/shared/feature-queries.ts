@@ -2,6 +2,8 @@ import type { Entry, Memory, Session } from "@cairn/core/entities";
 import type {
   Alert,
   AuditEvent,
+  ChatReader,
+  ChatWriter,
   Digest,
   MemoryListQuery,
   SessionListQuery,
@@ -11,38 +13,45 @@ import type {
   TrashType,
 } from "@cairn/core/store-port";
 import * as activity from "./activity-queries";
+import * as chat from "./chat-queries";
 import { computeDigest, countRows } from "./digest";
 import * as memories from "./memory-queries";
 import * as sessions from "./session-queries";
 import type { SqlExec } from "./sql-exec";
+import * as tasks from "./task-queries";
 import * as trash from "./trash-queries";
 
-export type FeatureQueries = Pick<
-  StoreReader & StoreWriter,
-  | "getMemory"
-  | "listMemories"
-  | "getSession"
-  | "listSessions"
-  | "getEntry"
-  | "sessionEntries"
-  | "listAudit"
-  | "recentDeletes"
-  | "listAlerts"
-  | "listTrash"
-  | "digest"
-  | "countRows"
-  | "findIdleSessions"
-  | "putMemory"
-  | "putSession"
-  | "touchSession"
-  | "setEntryDeleted"
-  | "restoreThread"
-  | "recordAudit"
-  | "putAlert"
-  | "ackAlert"
-  | "purgeTrashItem"
-  | "purgeTrashBefore"
->;
+export type FeatureQueries = ChatReader &
+  ChatWriter &
+  Pick<
+    StoreReader & StoreWriter,
+    | "getTask"
+    | "listTasks"
+    | "putTask"
+    | "getMemory"
+    | "listMemories"
+    | "getSession"
+    | "listSessions"
+    | "getEntry"
+    | "sessionEntries"
+    | "listAudit"
+    | "recentDeletes"
+    | "listAlerts"
+    | "listTrash"
+    | "digest"
+    | "countRows"
+    | "findIdleSessions"
+    | "putMemory"
+    | "putSession"
+    | "touchSession"
+    | "setEntryDeleted"
+    | "restoreThread"
+    | "recordAudit"
+    | "putAlert"
+    | "ackAlert"
+    | "purgeTrashItem"
+    | "purgeTrashBefore"
+  >;
 
 /**
  * The Store methods written once in portable SQL (see sql-exec.ts); each
@@ -51,6 +60,30 @@ export type FeatureQueries = Pick<
  */
 export function featureQueries(sql: SqlExec): FeatureQueries {
   return {
+    getTask: (userId: string, id: string) => tasks.getTask(sql, userId, id),
+    listTasks: (userId, query) => tasks.listTasks(sql, userId, query),
+    putTask: (userId, task, seq, changedBy) => tasks.putTask(sql, userId, task, seq, changedBy ?? null),
+    getConversation: (userId, id) => chat.getConversation(sql, userId, id),
+    conversationExists: (id) => chat.conversationExists(sql, id),
+    findConversationByOrigin: (userId, clientMessageId) => chat.findConversationByOrigin(sql, userId, clientMessageId),
+    listConversations: (userId, query) => chat.listConversations(sql, userId, query),
+    findMessageByClientId: (userId, conversationId, clientMessageId) =>
+      chat.findMessageByClientId(sql, userId, conversationId, clientMessageId),
+    recentMessages: (userId, conversationId, limit, beforeSeq) =>
+      chat.recentMessages(sql, userId, conversationId, limit, beforeSeq),
+    messagesAfter: (userId, conversationId, afterSeq, limit) =>
+      chat.messagesAfter(sql, userId, conversationId, afterSeq, limit),
+    listMessages: (userId, conversationId, query) => chat.listMessages(sql, userId, conversationId, query),
+    getToolInvocation: (userId, toolCallId) => chat.getToolInvocation(sql, userId, toolCallId),
+    getConfirmation: (userId, id) => chat.getConfirmation(sql, userId, id),
+    createConversation: (userId, conversation, origin) => chat.createConversation(sql, userId, conversation, origin),
+    deleteConversation: (userId, id) => chat.deleteConversation(sql, userId, id),
+    appendMessages: (userId, conversationId, messages, at) =>
+      chat.appendMessages(sql, userId, conversationId, messages, at),
+    setMessageStatus: (userId, messageId, change) => chat.setMessageStatus(sql, userId, messageId, change),
+    putToolInvocation: (userId, invocation) => chat.putToolInvocation(sql, userId, invocation),
+    putConfirmation: (userId, confirmation) => chat.putConfirmation(sql, userId, confirmation),
+    useConfirmation: (userId, id, at) => chat.useConfirmation(sql, userId, id, at),
     getMemory: (userId: string, id: string): Promise<Memory | null> => memories.getMemory(sql, userId, id),
     listMemories: (userId: string, query: MemoryListQuery) => memories.listMemories(sql, userId, query),
     getSession: (userId: string, id: string): Promise<Session | null> => sessions.getSession(sql, userId, id),

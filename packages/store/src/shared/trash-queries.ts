@@ -75,8 +75,12 @@ export async function listTrash(
        FROM entries WHERE user_id = ? AND deleted_at IS NOT NULL${project}`,
     `SELECT 'memory' AS type, id, project_id, NULL AS thread_id, deleted_at, substr(content, 1, 120) AS preview
        FROM memories WHERE user_id = ? AND deleted_at IS NOT NULL${project}`,
+    // A personal task (no project) shows with every project's trash, as it does in lists.
+    `SELECT 'task' AS type, id, COALESCE(project_id, '') AS project_id, NULL AS thread_id, deleted_at,
+            substr(title, 1, 120) AS preview
+       FROM tasks WHERE user_id = ? AND deleted_at IS NOT NULL${query.projectId === undefined ? "" : " AND (project_id = ? OR project_id IS NULL)"}`,
   ];
-  const params = [...scope(), ...scope(), ...scope()];
+  const params = [...scope(), ...scope(), ...scope(), ...scope()];
   const [count] = await sql.all<{ n: number | string }>(
     `SELECT COUNT(*) AS n FROM (${branches.join(" UNION ALL ")}) AS trash`,
     params,
@@ -125,7 +129,7 @@ export async function purgeTrashItem(
       0
     );
   }
-  const table = type === "entry" ? "entries" : "memories";
+  const table = type === "entry" ? "entries" : type === "task" ? "tasks" : "memories";
   return (
     (await sql.run(`DELETE FROM ${table} WHERE user_id = ? AND id = ? AND deleted_at IS NOT NULL${project}`, params)) >
     0
@@ -142,5 +146,6 @@ export async function purgeTrashBefore(sql: SqlExec, before: string): Promise<nu
   purged += await sql.run("DELETE FROM threads WHERE deleted_at < ?", [before]);
   purged += await sql.run("DELETE FROM entries WHERE deleted_at < ?", [before]);
   purged += await sql.run("DELETE FROM memories WHERE deleted_at < ?", [before]);
+  purged += await sql.run("DELETE FROM tasks WHERE deleted_at < ?", [before]);
   return purged;
 }

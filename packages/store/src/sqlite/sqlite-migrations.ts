@@ -189,4 +189,80 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_user ON alerts(user_id, created_at);
 `,
   },
+  {
+    // Tasks (synced like memories) and the chat agent's conversations (server only).
+    name: "server/005-tasks-conversations",
+    sql: `
+CREATE TABLE tasks (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  project_id TEXT,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL DEFAULT 'normal',
+  due_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  completed_at TEXT,
+  version TEXT NOT NULL,
+  deleted_at TEXT,
+  seq INTEGER NOT NULL,
+  changed_by TEXT,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX tasks_seq ON tasks(user_id, seq);
+CREATE INDEX tasks_open ON tasks(user_id, status, due_at);
+CREATE TABLE conversations (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  origin_client_message_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE INDEX conversations_id ON conversations(id);
+CREATE INDEX conversations_recent ON conversations(user_id, updated_at);
+CREATE UNIQUE INDEX conversations_origin ON conversations(user_id, origin_client_message_id)
+  WHERE origin_client_message_id IS NOT NULL;
+CREATE TABLE messages (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  content TEXT NOT NULL,
+  tool_calls TEXT,
+  tool_call_id TEXT,
+  client_message_id TEXT,
+  status TEXT NOT NULL,
+  error TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, id),
+  UNIQUE (user_id, conversation_id, seq)
+);
+CREATE UNIQUE INDEX messages_client_id ON messages(user_id, conversation_id, client_message_id)
+  WHERE client_message_id IS NOT NULL;
+CREATE TABLE tool_invocations (
+  user_id TEXT NOT NULL,
+  tool_call_id TEXT NOT NULL,
+  tool_name TEXT NOT NULL,
+  result TEXT NOT NULL,
+  success INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, tool_call_id)
+);
+CREATE TABLE chat_confirmations (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  asked_at_seq INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  used_at TEXT,
+  PRIMARY KEY (user_id, id)
+);
+`,
+  },
 ];

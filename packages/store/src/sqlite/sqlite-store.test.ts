@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runStoreContract } from "../contract/store-contract";
+import { runTaskChatContract } from "../contract/task-chat-contract";
 import { SqliteStore } from "./sqlite-store";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-sqlite-"));
@@ -15,6 +16,7 @@ runStoreContract("sqlite", {
   reopen: async () => new SqliteStore({ path }),
 });
 runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
+runTaskChatContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "tasks.db") }) });
 
 describe("SqliteStore full-text index", () => {
   it("indexes the entries of a transaction at commit, and none of a rolled-back one", async () => {

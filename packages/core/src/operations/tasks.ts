@@ -1,0 +1,226 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import { endOfDay, parseDue, startOfDay } from "../due-date";
+import { idSchema, slugSchema } from "../entities";
+import type { TaskPutArgs } from "../mutations/task-put";
+import type { StoreReader, TaskListQuery } from "../store-port";
+import {
+  type Task,
+  type TaskStatus,
+  taskDescriptionSchema,
+  taskPrioritySchema,
+  taskStatusSchema,
+  taskTitleSchema,
+} from "../task-entities";
+import { parseTimeFilter } from "../time-filter";
+import { parseInput } from "../validate";
+import type { MemoryWriteDeps } from "./memories";
+import { pagingSchema } from "./paging";
+
+/** What a task write needs: the same as a memory's (a sink, ids, time, a version clock) plus reads. */
+export type TaskWriteDeps = MemoryWriteDeps & { store: StoreReader };
+
+const dueInput = z.string().max(100).nullable();
+
+export const addTaskInput = z.object({
+  title: taskTitleSchema,
+  description: taskDescriptionSchema.default(""),
+  status: taskStatusSchema.default("pending"),
+  priority: taskPrioritySchema.default("normal"),
+  /** "today", "tomorrow", "in 3 days", a weekday, or an ISO date / date-time. */
+  due: dueInput.optional(),
+  /** Null or absent: a personal task, listed with every project's. */
+  project: slugSchema.nullable().optional(),
+  /** A caller-chosen id (the chat agent derives one per tool call so a replay creates nothing new). */
+  id: idSchema.optional(),
+});
+
+/** Creates a task. */
+export async function addTask(deps: TaskWriteDeps, userId: string, input: z.input<typeof addTaskInput>): Promise<Task> {
+  const parsed = parseInput(addTaskInput, input);
+  const now = deps.now();
+  const at = now.toISOString();
+  if (parsed.id !== undefined) {
+    const existing = await deps.store.getTask(userId, parsed.id);
+    if (existing) return existing;
+  }
+  const task: Task = {
+    id: parsed.id ?? deps.newId(),
+    projectId: parsed.project ?? null,
+    title: parsed.title,
+    description: parsed.description,
+    status: parsed.status,
+    priority: parsed.priority,
+    dueAt: parsed.due ? parseDue(parsed.due, now) : null,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: parsed.status === "done" ? at : null,
+    version: deps.nextVersion(),
+    deletedAt: null,
+  };
+  await deps.sink.commit([{ op: "task.put", args: { ...task, baseVersion: null } satisfies TaskPutArgs }]);
+  return task;
+}
+
+/** A task as it stands (deleted ones too), or `not_found` (also for another user's id). */
+export async function getTask(deps: { store: StoreReader }, userId: string, id: string): Promise<Task> {
+  const task = await deps.store.getTask(userId, parseInput(idSchema, id));
+  if (!task) throw new AppError("not_found", `No task ${id}`);
+  return task;
+}
+
+type TaskChange = Partial<
+  Pick<Task, "title" | "description" | "status" | "priority" | "dueAt" | "projectId" | "deletedAt">
+>;
+
+/** The next version of a task; completion time follows the status. */
+export function nextTaskState(current: Task, change: TaskChange, at: string): Task {
+  const next: Task = { ...current, ...change, updatedAt: at };
+  if (next.status === "done" && current.status !== "done") next.completedAt = at;
+  if (next.status !== "done") next.completedAt = null;
+  return next;
+}
+
+/** Writes several tasks' next versions in one commit (one transaction, one outbox batch). */
+export async function putTasks(deps: TaskWriteDeps, changes: { current: Task; change: TaskChange }[]) {
+  const at = deps.now().toISOString();
+  const next = changes.map(({ current, change }) => ({
+    current,
+    next: { ...nextTaskState(current, change, at), version: deps.nextVersion() },
+  }));
+  await deps.sink.commit(
+    next.map(({ current, next: task }) => ({
+      op: "task.put",
+      args: { ...task, baseVersion: current.version } satisfies TaskPutArgs,
+    })),
+  );
+  return next.map(({ next: task }) => task);
+}
+
+export const updateTaskInput = z.object({
+  id: idSchema,
+  title: taskTitleSchema.optional(),
+  description: taskDescriptionSchema.optional(),
+  status: taskStatusSchema.optional(),
+  priority: taskPrioritySchema.optional(),
+  /** Null clears the due date. */
+  due: dueInput.optional(),
+  project: slugSchema.nullable().optional(),
+});
+
+/** Edits a task: a new version made from the current one. */
+export async function updateTask(
+  deps: TaskWriteDeps,
+  userId: string,
+  input: z.input<typeof updateTaskInput>,
+): Promise<Task> {
+  const parsed = parseInput(updateTaskInput, input);
+  const current = await getTask(deps, userId, parsed.id);
+  if (current.deletedAt !== null) throw new AppError("conflict", `Task ${parsed.id} is in the trash; restore it first`);
+  const change: TaskChange = {};
+  if (parsed.title !== undefined) change.title = parsed.title;
+  if (parsed.description !== undefined) change.description = parsed.description;
+  if (parsed.status !== undefined) change.status = parsed.status;
+  if (parsed.priority !== undefined) change.priority = parsed.priority;
+  if (parsed.due !== undefined) change.dueAt = parsed.due === null ? null : parseDue(parsed.due, deps.now());
+  if (parsed.project !== undefined) change.projectId = parsed.project;
+  const [next] = await putTasks(deps, [{ current, change }]);
+  return next as Task;
+}
+
+/** Marks a task done (a task already done is returned as it is). */
+export async function completeTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
+  const current = await getTask(deps, userId, id);
+  if (current.deletedAt !== null) throw new AppError("conflict", `Task ${id} is in the trash; restore it first`);
+  if (current.status === "done") return current;
+  const [next] = await putTasks(deps, [{ current, change: { status: "done" } }]);
+  return next as Task;
+}
+
+/** Moves a task to the trash (soft delete: `cairn trash restore` brings it back for 30 days). */
+export async function deleteTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
+  const current = await getTask(deps, userId, id);
+  if (current.deletedAt !== null) return current;
+  const [next] = await putTasks(deps, [{ current, change: { deletedAt: deps.now().toISOString() } }]);
+  return next as Task;
+}
+
+/** Takes a task out of the trash. */
+export async function restoreTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
+  const current = await getTask(deps, userId, id);
+  if (current.deletedAt === null) return current;
+  const [next] = await putTasks(deps, [{ current, change: { deletedAt: null } }]);
+  return next as Task;
+}
+
+/** Which tasks a list shows: a status, or `open` (not done) / `all`. */
+export const taskStatusFilterSchema = z.enum(["pending", "in_progress", "done", "open", "all"]);
+
+/** Due-date windows people ask for ("what do I need to do today?"). */
+export const dueFilterSchema = z.enum(["overdue", "today", "tomorrow", "week", "none"]);
+
+export const taskListInput = pagingSchema.extend({
+  /** Without a project: every task. With one: that project's and the personal (project-less) ones. */
+  project: slugSchema.optional(),
+  status: taskStatusFilterSchema.default("all"),
+  due: dueFilterSchema.optional(),
+  priority: taskPrioritySchema.optional(),
+  /** Tasks whose title contains these words, in any case. */
+  title: z.string().max(200).optional(),
+  /** Completed within this window ("7d", or ISO); implies status done. */
+  completedSince: z.string().optional(),
+  completedUntil: z.string().optional(),
+});
+
+function statusesOf(filter: z.infer<typeof taskStatusFilterSchema>): TaskStatus[] | undefined {
+  if (filter === "all") return undefined;
+  if (filter === "open") return ["pending", "in_progress"];
+  return [filter];
+}
+
+/** The store query of a task list (the agent's tools build theirs the same way). */
+export function taskQuery(parsed: z.infer<typeof taskListInput>, now: Date): TaskListQuery {
+  const query: TaskListQuery = {
+    projectId: parsed.project,
+    statuses: statusesOf(parsed.status),
+    priority: parsed.priority,
+    titleContains: parsed.title?.trim() || undefined,
+    limit: parsed.limit,
+    offset: parsed.offset,
+  };
+  if (parsed.completedSince !== undefined || parsed.completedUntil !== undefined) {
+    query.statuses = ["done"];
+    if (parsed.completedSince) query.completedSince = parseTimeFilter(parsed.completedSince, now, "completedSince");
+    if (parsed.completedUntil) query.completedUntil = parseTimeFilter(parsed.completedUntil, now, "completedUntil");
+  }
+  switch (parsed.due) {
+    case "overdue":
+      query.dueBefore = startOfDay(now).toISOString();
+      break;
+    case "today":
+      // Due today, or already late: what needs doing today.
+      query.dueBefore = new Date(endOfDay(now).getTime() + 1).toISOString();
+      break;
+    case "tomorrow":
+      query.dueAfter = startOfDay(now, 1).toISOString();
+      query.dueBefore = startOfDay(now, 2).toISOString();
+      break;
+    case "week":
+      query.dueBefore = startOfDay(now, 8).toISOString();
+      break;
+    case "none":
+      query.noDue = true;
+      break;
+  }
+  return query;
+}
+
+/** Tasks, open ones first, soonest due first. */
+export async function listTasks(
+  deps: { store: StoreReader; now?: () => Date },
+  userId: string,
+  input: z.input<typeof taskListInput>,
+): Promise<{ tasks: Task[]; total: number }> {
+  const parsed = parseInput(taskListInput, input);
+  return deps.store.listTasks(userId, taskQuery(parsed, deps.now?.() ?? new Date()));
+}
