@@ -2,21 +2,28 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "@cairn/core/app-error";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import { Redis } from "ioredis";
 import { registerAuth } from "./auth";
+import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleError } from "./error-handler";
+import { chatRoutes } from "./routes/chat-routes";
 import { healthRoutes } from "./routes/health-routes";
 import { meRoutes } from "./routes/me-routes";
 import { memoryRoutes } from "./routes/memory-routes";
 import { safetyRoutes } from "./routes/safety-routes";
 import { searchRoutes } from "./routes/search-routes";
 import { syncRoutes } from "./routes/sync-routes";
+import { taskRoutes } from "./routes/task-routes";
 import { threadRoutes } from "./routes/thread-routes";
+import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
-import type { ServerOptions } from "./server-options";
+import { type ServerOptions, type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
 export interface CreateAppOptions {
   deps: ServerDeps;
-  options: Pick<ServerOptions, "bodyLimitBytes" | "writesPerMinute" | "readsPerMinute">;
+  /** Limits and the chat agent's settings; what is left out takes its default. */
+  options: Pick<ServerOptions, "bodyLimitBytes" | "writesPerMinute" | "readsPerMinute"> &
+    Omit<Partial<ServerOptionsInput>, "bodyLimitBytes" | "writesPerMinute" | "readsPerMinute">;
   /** A pino logger configuration, or false in tests. */
   logger?: FastifyServerOptions["logger"];
 }
@@ -25,6 +32,9 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** The HTTP app: auth, per-user rate limits, one error body, the routes. Not listening yet. */
 export async function createApp({ deps, options, logger = false }: CreateAppOptions): Promise<FastifyInstance> {
+  const settings = serverOptionsSchema.parse({ dataDir: ".", ...options });
+  // One version clock per server process, shared by every route and the chat agent's tools.
+  deps.nextVersion ??= serverClock(deps.now);
   const app = Fastify({
     logger,
     bodyLimit: options.bodyLimitBytes,
@@ -56,7 +66,18 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   });
 
   registerAuth(app, deps);
+  // With Redis, every server process on it counts against the same per-user limits.
+  const redis = settings.redisUrl
+    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false })
+    : null;
+  if (redis) {
+    redis.on("error", (error: Error) => app.log.warn({ err: error.message }, "redis"));
+    app.addHook("onClose", async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
   await app.register(rateLimit, {
+    ...(redis ? { redis, nameSpace: "cairn-rate:" } : {}),
     hook: "preHandler",
     timeWindow: 60_000,
     // Writes and reads are counted apart, per user (or per address before auth).
@@ -68,13 +89,19 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
       }),
   });
 
-  healthRoutes(app, deps);
+  healthRoutes(app, deps, { chat: describeChatModel(settings), redis });
   meRoutes(app);
   threadRoutes(app, deps);
   syncRoutes(app, deps);
   searchRoutes(app, deps);
   memoryRoutes(app, deps);
   safetyRoutes(app, deps);
+  taskRoutes(app, deps);
+  chatRoutes(
+    app,
+    { ...deps, model: deps.chatModel ?? createChatModel(settings), chat: settings },
+    settings.chatPerMinute,
+  );
   return app;
 }
 

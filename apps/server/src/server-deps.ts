@@ -1,3 +1,4 @@
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { FaultPoint } from "@cairn/core/operations/apply-push";
 import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
@@ -13,6 +14,8 @@ export interface ServerDeps {
   guard?: DeleteGuard | undefined;
   /** The server's hybrid-logical-clock versions for memories edited over REST. */
   nextVersion?: (() => string) | undefined;
+  /** The chat agent's model, when given (tests script one); else the configured provider's. */
+  chatModel?: LanguageModelV3 | undefined;
   /** Named crash points for crash tests; absent in normal runs. */
   faultPoint?: ((point: FaultPoint) => void) | undefined;
 }

@@ -24,6 +24,26 @@ export const serverOptionsSchema = z.object({
   deleteWindowMs: z.number().int().positive().default(60_000),
   /** How often the server's jobs run (closing idle sessions, purging the 30-day trash). */
   jobIntervalMs: z.number().int().positive().default(60_000),
+  /** Chat requests per user per minute (SPEC section 4). */
+  chatPerMinute: z.number().int().positive().default(60),
+  /** redis://… shares the rate limits between every server process on it. */
+  redisUrl: z.string().optional(),
+  /** The chat agent's model (SPEC section 5); offline: the built-in command parser. */
+  chatProvider: z.enum(["offline", "openai", "anthropic", "openai-compatible"]).default("offline"),
+  chatModel: z.string().optional(),
+  /** The provider's base URL (required for openai-compatible: Ollama, vLLM, llama.cpp, LM Studio). */
+  chatBaseUrl: z.string().url().optional(),
+  /** The provider's key; never logged. */
+  chatApiKey: z.string().optional(),
+  /** Model steps in one turn (each may call tools) before the turn fails with agent_turn_limit. */
+  chatMaxSteps: z.number().int().min(1).max(50).default(8),
+  /** History sent to the model: the last N messages within a token budget. */
+  chatHistoryMessages: z.number().int().min(1).max(1000).default(50),
+  chatHistoryTokens: z.number().int().min(100).default(8000),
+  /** One provider call's deadline. */
+  chatTimeoutMs: z.number().int().positive().default(60_000),
+  /** Retries of a provider call on retryable errors, with exponential backoff. */
+  chatRetries: z.number().int().min(0).max(10).default(3),
 });
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;

@@ -1,16 +1,29 @@
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import type { ServerDeps } from "../server-deps";
 
-/** `/healthz` (the process answers) and `/readyz` (the database answers), both without auth. */
-export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
+/** `/healthz` (the process answers) and `/readyz` (the database, the rate-limit store, the providers), both without auth. */
+export function healthRoutes(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  parts: { chat: { provider: string; model: string }; redis: Redis | null },
+): void {
   const config = { rateLimit: false };
   app.get("/healthz", { config }, async () => ({ status: "ok" }));
   app.get("/readyz", { config }, async (_request, reply) => {
+    const redis = parts.redis ? parts.redis.status : "off";
     try {
       await deps.store.countUsers();
-      return { status: "ready", database: deps.store.kind, search: "bm25" };
+      if (parts.redis && redis !== "ready") throw new Error("redis not ready");
+      return {
+        status: "ready",
+        database: deps.store.kind,
+        search: "bm25",
+        chat: parts.chat,
+        rateLimits: redis === "off" ? "memory" : "redis",
+      };
     } catch {
-      return reply.status(503).send({ status: "unavailable", database: deps.store.kind });
+      return reply.status(503).send({ status: "unavailable", database: deps.store.kind, redis });
     }
   });
 }

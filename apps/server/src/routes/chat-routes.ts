@@ -1,0 +1,114 @@
+import { AppError, errorBody } from "@cairn/core/app-error";
+import { idSchema } from "@cairn/core/entities";
+import { pagingSchema } from "@cairn/core/operations/paging";
+import { parseInput } from "@cairn/core/validate";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { userOf } from "../auth";
+import { type ChatDeps, runChatTurn, type TurnEvent } from "../chat/chat-turn";
+import { TurnError } from "../chat/turn-errors";
+import { toHttpError } from "../error-handler";
+
+type Params = { id: string };
+
+/** The body of a failed turn: the one error body, plus the conversation when there is one. */
+function turnErrorBody(error: unknown, request: FastifyRequest) {
+  const appError = toHttpError(error);
+  if (appError.code === "internal") request.log.error({ err: appError.cause ?? appError }, "internal error");
+  const conversationId = error instanceof TurnError ? error.conversationId : null;
+  return {
+    status: appError.status,
+    body: { ...errorBody(appError, request.id), ...(conversationId ? { conversation_id: conversationId } : {}) },
+  };
+}
+
+function wantsStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? "").includes("text/event-stream");
+}
+
+/**
+ * A turn as server-sent events: `conversation`, then `text` deltas,
+ * `tool_call` and `tool_result` as they happen, and `done` with the same
+ * body the JSON answer has (or `error` with the error body).
+ */
+async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: FastifyReply, userId: string) {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-request-id": request.id,
+  });
+  const send = (event: string, data: unknown) => {
+    if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  try {
+    const answer = await runChatTurn(deps, userId, request.body, (event: TurnEvent) => {
+      const { type, ...data } = event;
+      send(type, data);
+    });
+    send("done", answer);
+  } catch (error) {
+    const { body } = turnErrorBody(error, request);
+    send("error", body);
+  }
+  raw.end();
+}
+
+/** The chat API and the conversations (SPEC sections 4 and 5). */
+export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: number): void {
+  // Chat has its own limit per user (60 a minute by default), counted apart from other writes.
+  const config = {
+    rateLimit: {
+      max: chatPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `${request.auth?.user.id ?? request.ip}:chat`,
+    },
+  };
+  const chat = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
+    if (wantsStream(request)) return streamTurn(deps, request, reply, userId);
+    try {
+      return await runChatTurn(deps, userId, request.body);
+    } catch (error) {
+      const { status, body } = turnErrorBody(error, request);
+      return reply.status(status).send(body);
+    }
+  };
+  app.post("/api/chat", { config }, async (request, reply) => chat(request, reply, userOf(request).id));
+  app.post<{ Params: { userId: string } }>("/api/:userId/chat", { config }, async (request, reply) => {
+    const user = userOf(request);
+    if (request.params.userId !== user.id) {
+      throw new AppError("forbidden", "The user in the path is not the token's user");
+    }
+    return chat(request, reply, user.id);
+  });
+
+  app.get("/api/conversations", async (request) => {
+    const paging = parseInput(pagingSchema, request.query ?? {});
+    return deps.store.listConversations(userOf(request).id, paging);
+  });
+  const owned = async (userId: string, id: string) => {
+    const conversationId = parseInput(idSchema, id);
+    const conversation = await deps.store.getConversation(userId, conversationId);
+    if (conversation) return conversation;
+    if (await deps.store.conversationExists(conversationId)) {
+      throw new AppError("forbidden", `Conversation ${id} belongs to another user`);
+    }
+    throw new AppError("not_found", `No conversation ${id}`);
+  };
+  app.get<{ Params: Params }>("/api/conversations/:id", async (request) => ({
+    conversation: await owned(userOf(request).id, request.params.id),
+  }));
+  app.get<{ Params: Params }>("/api/conversations/:id/messages", async (request) => {
+    const user = userOf(request);
+    const conversation = await owned(user.id, request.params.id);
+    const paging = parseInput(pagingSchema, request.query ?? {});
+    return deps.store.listMessages(user.id, conversation.id, paging);
+  });
+  app.delete<{ Params: Params }>("/api/conversations/:id", async (request) => {
+    const user = userOf(request);
+    const conversation = await owned(user.id, request.params.id);
+    await deps.store.transaction((tx) => tx.deleteConversation(user.id, conversation.id));
+    return { deleted: true, id: conversation.id };
+  });
+}

@@ -1,0 +1,35 @@
+import { rememberTool, searchMemoryTool } from "./memory-tools";
+import {
+  addTaskTool,
+  completeTaskTool,
+  deleteTaskTool,
+  getTaskTool,
+  listTasksTool,
+  updateTaskTool,
+} from "./task-tools";
+import type { ToolDefinition } from "./tool";
+
+/**
+ * The tools of the chat agent, one registry shared with the MCP server:
+ * each is an operation behind a model-facing schema and description.
+ */
+export const agentTools: ToolDefinition[] = [
+  addTaskTool,
+  listTasksTool,
+  getTaskTool,
+  updateTaskTool,
+  completeTaskTool,
+  deleteTaskTool,
+  searchMemoryTool,
+  rememberTool,
+] as ToolDefinition[];
+
+export type AgentToolName =
+  | "add_task"
+  | "list_tasks"
+  | "get_task"
+  | "update_task"
+  | "complete_task"
+  | "delete_task"
+  | "search_memory"
+  | "remember";
