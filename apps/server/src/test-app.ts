@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
 import { nodeSecrets } from "./node-secrets";
 import type { ServerDeps } from "./server-deps";
+import type { ServerOptionsInput } from "./server-options";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -20,13 +21,21 @@ export interface TestApp {
 /** An in-process app on a throwaway SQLite file with two users (for route tests). */
 export async function createTestApp(
   limits: { writesPerMinute?: number; readsPerMinute?: number } = {},
+  extra: { chatModel?: ServerDeps["chatModel"]; options?: Partial<ServerOptionsInput> } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-app-"));
   const store = new SqliteStore({ path: join(dir, "cairn.db") });
-  const deps: ServerDeps = { store, secrets: nodeSecrets, now: () => new Date(), newId: createIdGenerator() };
+  const deps: ServerDeps = {
+    store,
+    secrets: nodeSecrets,
+    now: () => new Date(),
+    newId: createIdGenerator(),
+    chatModel: extra.chatModel,
+  };
   const app = await createApp({
     deps,
     options: {
+      ...extra.options,
       bodyLimitBytes: 1024 * 1024,
       writesPerMinute: limits.writesPerMinute ?? 600,
       readsPerMinute: limits.readsPerMinute ?? 6000,

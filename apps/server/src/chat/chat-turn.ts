@@ -214,6 +214,8 @@ async function runModel(
       stopWhen: stepCountIs(deps.chat.chatMaxSteps),
       maxRetries: deps.chat.chatRetries,
       abortSignal: abort.signal,
+      // Failures arrive as error parts below; the SDK's default would print them (and provider text) to stderr.
+      onError: () => {},
     });
     for await (const part of result.fullStream) {
       switch (part.type) {

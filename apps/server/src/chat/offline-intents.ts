@@ -121,7 +121,7 @@ function completedWindow(text: string): { completed_since?: string; completed_un
 /** The list filters a question asks for ("what's due today?", "what did I finish last week?"). */
 function listFilter(text: string): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
-  const finished = /\b(done|finished|completed|complete)\b/.test(text);
+  const finished = /\b(done|finish|finished|completed|complete)\b/.test(text);
   if (finished) {
     filter.status = "done";
     Object.assign(filter, completedWindow(text) ?? {});
@@ -249,6 +249,9 @@ export function parseCommand(text: string): Intent {
     /^(.+?)\s+is\s+(?:done|finished|complete|completed)$/i.exec(said);
   if (match) return refIntent("complete_task", match[1] ?? "");
 
+  // A question about tasks is a list, never an edit ("what is due tomorrow?").
+  const question = /^(what|which|who|anything|is there|are there|do i|have i)\b/.test(lower);
+
   // Update: title, due date, priority, status.
   match =
     /^(?:rename|retitle)\s+(.+?)\s+to\s+(.+)$/i.exec(said) ??
@@ -261,10 +264,10 @@ export function parseCommand(text: string): Intent {
     /^(.+?)\s+is due\s+(?:on\s+)?(today|tonight|tomorrow|next week|in \d{1,3} (?:days?|weeks?)|(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\d{4}-\d{2}-\d{2})$/i.exec(
       said,
     );
-  if (match) return refIntent("update_task", match[1] ?? "", { due: (match[2] ?? "").toLowerCase() });
+  if (match && !question) return refIntent("update_task", match[1] ?? "", { due: (match[2] ?? "").toLowerCase() });
   match =
-    /^(?:make|set|mark)\s+(.+?)\s+(?:as\s+)?(?:priority\s+)?(low|normal|high|urgent)(?:\s+priority)?$/i.exec(said) ??
-    /^set (?:the )?priority of\s+(.+?)\s+to\s+(low|normal|high|urgent)$/i.exec(said);
+    /^set (?:the )?priority of\s+(.+?)\s+to\s+(low|normal|high|urgent)$/i.exec(said) ??
+    /^(?:make|set|mark)\s+(.+?)\s+(?:as\s+)?(?:priority\s+)?(low|normal|high|urgent)(?:\s+priority)?$/i.exec(said);
   if (match) return refIntent("update_task", match[1] ?? "", { priority: (match[2] ?? "").toLowerCase() });
   match =
     /^(?:start|begin|start working on|i'm working on|i am working on)\s+(.+)$/i.exec(said) ??
