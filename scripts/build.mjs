@@ -35,7 +35,7 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: "linked",
-  external: ["pg", "pg-native", "fastify", "@fastify/rate-limit"],
+  external: ["pg", "pg-native", "fastify", "@fastify/rate-limit", "ai", "@ai-sdk/*", "ioredis"],
   // import() becomes require(): the bundle runs through vm.Script (bin/cairn.cjs),
   // which has no dynamic-import hook, and require() of a builtin is cheaper anyway.
   supported: { "dynamic-import": false },
@@ -55,7 +55,7 @@ if (process.argv.includes("--bench")) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: ["better-sqlite3", "pg", "pg-native", "fastify", "@fastify/rate-limit"],
+    external: ["better-sqlite3", "pg", "pg-native", "fastify", "@fastify/rate-limit", "ai", "@ai-sdk/*", "ioredis"],
     logLevel: "warning",
   });
 }

@@ -1,6 +1,7 @@
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import type { Store } from "@cairn/core/store-port";
+import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
 import { nodeSecrets } from "./node-secrets";
@@ -27,7 +28,7 @@ export async function startServer(
   input: ServerOptionsInput,
   runtime: { faultPoint?: ServerDeps["faultPoint"]; sqliteBinding?: string | undefined } = {},
 ): Promise<RunningServer> {
-  const options = serverOptionsSchema.parse(input);
+  const options = parseInput(serverOptionsSchema, input);
   const store = await openServerStore({ ...options, sqliteBinding: runtime.sqliteBinding });
   const now = () => new Date();
   const deps: ServerDeps = {

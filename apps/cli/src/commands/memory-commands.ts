@@ -1,27 +1,16 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Memory } from "@cairn/core/entities";
-import type { LocalStore } from "@cairn/sync/local-store";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, localSink, textInput, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { confirm } from "../confirm";
 import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
 import { type AttributionOptions, attributionInput, projectOf, withAttributionOptions } from "../project-options";
 import { sessionForWrite } from "../session-for-write";
+import { versionedWriter } from "../versioned-writer";
 import { intOption } from "./options";
 
 type JsonOption = { json?: boolean };
-
-/** What every memory write needs: the local sink, ids, time and this device's clock. */
-function memoryWriter(context: CliContext, local: LocalStore) {
-  return {
-    store: local.store,
-    sink: localSink(context, local),
-    newId: context.newId,
-    now: context.now,
-    nextVersion: () => local.nextVersion(context.now()),
-  };
-}
 
 function tagList(value: string | undefined): string[] | undefined {
   return value === undefined
@@ -71,7 +60,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const written = await writeThenPush(
         context,
         async (local) =>
-          remember(memoryWriter(context, local), {
+          remember(versionedWriter(context, local), {
             project,
             content,
             kind: options.kind as Memory["kind"],
@@ -179,7 +168,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const written = await writeThenPush(
         context,
         (local) =>
-          updateMemory(memoryWriter(context, local), local.userId, {
+          updateMemory(versionedWriter(context, local), local.userId, {
             id,
             ...(content !== undefined ? { content } : {}),
             ...(options.kind ? { kind: options.kind as Memory["kind"] } : {}),
@@ -233,7 +222,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const result = await writeThenPush(
         context,
         async (local) => {
-          for (const target of targets) await forgetMemory(memoryWriter(context, local), local.userId, target);
+          for (const target of targets) await forgetMemory(versionedWriter(context, local), local.userId, target);
           return { forgotten: targets, count: targets.length };
         },
         (done) => done.forgotten.at(-1) ?? "",
@@ -255,11 +244,9 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const { restoreMemory } = await import("@cairn/core/operations/memories");
       const written = await writeThenPush(
         context,
-        (local) => restoreMemory(memoryWriter(context, local), local.userId, id),
+        (local) => restoreMemory(versionedWriter(context, local), local.userId, id),
         (restored) => restored.id,
       );
       printResult(context, Boolean(options.json), { ...view(written), synced: written.synced }, () => `restored ${id}`);
     });
 }
-
-export { memoryWriter };

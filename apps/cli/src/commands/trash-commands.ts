@@ -4,7 +4,7 @@ import { type CliContext, credentialsOf, localSink, withScope } from "../cli-con
 import { writeThenPush } from "../inline-push";
 import { printResult } from "../output";
 import { type ProjectOptions, projectFilter } from "../project-options";
-import { memoryWriter } from "./memory-commands";
+import { versionedWriter } from "../versioned-writer";
 import { intOption } from "./options";
 
 type TrashOptions = ProjectOptions & { type?: string };
@@ -43,7 +43,7 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
       .command(action)
       .description(action === "restore" ? "Take a row out of the trash" : "Delete a row of the trash for good")
       .argument("<id>", "the id (a thread's name for a thread)")
-      .option("--type <type>", "entry|thread|memory (when the id alone is ambiguous)")
+      .option("--type <type>", "entry|thread|memory|task (when the id alone is ambiguous)")
       .option("--project <name>", "its project (when the id is in several)")
       .option("--json", "print JSON")
       .action(async (id: string, options: TrashOptions) => {
@@ -57,7 +57,7 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
               ...(options.project ? projectFilter(context, options) : {}),
             };
             return action === "restore"
-              ? operations.restoreFromTrash(memoryWriter(context, local), local.userId, input)
+              ? operations.restoreFromTrash(versionedWriter(context, local), local.userId, input)
               : operations.purgeFromTrash({ store: local.store, sink: localSink(context, local) }, local.userId, input);
           },
           (done) => done.id,

@@ -47,7 +47,10 @@ function expectNoOrphans(rows: ChatMessage[]) {
 
 describe("chat with a scripted model", () => {
   it("creates, lists, updates and completes tasks through tools, storing every message as a row", async () => {
-    model.push(call({ name: "add_task", input: { title: "buy groceries", due: "today" } }), say("Added buy groceries."));
+    model.push(
+      call({ name: "add_task", input: { title: "buy groceries", due: "today" } }),
+      say("Added buy groceries."),
+    );
     const first = await chat({ message: "add buy groceries to my list" });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
@@ -69,17 +72,26 @@ describe("chat with a scripted model", () => {
     expect(list.body.tool_calls).toMatchObject([{ tool_name: "list_tasks", result: { total: 1 } }]);
 
     model.push(
-      call({ name: "update_task", input: { task: "groceries", priority: "high", new_title: "buy groceries and bread" } }),
+      call({
+        name: "update_task",
+        input: { task: "groceries", priority: "high", new_title: "buy groceries and bread" },
+      }),
       say("Updated."),
     );
     const update = await chat({ message: "make it high priority and add bread", conversation_id: conversation });
     expect(update.body.tool_calls).toMatchObject([
-      { tool_name: "update_task", success: true, result: { task: { title: "buy groceries and bread", priority: "high" } } },
+      {
+        tool_name: "update_task",
+        success: true,
+        result: { task: { title: "buy groceries and bread", priority: "high" } },
+      },
     ]);
 
     model.push(call({ name: "complete_task", input: { task: "groceries" } }), say("Done."));
     const done = await chat({ message: "mark the groceries done", conversation_id: conversation });
-    expect(done.body.tool_calls).toMatchObject([{ tool_name: "complete_task", result: { status: "completed", count: 1 } }]);
+    expect(done.body.tool_calls).toMatchObject([
+      { tool_name: "complete_task", result: { status: "completed", count: 1 } },
+    ]);
     expect((await tasks("&status=done")).map((task) => task.title)).toEqual(["buy groceries and bread"]);
 
     // Stored one row per message, in order, with tool calls and results paired.
@@ -109,7 +121,12 @@ describe("chat with a scripted model", () => {
   });
 
   it("deletes only after the user confirms in a later turn, whatever the model tries", async () => {
-    const add = await t.app.inject({ method: "POST", url: "/api/tasks", headers: auth(), payload: { title: "old report" } });
+    const add = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      headers: auth(),
+      payload: { title: "old report" },
+    });
     const taskId = (add.json() as { task: { id: string } }).task.id;
     const confirmationOf = (prompt: Parameters<typeof toolResults>[0]) =>
       toolResults(prompt)
@@ -118,21 +135,34 @@ describe("chat with a scripted model", () => {
     // The model asks, then at once tries to confirm by itself in the same turn: the tool refuses.
     model.push(
       call({ name: "delete_task", input: { task: "old report" } }),
-      call({ name: "delete_task", input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }) }),
+      call({
+        name: "delete_task",
+        input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }),
+      }),
       say("This would delete old report. Confirm?"),
     );
     const ask = await chat({ message: "delete the old report" });
     const conversation = String(ask.body.conversation_id);
     expect(ask.body.tool_calls).toMatchObject([
-      { tool_name: "delete_task", success: true, result: { status: "needs_confirmation", would_change: [{ id: taskId }] } },
+      {
+        tool_name: "delete_task",
+        success: true,
+        result: { status: "needs_confirmation", would_change: [{ id: taskId }] },
+      },
       { tool_name: "delete_task", success: false, result: { error: { code: "conflict" } } },
     ]);
     expect((await tasks()).map((task) => task.id)).toContain(taskId);
 
     // The user says yes in the next turn: now it runs, once.
     model.push(
-      call({ name: "delete_task", input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }) }),
-      call({ name: "delete_task", input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }) }),
+      call({
+        name: "delete_task",
+        input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }),
+      }),
+      call({
+        name: "delete_task",
+        input: (prompt: Parameters<typeof toolResults>[0]) => ({ confirmation_id: confirmationOf(prompt) }),
+      }),
       say("Deleted."),
     );
     const yes = await chat({ message: "yes", conversation_id: conversation });
@@ -181,7 +211,11 @@ describe("chat with a scripted model", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         return say("Added.")([], {} as never);
       });
-      const payload = { message: "add pay bill", client_message_id: `cm-race-${String(conversationId)}`, ...(conversationId ? { conversation_id: conversationId } : {}) };
+      const payload = {
+        message: "add pay bill",
+        client_message_id: `cm-race-${String(conversationId)}`,
+        ...(conversationId ? { conversation_id: conversationId } : {}),
+      };
       const [a, b] = await Promise.all([chat(payload), chat(payload)]);
       expect(a.status).toBe(200);
       expect(b.body).toEqual(a.body);
@@ -206,7 +240,10 @@ describe("chat with a scripted model", () => {
       .split("\n\n")
       .map((block) => {
         const [eventLine, dataLine] = block.split("\n");
-        return { event: eventLine?.replace("event: ", ""), data: JSON.parse(dataLine?.replace("data: ", "") ?? "null") };
+        return {
+          event: eventLine?.replace("event: ", ""),
+          data: JSON.parse(dataLine?.replace("data: ", "") ?? "null"),
+        };
       });
     expect(events.map((event) => event.event)).toEqual(["conversation", "tool_call", "tool_result", "text", "done"]);
     expect(events[1]?.data).toMatchObject({ tool_name: "add_task", parameters: { title: "stream me" } });
@@ -238,7 +275,13 @@ describe("chat errors, by class", () => {
       storedSteps: 3,
     },
     { name: "guardrail refusal", steps: [refuse()], status: 422, code: "guardrail_refusal", storedSteps: 0 },
-    { name: "provider error", steps: [providerError(400, false)], status: 502, code: "upstream_model_error", storedSteps: 0 },
+    {
+      name: "provider error",
+      steps: [providerError(400, false)],
+      status: 502,
+      code: "upstream_model_error",
+      storedSteps: 0,
+    },
     {
       name: "provider error after its retries",
       steps: [providerError(503, true), providerError(503, true), providerError(503, true), providerError(503, true)],
@@ -371,7 +414,13 @@ describe("chat errors, by class", () => {
       url: `/api/conversations/${String(first.body.conversation_id)}/messages?limit=2&offset=2`,
       headers: auth(t.bob.token),
     });
-    expect(page.json()).toMatchObject({ total: 4, messages: [{ content: "second", seq: 3 }, { content: "two", seq: 4 }] });
+    expect(page.json()).toMatchObject({
+      total: 4,
+      messages: [
+        { content: "second", seq: 3 },
+        { content: "two", seq: 4 },
+      ],
+    });
     const byAlice = await t.app.inject({
       method: "DELETE",
       url: `/api/conversations/${String(first.body.conversation_id)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cannot, identity, type Intent, parseCommand } from "./offline-intents";
+import { cannot, type Intent, identity, parseCommand } from "./offline-intents";
 
 const tool = (name: string, input: Record<string, unknown>): Intent => ({ kind: "tool", tool: name, input });
 const pronoun = (name: string, input: Record<string, unknown> = {}): Intent => ({ kind: "pronoun", tool: name, input });
@@ -11,7 +11,10 @@ const table: [string, Intent][] = [
   ["Add buy groceries to my list", tool("add_task", { title: "buy groceries" })],
   ["add call the dentist tomorrow", tool("add_task", { title: "call the dentist", due: "tomorrow" })],
   ["add pay rent due friday", tool("add_task", { title: "pay rent", due: "friday" })],
-  ["add file taxes by 2026-12-01 high priority", tool("add_task", { title: "file taxes", due: "2026-12-01", priority: "high" })],
+  [
+    "add file taxes by 2026-12-01 high priority",
+    tool("add_task", { title: "file taxes", due: "2026-12-01", priority: "high" }),
+  ],
   ["remind me to water the plants today", tool("add_task", { title: "water the plants", due: "today" })],
   ["new task: renew passport", tool("add_task", { title: "renew passport" })],
   ["create a task review PR 42 urgent", tool("add_task", { title: "review PR 42", priority: "urgent" })],
@@ -26,7 +29,10 @@ const table: [string, Intent][] = [
   ["what's overdue?", tool("list_tasks", { status: "open", due: "overdue" })],
   ["what is due tomorrow", tool("list_tasks", { status: "open", due: "tomorrow" })],
   ["show tasks due this week", tool("list_tasks", { status: "open", due: "week" })],
-  ["what did I finish last week?", tool("list_tasks", { status: "done", completed_since: "14d", completed_until: "7d" })],
+  [
+    "what did I finish last week?",
+    tool("list_tasks", { status: "done", completed_since: "14d", completed_until: "7d" }),
+  ],
   ["show done tasks", tool("list_tasks", { status: "done" })],
   ["which tasks are in progress", tool("list_tasks", { status: "in_progress" })],
   ["list pending tasks", tool("list_tasks", { status: "pending" })],
@@ -54,13 +60,22 @@ const table: [string, Intent][] = [
   ["delete buy milk", tool("delete_task", { task: "buy milk" })],
   ["remove the dentist task", tool("delete_task", { task: "dentist" })],
   ["delete it", pronoun("delete_task")],
-  ["delete everything I finished last week", tool("delete_task", { filter: { status: "done", completed_since: "14d", completed_until: "7d" } })],
+  [
+    "delete everything I finished last week",
+    tool("delete_task", { filter: { status: "done", completed_since: "14d", completed_until: "7d" } }),
+  ],
   ["clear completed tasks", tool("delete_task", { filter: { status: "done" } })],
   // show one
   ["show task pay rent", tool("get_task", { task: "pay rent" })],
   // memory
-  ["remember that the staging API runs on port 8787", tool("remember", { content: "the staging API runs on port 8787", kind: "fact" })],
-  ["remember we decided to retry 3 times with backoff", tool("remember", { content: "we decided to retry 3 times with backoff", kind: "decision" })],
+  [
+    "remember that the staging API runs on port 8787",
+    tool("remember", { content: "the staging API runs on port 8787", kind: "fact" }),
+  ],
+  [
+    "remember we decided to retry 3 times with backoff",
+    tool("remember", { content: "we decided to retry 3 times with backoff", kind: "decision" }),
+  ],
   ["note: I prefer tabs over spaces", tool("remember", { content: "I prefer tabs over spaces", kind: "preference" })],
   ["search retry policy", tool("search_memory", { query: "retry policy" })],
   ["what did we decide about the retry policy?", tool("search_memory", { query: "the retry policy" })],

@@ -224,3 +224,48 @@ export async function listTasks(
   const parsed = parseInput(taskListInput, input);
   return deps.store.listTasks(userId, taskQuery(parsed, deps.now?.() ?? new Date()));
 }
+
+/**
+ * The tasks a reference names: the live task with that id, else the live
+ * tasks whose title contains the words (open ones only when `open`). An
+ * exact title match among several wins. The agent's tools and the CLI both
+ * resolve "buy milk" this way.
+ */
+export async function findTasksByRef(
+  deps: { store: StoreReader },
+  userId: string,
+  ref: string,
+  options: { open?: boolean } = {},
+): Promise<Task[]> {
+  const trimmed = ref.trim();
+  if (idSchema.safeParse(trimmed).success) {
+    const byId = await deps.store.getTask(userId, trimmed);
+    if (byId && byId.deletedAt === null) return [byId];
+  }
+  const page = await deps.store.listTasks(userId, {
+    titleContains: trimmed,
+    ...(options.open ? { statuses: ["pending", "in_progress"] as TaskStatus[] } : {}),
+    limit: 20,
+    offset: 0,
+  });
+  const exact = page.tasks.filter((task) => task.title.toLowerCase() === trimmed.toLowerCase());
+  return exact.length === 1 ? exact : page.tasks;
+}
+
+/** The one task a reference names, or not_found / conflict (listing the matches). */
+export async function resolveTask(
+  deps: { store: StoreReader },
+  userId: string,
+  ref: string,
+  options: { open?: boolean } = {},
+): Promise<Task> {
+  const matches = await findTasksByRef(deps, userId, ref, options);
+  if (matches.length === 0) throw new AppError("not_found", `No task matches "${ref}"`);
+  if (matches.length > 1) {
+    throw new AppError("conflict", `${matches.length} tasks match "${ref}"`, {
+      details: { matches: matches.map((task) => ({ id: task.id, title: task.title, status: task.status })) },
+      hint: "Name it by id, or with more of its title.",
+    });
+  }
+  return matches[0] as Task;
+}

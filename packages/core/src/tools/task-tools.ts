@@ -1,9 +1,10 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
-import { idSchema, slugSchema } from "../entities";
+import { slugSchema } from "../entities";
 import {
   addTask,
   dueFilterSchema,
+  findTasksByRef,
   getTask,
   listTasks,
   putTasks,
@@ -31,24 +32,9 @@ export function taskView(task: Task) {
 
 const taskRef = z.string().min(1).max(200).describe("The task's id, or words from its title (matched without case).");
 
-/**
- * The tasks a reference names: the task with that id, else the live tasks
- * whose title contains the words. An exact title match among several wins.
- */
-export async function resolveTaskRef(context: ToolContext, ref: string, open = false): Promise<Task[]> {
-  const trimmed = ref.trim();
-  if (idSchema.safeParse(trimmed).success) {
-    const byId = await context.store.getTask(context.userId, trimmed);
-    if (byId && byId.deletedAt === null) return [byId];
-  }
-  const page = await context.store.listTasks(context.userId, {
-    titleContains: trimmed,
-    ...(open ? { statuses: ["pending", "in_progress"] } : {}),
-    limit: 20,
-    offset: 0,
-  });
-  const exact = page.tasks.filter((task) => task.title.toLowerCase() === trimmed.toLowerCase());
-  return exact.length === 1 ? exact : page.tasks;
+/** The tasks a reference names (see findTasksByRef). */
+function resolveTaskRef(context: ToolContext, ref: string, open = false): Promise<Task[]> {
+  return findTasksByRef(context, context.userId, ref, { open });
 }
 
 /** The answer when a reference names no task or several: the model asks the user. */

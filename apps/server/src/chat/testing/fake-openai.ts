@@ -35,7 +35,10 @@ export interface FakeOpenAI {
  * chunks, tool calls included, with bearer auth. Tests configure Cairn's
  * OpenAI-compatible provider with its URL, so the real AI SDK client runs.
  */
-export async function startFakeOpenAI(reply: (request: WireRequest) => WireReply, apiKey = "test-key"): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  reply: (request: WireRequest) => WireReply,
+  apiKey = "test-key",
+): Promise<FakeOpenAI> {
   const requests: WireRequest[] = [];
   let calls = 0;
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -102,7 +105,9 @@ export async function startFakeOpenAI(reply: (request: WireRequest) => WireReply
       // Text in small pieces, tool call arguments split across chunks: as real servers send them.
       for (const piece of (answer.text ?? "").match(/.{1,8}/gs) ?? []) chunk({ content: piece });
       toolCalls.forEach((call, index) => {
-        chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] });
+        chunk({
+          tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }],
+        });
         const args = call.function.arguments;
         const half = Math.ceil(args.length / 2);
         chunk({ tool_calls: [{ index, function: { arguments: args.slice(0, half) } }] });

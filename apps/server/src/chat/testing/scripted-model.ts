@@ -7,9 +7,10 @@ import type {
 import { inProcessModel, noUsage } from "../model-stream";
 
 /** One scripted model step: what to answer, given the prompt (throw to fail the call). */
-export type ScriptStep = (prompt: LanguageModelV3Prompt, options: LanguageModelV3CallOptions) =>
-  | LanguageModelV3GenerateResult
-  | Promise<LanguageModelV3GenerateResult>;
+export type ScriptStep = (
+  prompt: LanguageModelV3Prompt,
+  options: LanguageModelV3CallOptions,
+) => LanguageModelV3GenerateResult | Promise<LanguageModelV3GenerateResult>;
 
 export interface ScriptedModel extends LanguageModelV3 {
   /** Every prompt the model was called with, in order. */
@@ -42,17 +43,26 @@ let calls = 0;
 
 export const say =
   (text: string): ScriptStep =>
-  () => ({ content: [{ type: "text", text }], finishReason: { unified: "stop", raw: "stop" }, usage: noUsage, warnings: [] });
+  () => ({
+    content: [{ type: "text", text }],
+    finishReason: { unified: "stop", raw: "stop" },
+    usage: noUsage,
+    warnings: [],
+  });
 
 /** A step that calls tools; `input` may read the prompt (a confirmation id from an earlier result). */
 export const call =
-  (...tools: { name: string; input: unknown | ((prompt: LanguageModelV3Prompt) => unknown); id?: string }[]): ScriptStep =>
+  (
+    ...tools: { name: string; input: unknown | ((prompt: LanguageModelV3Prompt) => unknown); id?: string }[]
+  ): ScriptStep =>
   (prompt) => ({
     content: tools.map((tool) => ({
       type: "tool-call" as const,
       toolCallId: tool.id ?? `call_${++calls}_${Date.now()}`,
       toolName: tool.name,
-      input: JSON.stringify(typeof tool.input === "function" ? (tool.input as (p: LanguageModelV3Prompt) => unknown)(prompt) : tool.input),
+      input: JSON.stringify(
+        typeof tool.input === "function" ? (tool.input as (p: LanguageModelV3Prompt) => unknown)(prompt) : tool.input,
+      ),
     })),
     finishReason: { unified: "tool-calls", raw: "tool_calls" },
     usage: noUsage,
@@ -72,7 +82,8 @@ export function toolResults(prompt: LanguageModelV3Prompt): Record<string, unkno
   for (const message of prompt) {
     if (message.role !== "tool") continue;
     for (const part of message.content) {
-      if (part.type === "tool-result" && part.output.type === "json") results.push(part.output.value as Record<string, unknown>);
+      if (part.type === "tool-result" && part.output.type === "json")
+        results.push(part.output.value as Record<string, unknown>);
     }
   }
   return results;
