@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { chatOverhead } from "./chat-bench";
 import { createCorpus, median } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
 import { describeMachine } from "./machine";
@@ -184,6 +185,17 @@ async function main(): Promise<void> {
     console.log(
       `(d) postgres 20000 entries through applyPush ×500 (in process): ${Math.round(cairn)} entries/s` +
         ` vs raw multi-row INSERT into the same schema ${Math.round(raw)} rows/s → ${(cairn / raw).toFixed(2)}×`,
+    );
+  }
+
+  if (wants("chat")) {
+    const { chat, bare } = await chatOverhead(500);
+    const over = (a: number, b: number) => Math.max(0, a - b).toFixed(2);
+    console.log(
+      `(h) chat     500 turns, scripted model answering at once, 1,000 stored messages: p50 ${chat.p50.toFixed(2)} ms,` +
+        ` p99 ${chat.p99.toFixed(2)} ms vs bare authenticated GET /api/me p50 ${bare.p50.toFixed(2)} ms,` +
+        ` p99 ${bare.p99.toFixed(2)} ms → overhead p50 ${over(chat.p50, bare.p50)} ms (target ≤ 10),` +
+        ` p99 ${over(chat.p99, bare.p99)} ms (target ≤ 30); ${(chat.p50 / bare.p50).toFixed(1)}× the bare route at p50`,
     );
   }
 }
