@@ -226,6 +226,68 @@ describe("chat with a scripted model", () => {
     }
   });
 
+  it("runs a tool call id once: a replayed call returns the stored outcome", async () => {
+    model.push(call({ name: "add_task", input: { title: "only once" }, id: "call_fixed_1" }), say("Added."));
+    const first = await chat({ message: "add only once" });
+    model.push(call({ name: "add_task", input: { title: "only once" }, id: "call_fixed_1" }), say("Added again?"));
+    const second = await chat({ message: "add only once", conversation_id: first.body.conversation_id });
+    expect(second.body.tool_calls).toEqual(first.body.tool_calls);
+    expect((await tasks()).filter((task) => task.title === "only once")).toHaveLength(1);
+  });
+
+  it("serves tasks over REST, scoped to the token's user, with stable errors", async () => {
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      headers: auth(),
+      payload: { title: "rest task", due: "2026-12-24", priority: "urgent", description: "by REST" },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { task: { id: string } }).task.id;
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/tasks/${id}`, headers: auth(t.bob.token) })).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: "PATCH",
+          url: `/api/tasks/${id}`,
+          headers: auth(t.bob.token),
+          payload: { status: "done" },
+        })
+      ).statusCode,
+    ).toBe(404);
+    const invalid = await t.app.inject({
+      method: "PATCH",
+      url: `/api/tasks/${id}`,
+      headers: auth(),
+      payload: { status: "later" },
+    });
+    expect(invalid.statusCode).toBe(422);
+    const tooLong = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      headers: auth(),
+      payload: { title: "t".repeat(201) },
+    });
+    expect(tooLong.statusCode).toBe(422);
+    const patched = await t.app.inject({
+      method: "PATCH",
+      url: `/api/tasks/${id}`,
+      headers: auth(),
+      payload: { status: "done" },
+    });
+    expect(patched.json()).toMatchObject({
+      task: { status: "done", dueAt: "2026-12-24T23:59:59.999Z", priority: "urgent" },
+    });
+    expect((await t.app.inject({ method: "DELETE", url: `/api/tasks/${id}`, headers: auth() })).statusCode).toBe(200);
+    const after = await t.app.inject({ method: "GET", url: `/api/tasks/${id}`, headers: auth() });
+    expect((after.json() as { task: { deletedAt: string | null } }).task.deletedAt).not.toBeNull();
+    expect((await tasks("&status=all")).map((task) => task.id)).not.toContain(id);
+    const restored = await t.app.inject({ method: "POST", url: `/api/tasks/${id}/restore`, headers: auth() });
+    expect(restored.json()).toMatchObject({ task: { deletedAt: null } });
+  });
+
   it("streams a turn as server-sent events ending with the same body", async () => {
     model.push(call({ name: "add_task", input: { title: "stream me" } }), say("Streamed."));
     const response = await t.app.inject({
