@@ -68,16 +68,23 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   registerAuth(app, deps);
   // With Redis, every server process on it counts against the same per-user limits.
   const redis = settings.redisUrl
-    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: false })
+    ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false })
     : null;
   if (redis) {
     redis.on("error", (error: Error) => app.log.warn({ err: error.message }, "redis"));
     app.addHook("onClose", async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
+    // Start counting in Redis from the first request (commands are not queued while it connects).
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => redis.once("ready", () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
+    ]);
+    if (!ready) app.log.warn("redis is not reachable yet: rate limits let requests through until it is");
   }
   await app.register(rateLimit, {
-    ...(redis ? { redis, nameSpace: "cairn-rate:" } : {}),
+    // Redis down: requests go through rather than fail (and /readyz answers 503 meanwhile).
+    ...(redis ? { redis, nameSpace: "cairn-rate:", skipOnError: true } : {}),
     hook: "preHandler",
     timeWindow: 60_000,
     // Writes and reads are counted apart, per user (or per address before auth).
@@ -99,7 +106,12 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   taskRoutes(app, deps);
   chatRoutes(
     app,
-    { ...deps, model: deps.chatModel ?? createChatModel(settings), chat: settings },
+    {
+      ...deps,
+      model: deps.chatModel ?? createChatModel(settings),
+      chat: settings,
+      logInternal: (error) => app.log.error({ err: error }, "internal error in a chat tool"),
+    },
     settings.chatPerMinute,
   );
   return app;

@@ -18,6 +18,7 @@ export function agentToolSet(
   context: ToolContext,
   outcomes: ToolOutcomes,
   record: (invocation: ToolInvocation) => Promise<void>,
+  logInternal: (error: unknown) => void = () => {},
 ): ToolSet {
   const set: Record<string, Tool> = {};
   for (const definition of agentTools) {
@@ -36,6 +37,8 @@ export function agentToolSet(
           result = await definition.run(context, input);
         } catch (error) {
           const appError = toAppError(error);
+          // A bug's cause goes to the server log; the model (and the provider) see only "Internal error".
+          if (appError.code === "internal") logInternal(appError.cause ?? appError);
           success = false;
           result = {
             error: { code: appError.code, message: appError.code === "internal" ? "Internal error" : appError.message },

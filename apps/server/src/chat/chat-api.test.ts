@@ -310,6 +310,15 @@ describe("chat with a scripted model", () => {
     expect(events.map((event) => event.event)).toEqual(["conversation", "tool_call", "tool_result", "text", "done"]);
     expect(events[1]?.data).toMatchObject({ tool_name: "add_task", parameters: { title: "stream me" } });
     expect(events[4]?.data).toMatchObject({ assistant_message: "Streamed.", tool_calls: [{ tool_name: "add_task" }] });
+
+    const invalid = await t.app.inject({
+      method: "POST",
+      url: "/api/chat",
+      headers: { ...auth(), accept: "text/event-stream" },
+      payload: { message: "x".repeat(10_001) },
+    });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json()).toMatchObject({ error: { code: "invalid_input" } });
   });
 });
 

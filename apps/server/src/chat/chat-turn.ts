@@ -22,6 +22,8 @@ export type ChatSettings = Pick<
 export interface ChatDeps extends ServerDeps {
   model: LanguageModelV3;
   chat: ChatSettings;
+  /** Where a tool's internal error is logged (its cause never reaches the model). */
+  logInternal?: ((error: unknown) => void) | undefined;
 }
 
 export const chatInput = z.object({
@@ -192,8 +194,11 @@ async function runModel(
   });
   const outcomes: ToolOutcomes = new Map();
   const context = toolContext(deps, userId, { id: conversationId, turnSeq: userMessage.seq });
-  const tools = agentToolSet(context, outcomes, (invocation) =>
-    deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
+  const tools = agentToolSet(
+    context,
+    outcomes,
+    (invocation) => deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
+    deps.logInternal,
   );
 
   const steps: Step[] = [];

@@ -4,7 +4,7 @@ import { pagingSchema } from "@cairn/core/operations/paging";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { userOf } from "../auth";
-import { type ChatDeps, runChatTurn, type TurnEvent } from "../chat/chat-turn";
+import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "../chat/chat-turn";
 import { TurnError } from "../chat/turn-errors";
 import { toHttpError } from "../error-handler";
 
@@ -31,6 +31,8 @@ function wantsStream(request: FastifyRequest): boolean {
  * body the JSON answer has (or `error` with the error body).
  */
 async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: FastifyReply, userId: string) {
+  // A malformed request is answered with its status before the stream starts.
+  parseInput(chatInput, request.body ?? {});
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
