@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { AppError, codeForStatus, type ErrorCode, errorCodes } from "@cairn/core/app-error";
+import type { ChatAnswer } from "@cairn/core/chat/chat-entities";
 
 /** One server-sent event of a chat turn (see the server's chat-routes). */
 export interface ChatEvent {
@@ -7,13 +8,7 @@ export interface ChatEvent {
   data: Record<string, unknown>;
 }
 
-export interface ChatAnswer {
-  conversation_id: string;
-  message_id: string;
-  assistant_message: string;
-  tool_calls: { tool_name: string; parameters: unknown; result: unknown; success: boolean }[];
-  created_at: string;
-}
+export type { ChatAnswer };
 
 function errorFrom(body: unknown, status: number): AppError {
   const error = (body as { error?: { code?: string; message?: string } } | null)?.error;

@@ -1,13 +1,6 @@
-import type { ChatMessage } from "@cairn/core/chat/chat-entities";
+import type { ChatAnswer, ChatMessage } from "@cairn/core/chat/chat-entities";
 
-/** The chat API's answer to one turn (SPEC section 4). */
-export interface ChatAnswer {
-  conversation_id: string;
-  message_id: string;
-  assistant_message: string;
-  tool_calls: { tool_name: string; parameters: unknown; result: unknown; success: boolean }[];
-  created_at: string;
-}
+export type { ChatAnswer };
 
 function parsed(content: string): unknown {
   try {

@@ -68,3 +68,12 @@ export interface PendingConfirmation {
   createdAt: string;
   usedAt: string | null;
 }
+
+/** The chat API's answer to one turn (SPEC section 4), as the server sends it and the CLI reads it. */
+export interface ChatAnswer {
+  conversation_id: string;
+  message_id: string;
+  assistant_message: string;
+  tool_calls: { tool_name: string; parameters: unknown; result: unknown; success: boolean }[];
+  created_at: string;
+}
