@@ -35,7 +35,16 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: "linked",
-  external: ["pg", "pg-native", "fastify", "@fastify/rate-limit", "ai", "@ai-sdk/*", "ioredis"],
+  external: [
+    "pg",
+    "pg-native",
+    "fastify",
+    "@fastify/rate-limit",
+    "ai",
+    "@ai-sdk/*",
+    "ioredis",
+    "@modelcontextprotocol/*",
+  ],
   // import() becomes require(): the bundle runs through vm.Script (bin/cairn.cjs),
   // which has no dynamic-import hook, and require() of a builtin is cheaper anyway.
   supported: { "dynamic-import": false },
@@ -55,7 +64,17 @@ if (process.argv.includes("--bench")) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: ["better-sqlite3", "pg", "pg-native", "fastify", "@fastify/rate-limit", "ai", "@ai-sdk/*", "ioredis"],
+    external: [
+      "better-sqlite3",
+      "pg",
+      "pg-native",
+      "fastify",
+      "@fastify/rate-limit",
+      "ai",
+      "@ai-sdk/*",
+      "ioredis",
+      "@modelcontextprotocol/*",
+    ],
     logLevel: "warning",
   });
 }

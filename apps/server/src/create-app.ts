@@ -8,6 +8,7 @@ import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleError } from "./error-handler";
 import { chatRoutes } from "./routes/chat-routes";
 import { healthRoutes } from "./routes/health-routes";
+import { mcpRoutes } from "./routes/mcp-routes";
 import { meRoutes } from "./routes/me-routes";
 import { memoryRoutes } from "./routes/memory-routes";
 import { safetyRoutes } from "./routes/safety-routes";
@@ -104,13 +105,15 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   memoryRoutes(app, deps);
   safetyRoutes(app, deps);
   taskRoutes(app, deps);
+  const logInternal = (error: unknown) => app.log.error({ err: error }, "internal error in a tool");
+  mcpRoutes(app, deps, logInternal);
   chatRoutes(
     app,
     {
       ...deps,
       model: deps.chatModel ?? createChatModel(settings),
       chat: settings,
-      logInternal: (error) => app.log.error({ err: error }, "internal error in a chat tool"),
+      logInternal,
     },
     settings.chatPerMinute,
   );
