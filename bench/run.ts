@@ -7,6 +7,7 @@ import { chatOverhead } from "./chat-bench";
 import { createCorpus, median } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
 import { describeMachine } from "./machine";
+import { mcpStartup } from "./mcp-bench";
 import { postgresIngest } from "./postgres-bench";
 import { loadServer, localDigestSeconds, makeMemories, rawLocalInsertRate, recoverProcess } from "./recover-bench";
 import { httpSearch, querySets, rawSearch, storeSearch } from "./search-bench";
@@ -185,6 +186,14 @@ async function main(): Promise<void> {
     console.log(
       `(d) postgres 20000 entries through applyPush ×500 (in process): ${Math.round(cairn)} entries/s` +
         ` vs raw multi-row INSERT into the same schema ${Math.round(raw)} rows/s → ${(cairn / raw).toFixed(2)}×`,
+    );
+  }
+
+  if (wants("mcp")) {
+    const { mcpMs, nodeMs } = await mcpStartup(cairnBin);
+    console.log(
+      `(i) mcp      cairn mcp, spawn to the first tool result (list_tasks), median of 10: ${mcpMs.toFixed(1)} ms` +
+        ` vs node -e 0 ${nodeMs.toFixed(1)} ms → ${(mcpMs / nodeMs).toFixed(2)}× (target ≤ 5×)`,
     );
   }
 

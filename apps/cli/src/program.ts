@@ -7,6 +7,7 @@ import { registerAuthCommands } from "./commands/auth-commands";
 import { registerChatCommand } from "./commands/chat-command";
 import { registerDoctorCommand } from "./commands/doctor-command";
 import { registerInitCommand } from "./commands/init-command";
+import { registerMcpCommand } from "./commands/mcp-command";
 import { registerMemoryCommands } from "./commands/memory-commands";
 import { registerRecoverCommand } from "./commands/recover-command";
 import { registerSearchCommand } from "./commands/search-command";
@@ -33,6 +34,7 @@ export function buildProgram(context: CliContext): Command {
   registerMemoryCommands(program, context);
   registerTaskCommands(program, context);
   registerChatCommand(program, context);
+  registerMcpCommand(program, context);
   registerSessionCommands(program, context);
   registerTrashCommands(program, context);
   registerSearchCommand(program, context);

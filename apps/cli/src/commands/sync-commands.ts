@@ -19,39 +19,13 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .description("Push everything queued, then pull (waits for another drainer of this scope to finish)")
     .option("--json", "print JSON")
     .action(async (options: JsonOption) => {
-      const credentials = requireCredentials(context);
-      await withScope(context, credentials, async (local) => {
-        const { preflight } = await import("../preflight-load");
-        const problems = preflight(context, credentials, local);
-        const identity = problems.filter((problem) => problem.stops === "identity");
-        if (identity.length > 0) throw preflightRefusal(identity);
-        if (local.state.get("paused") !== null) {
-          throw preflightRefusal(problems.filter((problem) => problem.code === "sync_paused"));
-        }
-        const result = await drainScope(context, local, credentials, {
-          role: "sync-now",
-          deadlineMs: 120_000,
-          waitForLock: true,
-        });
-        if (result.skipped === "busy") {
-          throw new AppError("timeout", "Another drainer kept this scope's lock for 2 minutes", {
-            hint: "`cairn doctor` shows who holds it.",
-          });
-        }
-        if (result.error?.code === "unauthenticated") {
-          throw new AppError("unauthenticated", "The server refused the saved login (expired or revoked)", {
-            hint: "Run `cairn login --server URL --token TOKEN` again; every queued row is kept.",
-          });
-        }
-        if (result.error) throw result.error;
-        const summary = { pushed: result.pushed, pulled: result.pulled, pending: result.pending, dead: result.dead };
-        printResult(
-          context,
-          Boolean(options.json),
-          summary,
-          () => `pushed ${summary.pushed}, pulled ${summary.pulled}, pending ${summary.pending}, dead ${summary.dead}`,
-        );
-      });
+      const summary = await syncNow(context);
+      printResult(
+        context,
+        Boolean(options.json),
+        summary,
+        () => `pushed ${summary.pushed}, pulled ${summary.pulled}, pending ${summary.pending}, dead ${summary.dead}`,
+      );
     });
 
   sync
@@ -196,4 +170,39 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     });
 
   registerDaemonCommands(sync, context);
+}
+
+/**
+ * `cairn sync now` (and the MCP tool `sync_now`): the identity preflight,
+ * then push everything queued and pull, waiting for another drainer of the
+ * scope to finish. Throws with the fix when it cannot.
+ */
+export async function syncNow(context: CliContext) {
+  const credentials = requireCredentials(context);
+  return withScope(context, credentials, async (local) => {
+    const { preflight } = await import("../preflight-load");
+    const problems = preflight(context, credentials, local);
+    const identity = problems.filter((problem) => problem.stops === "identity");
+    if (identity.length > 0) throw preflightRefusal(identity);
+    if (local.state.get("paused") !== null) {
+      throw preflightRefusal(problems.filter((problem) => problem.code === "sync_paused"));
+    }
+    const result = await drainScope(context, local, credentials, {
+      role: "sync-now",
+      deadlineMs: 120_000,
+      waitForLock: true,
+    });
+    if (result.skipped === "busy") {
+      throw new AppError("timeout", "Another drainer kept this scope's lock for 2 minutes", {
+        hint: "`cairn doctor` shows who holds it.",
+      });
+    }
+    if (result.error?.code === "unauthenticated") {
+      throw new AppError("unauthenticated", "The server refused the saved login (expired or revoked)", {
+        hint: "Run `cairn login --server URL --token TOKEN` again; every queued row is kept.",
+      });
+    }
+    if (result.error) throw result.error;
+    return { pushed: result.pushed, pulled: result.pulled, pending: result.pending, dead: result.dead };
+  });
 }

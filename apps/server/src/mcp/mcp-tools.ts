@@ -13,13 +13,21 @@ function resultOf(value: unknown, isError = false): CallToolResult {
   return { content: [{ type: "text", text }], ...(isError ? { isError: true } : {}) };
 }
 
+/** Runs one tool call: with a fixed context (the server's, per request) or one opened per call (the CLI's). */
+export type ToolRunner = (tool: ToolDefinition, input: unknown) => Promise<unknown>;
+
+/** The runner of a context that lives as long as the MCP server (one HTTP request). */
+export function runWith(context: ToolContext): ToolRunner {
+  return (tool, input) => tool.run(context, input);
+}
+
 /**
  * An MCP server over the tool registry, for one user: the same tools (the
  * same operations) the chat agent calls. A failing tool answers with an
  * error result the model can read (code and message), never a protocol error.
  */
 export function buildMcpServer(
-  context: ToolContext,
+  run: ToolRunner,
   tools: ToolDefinition[] = agentTools,
   logInternal: (error: unknown) => void = () => {},
 ): McpServer {
@@ -34,7 +42,7 @@ export function buildMcpServer(
       },
       (async (input: unknown) => {
         try {
-          return resultOf(await tool.run(context, input));
+          return resultOf(await run(tool, input));
         } catch (error) {
           const appError = toAppError(error);
           if (appError.code === "internal") logInternal(appError.cause ?? appError);

@@ -3,7 +3,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import { toolContext } from "../chat/chat-turn";
-import { buildMcpServer } from "../mcp/mcp-tools";
+import { buildMcpServer, runWith } from "../mcp/mcp-tools";
 import type { ServerDeps } from "../server-deps";
 
 /**
@@ -14,7 +14,7 @@ import type { ServerDeps } from "../server-deps";
 export function mcpRoutes(app: FastifyInstance, deps: ServerDeps, logInternal: (error: unknown) => void): void {
   app.post("/mcp", async (request, reply) => {
     const user = userOf(request);
-    const server = buildMcpServer(toolContext(deps, user.id, null), undefined, logInternal);
+    const server = buildMcpServer(runWith(toolContext(deps, user.id, null)), undefined, logInternal);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless
     reply.hijack();
     reply.raw.on("close", () => {

@@ -1,0 +1,106 @@
+import { slugSchema } from "@cairn/core/entities";
+import { nameToId } from "@cairn/core/slug";
+import { defineTool, type ToolDefinition } from "@cairn/core/tools/tool";
+import * as z from "zod";
+import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
+import { syncNow } from "../commands/sync-commands";
+import { detectProject } from "../detect-project";
+import { writeThenPush } from "../inline-push";
+import { sessionForWrite } from "../session-for-write";
+
+/**
+ * The tools `cairn mcp` adds to the registry's: threads and sync, which live
+ * in the local store and the outbox. Each calls the operation (or command
+ * function) the CLI's own command calls, never a copy of it.
+ */
+export function localTools(context: CliContext): ToolDefinition[] {
+  const detected = detectProject(context.cwd);
+  const threadPush = defineTool({
+    name: "thread_push",
+    description:
+      "Record one verbatim entry of work (what was done, decided, found) in a thread of the current project. " +
+      "It lands locally at once and syncs to the server.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({
+      content: z.string().min(1).max(100_000),
+      thread: z.string().min(1).max(64).optional().describe("Thread name (default: the detected one)"),
+      project: z.string().min(1).max(64).optional().describe("Project (default: the detected one)"),
+    }),
+    async run(_tools, input) {
+      const { appendEntry } = await import("@cairn/core/operations/append-entry");
+      const project = input.project ? nameToId(input.project) : detected.project;
+      const written = await writeThenPush(
+        context,
+        async (local) =>
+          appendEntry(
+            { sink: localSink(context, local), newId: context.newId, now: context.now },
+            {
+              project,
+              ...(await sessionForWrite(context, local, project)),
+              thread: input.thread ? nameToId(input.thread) : detected.thread,
+              ...(input.thread ? { threadName: input.thread } : {}),
+              content: input.content,
+              author: context.env.CAIRN_AGENT ?? context.env.CAIRN_AUTHOR ?? context.osUser,
+            },
+          ),
+        (entry) => entry.id,
+      );
+      return { id: written.id, thread: written.thread, project: written.project, synced: written.synced };
+    },
+  });
+  const threadRead = defineTool({
+    name: "thread_read",
+    description: "Read a thread's entries, oldest first, a page at a time.",
+    readOnly: true,
+    destructive: false,
+    input: z.object({
+      thread: z.string().min(1).max(64),
+      project: slugSchema.optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    async run(_tools, input) {
+      const { getThread } = await import("@cairn/core/operations/get-thread");
+      return withScope(context, credentialsOf(context), async (local) =>
+        getThread({ store: local.store }, local.userId, {
+          thread: nameToId(input.thread),
+          ...(input.project ? { project: input.project } : { preferredProject: detected.project }),
+          limit: input.limit ?? 20,
+          offset: input.offset ?? 0,
+        }),
+      );
+    },
+  });
+  const threadList = defineTool({
+    name: "thread_list",
+    description: "List threads with their entry counts, newest activity first (this project, or all).",
+    readOnly: true,
+    destructive: false,
+    input: z.object({
+      project: slugSchema.optional(),
+      all_projects: z.boolean().optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    async run(_tools, input) {
+      const { listThreads } = await import("@cairn/core/operations/list-threads");
+      return withScope(context, credentialsOf(context), async (local) =>
+        listThreads({ store: local.store, now: context.now }, local.userId, {
+          ...(input.all_projects ? {} : { project: input.project ?? detected.project }),
+          limit: input.limit ?? 20,
+          offset: input.offset ?? 0,
+        }),
+      );
+    },
+  });
+  const syncNowTool = defineTool({
+    name: "sync_now",
+    description: "Push everything queued to the Cairn server and pull what is new. Returns the counts.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({}),
+    run: () => syncNow(context),
+  });
+  return [threadPush, threadRead, threadList, syncNowTool] as ToolDefinition[];
+}

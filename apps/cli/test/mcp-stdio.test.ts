@@ -1,0 +1,79 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, cairn, cairnBin, cleanup, type ServerProcess, startServer, tempDir } from "./harness";
+
+function body(result: Awaited<ReturnType<Client["callTool"]>>): Record<string, unknown> {
+  const [first] = result.content as { type: string; text: string }[];
+  return JSON.parse(first?.text ?? "null") as Record<string, unknown>;
+}
+
+describe("cairn mcp over stdio", () => {
+  const dir = tempDir("mcp-stdio");
+  let server: ServerProcess;
+  let token: string;
+  let client: Client;
+  beforeAll(async () => {
+    server = await startServer({ dataDir: `${dir}/data` });
+    token = addUser(dir, `${dir}/data`, "agent").token;
+    expect(cairn(dir, ["login", "--server", server.url, "--token", token]).code).toBe(0);
+    client = new Client({ name: "test", version: "1.0.0" });
+    const env: Record<string, string> = { CAIRN_HOME: dir, PATH: process.env.PATH ?? "" };
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [cairnBin, "mcp"], cwd: dir, env }),
+    );
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.stop();
+    cleanup(dir);
+  });
+
+  it("lists the registry's tools and the local ones", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(
+      [
+        "add_task",
+        "complete_task",
+        "delete_task",
+        "get_task",
+        "list_tasks",
+        "remember",
+        "search_memory",
+        "sync_now",
+        "thread_list",
+        "thread_push",
+        "thread_read",
+        "update_task",
+      ].sort(),
+    );
+  });
+
+  it("writes through the local store and the outbox, like the CLI", async () => {
+    const pushed = body(
+      await client.callTool({ name: "thread_push", arguments: { content: "decided: retry 3 times", thread: "notes" } }),
+    );
+    expect(pushed).toMatchObject({ thread: "notes", synced: true });
+    const added = body(await client.callTool({ name: "add_task", arguments: { title: "from the agent" } }));
+    expect(added).toMatchObject({ status: "added", task: { title: "from the agent" } });
+
+    // The CLI sees both in the same local store, and the server has them.
+    const local = cairn(dir, ["task", "list", "--all-projects", "--json"]).json<{ tasks: { title: string }[] }>();
+    expect(local.tasks.map((task) => task.title)).toContain("from the agent");
+    const remote = await fetch(`${server.url}/api/tasks`, { headers: { authorization: `Bearer ${token}` } });
+    expect(JSON.stringify(await remote.json())).toContain("from the agent");
+
+    const read = body(await client.callTool({ name: "thread_read", arguments: { thread: "notes" } }));
+    expect(JSON.stringify(read)).toContain("decided: retry 3 times");
+    const found = body(await client.callTool({ name: "search_memory", arguments: { query: "retry" } }));
+    expect(found).toMatchObject({ total: 1, hits: [{ type: "entry" }] });
+    const synced = body(await client.callTool({ name: "sync_now", arguments: {} }));
+    expect(synced).toMatchObject({ pending: 0, dead: 0 });
+  });
+
+  it("answers a failing tool with a readable error result", async () => {
+    const failed = await client.callTool({ name: "thread_read", arguments: { thread: "no-such-thread" } });
+    expect(failed.isError).toBe(true);
+    expect(body(failed)).toMatchObject({ error: { code: "not_found" } });
+  });
+});
