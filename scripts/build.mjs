@@ -53,7 +53,17 @@ await build({
   plugins: [lazyChildProcess],
   logLevel: "warning",
 });
-console.log(`built apps/cli/dist/cairn.cjs in ${Date.now() - started} ms`);
+// The MCP SDK, for `cairn mcp` only: a bundle of its own, so the CLI's stays small (see mcp-sdk-entry.ts).
+await build({
+  entryPoints: ["apps/cli/src/mcp/mcp-sdk-entry.ts"],
+  outfile: "apps/cli/dist/mcp-sdk.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
+});
+console.log(`built apps/cli/dist/cairn.cjs and mcp-sdk.cjs in ${Date.now() - started} ms`);
 
 // The benchmarks import the workspace packages' TypeScript: bundle them too (npm run bench).
 if (process.argv.includes("--bench")) {

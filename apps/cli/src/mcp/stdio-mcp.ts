@@ -14,11 +14,12 @@ import { localTools } from "./local-tools";
  * long). Resolves when the client closes stdin.
  */
 export async function serveMcpOverStdio(context: CliContext): Promise<void> {
-  const [{ buildMcpServer }, { agentTools }, { StdioServerTransport }] = await Promise.all([
+  const [{ buildMcpServer }, { agentTools }, { loadMcpSdk }] = await Promise.all([
     import("@cairn/server/mcp/mcp-tools"),
     import("@cairn/core/tools/registry"),
-    import("@modelcontextprotocol/sdk/server/stdio.js"),
+    import("./load-mcp-sdk"),
   ]);
+  const sdk = loadMcpSdk();
   const project = detectProject(context.cwd).project;
   const toolContext = (local: LocalStore): ToolContext => ({
     userId: local.userId,
@@ -34,6 +35,7 @@ export async function serveMcpOverStdio(context: CliContext): Promise<void> {
     defaultProject: project,
   });
   const server = buildMcpServer(
+    sdk,
     async (tool, input) => {
       if (agentTools.includes(tool) && tool.readOnly) {
         return withScope(context, credentialsOf(context), (local) => tool.run(toolContext(local), input));
@@ -51,7 +53,7 @@ export async function serveMcpOverStdio(context: CliContext): Promise<void> {
     [...agentTools, ...localTools(context)],
     (error) => context.stderr(`cairn mcp: internal error: ${String((error as Error)?.stack ?? error)}\n`),
   );
-  const transport = new StdioServerTransport();
+  const transport = new sdk.StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once("end", () => resolve());

@@ -2,7 +2,7 @@ import { toAppError } from "@cairn/core/app-error";
 import { agentTools } from "@cairn/core/tools/registry";
 import type { ToolContext, ToolDefinition } from "@cairn/core/tools/tool";
 import { cairnVersion } from "@cairn/core/version";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { estimateTokens } from "../chat/history";
 
@@ -25,13 +25,16 @@ export function runWith(context: ToolContext): ToolRunner {
  * An MCP server over the tool registry, for one user: the same tools (the
  * same operations) the chat agent calls. A failing tool answers with an
  * error result the model can read (code and message), never a protocol error.
+ * The SDK is passed in: the server imports it, `cairn mcp` loads it from its
+ * own code-cached bundle (start-up time).
  */
 export function buildMcpServer(
+  sdk: { McpServer: typeof McpServer },
   run: ToolRunner,
   tools: ToolDefinition[] = agentTools,
   logInternal: (error: unknown) => void = () => {},
 ): McpServer {
-  const server = new McpServer({ name: "cairn", version: cairnVersion });
+  const server = new sdk.McpServer({ name: "cairn", version: cairnVersion });
   for (const tool of tools) {
     server.registerTool(
       tool.name,
