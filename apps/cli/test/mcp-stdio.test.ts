@@ -36,10 +36,16 @@ describe("cairn mcp over stdio", () => {
         "add_task",
         "complete_task",
         "delete_task",
+        "forget",
+        "get_sync_status",
         "get_task",
         "list_tasks",
+        "pause_sync",
         "remember",
+        "resume_sync",
         "search_memory",
+        "session_end",
+        "session_start",
         "sync_now",
         "thread_list",
         "thread_push",
@@ -69,6 +75,35 @@ describe("cairn mcp over stdio", () => {
     expect(found).toMatchObject({ total: 1, hits: [{ type: "entry" }] });
     const synced = body(await client.callTool({ name: "sync_now", arguments: {} }));
     expect(synced).toMatchObject({ pending: 0, dead: 0 });
+  });
+
+  it("starts and ends sessions, pauses and resumes sync, and forgets a memory, like the CLI", async () => {
+    const started = body(await client.callTool({ name: "session_start", arguments: { agent: "claude-code" } }));
+    const sessionId = (started.session as { id: string }).id;
+    const remembered = body(
+      await client.callTool({ name: "remember", arguments: { content: "port 8787 is the API" } }),
+    );
+    const memoryId = (remembered.memory as { id: string }).id;
+    const current = cairn(dir, ["session", "current", "--json"]).json<{ session: { id: string } | null }>();
+    expect(current.session?.id).toBe(sessionId);
+
+    expect(body(await client.callTool({ name: "pause_sync", arguments: {} }))).toEqual({
+      paused: true,
+      tokens: expect.any(Number),
+    });
+    expect(body(await client.callTool({ name: "get_sync_status", arguments: {} }))).toMatchObject({ paused: true });
+    const forgotten = body(await client.callTool({ name: "forget", arguments: { id: memoryId } }));
+    expect(forgotten).toMatchObject({ status: "forgotten", synced: false }); // paused: queued, not sent
+    expect(body(await client.callTool({ name: "resume_sync", arguments: {} }))).toMatchObject({ paused: false });
+    expect(body(await client.callTool({ name: "sync_now", arguments: {} }))).toMatchObject({ pending: 0 });
+    const onServer = await fetch(`${server.url}/api/memories/${memoryId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(((await onServer.json()) as { memory: { deletedAt: string | null } }).memory.deletedAt).not.toBeNull();
+
+    const ended = body(await client.callTool({ name: "session_end", arguments: { summary: "done for today" } }));
+    expect(ended).toMatchObject({ session: { id: sessionId } });
+    expect(cairn(dir, ["session", "current", "--json"]).json<{ session: unknown }>().session).toBeNull();
   });
 
   it("answers a failing tool with a readable error result", async () => {

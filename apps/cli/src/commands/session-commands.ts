@@ -41,20 +41,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .option("--agent <name>", "who works in it (default: CAIRN_AGENT)")
     .option("--json", "print JSON")
     .action(async (options: ProjectOptions & { agent?: string }) => {
-      const { startSession } = await import("@cairn/core/operations/sessions");
-      const project = projectOf(context, options);
-      const started = await writeThenPush(
-        context,
-        async (local) => {
-          const created = await startSession(
-            { sink: localSink(context, local), newId: context.newId, now: context.now },
-            { project, agent: options.agent ?? context.env.CAIRN_AGENT ?? "" },
-          );
-          local.setCurrentSession(project, created.id);
-          return created;
-        },
-        (created) => created.id,
-      );
+      const started = await startSessionIn(context, projectOf(context, options), options.agent);
       printResult(
         context,
         Boolean(options.json),
@@ -71,23 +58,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .option("--summary <text>", "a summary to keep with it")
     .option("--json", "print JSON")
     .action(async (id: string | undefined, options: ProjectOptions & { summary?: string }) => {
-      const { endSession } = await import("@cairn/core/operations/sessions");
-      const project = projectOf(context, options);
-      const ended = await writeThenPush(
-        context,
-        async (local) => {
-          const target = id ?? local.currentSessionId(project);
-          if (!target) throw new AppError("not_found", `No current session in project ${project}`);
-          const result = await endSession(
-            { store: local.store, sink: localSink(context, local), now: context.now },
-            local.userId,
-            { id: target, summary: options.summary },
-          );
-          if (local.currentSessionId(result.projectId) === result.id) local.setCurrentSession(result.projectId, null);
-          return result;
-        },
-        (result) => result.id,
-      );
+      const ended = await endSessionIn(context, projectOf(context, options), id, options.summary);
       printResult(context, Boolean(options.json), { session: ended, synced: ended.synced }, () => `ended ${ended.id}`);
     });
 
@@ -153,4 +124,41 @@ export function registerSessionCommands(program: Command, context: CliContext): 
         printResult(context, Boolean(options.json), record, () => recordText(record));
       });
     });
+}
+
+/** `cairn session start` (and the MCP tool `session_start`): a new session that becomes the project's current one. */
+export async function startSessionIn(context: CliContext, project: string, agent?: string) {
+  const { startSession } = await import("@cairn/core/operations/sessions");
+  return writeThenPush(
+    context,
+    async (local) => {
+      const created = await startSession(
+        { sink: localSink(context, local), newId: context.newId, now: context.now },
+        { project, agent: agent ?? context.env.CAIRN_AGENT ?? "" },
+      );
+      local.setCurrentSession(project, created.id);
+      return created;
+    },
+    (created) => created.id,
+  );
+}
+
+/** `cairn session end` (and the MCP tool `session_end`): ends the named or the project's current session. */
+export async function endSessionIn(context: CliContext, project: string, id?: string, summary?: string) {
+  const { endSession } = await import("@cairn/core/operations/sessions");
+  return writeThenPush(
+    context,
+    async (local) => {
+      const target = id ?? local.currentSessionId(project);
+      if (!target) throw new AppError("not_found", `No current session in project ${project}`);
+      const result = await endSession(
+        { store: local.store, sink: localSink(context, local), now: context.now },
+        local.userId,
+        { id: target, summary },
+      );
+      if (local.currentSessionId(result.projectId) === result.id) local.setCurrentSession(result.projectId, null);
+      return result;
+    },
+    (result) => result.id,
+  );
 }

@@ -34,61 +34,30 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
     .option("--check", "only the preflight: exit 2 when there are problems")
     .option("--json", "print JSON")
     .action(async (options: JsonOption & { check?: boolean }) => {
-      const credentials = credentialsOf(context);
-      await withScope(context, credentials, async (local) => {
-        const [{ preflight }, { liveDaemon }] = await Promise.all([
-          import("../preflight-load"),
-          import("../daemon/daemon-client"),
-        ]);
-        const checkStarted = performance.now();
-        const problems = preflight(context, credentials, local);
-        const preflightMs = Math.round((performance.now() - checkStarted) * 100) / 100;
-        const counts = local.outbox.counts();
-        const daemon = credentials ? await liveDaemon(context, scopeKey(credentials)) : null;
-        const status = {
-          server: credentials?.server ?? null,
-          user: credentials ? credentials.user : null,
-          scope: scopeKey(credentials),
-          store: local.path,
-          deviceId: local.deviceId,
-          daemon: daemon ? { running: true, pid: daemon.pid, port: daemon.port } : { running: false },
-          paused: local.state.get("paused") !== null,
-          pending: counts.pending,
-          inFlight: counts.inFlight,
-          dead: counts.dead,
-          oldestPendingAt: counts.oldestPendingAt,
-          lastSuccessAt: local.state.get("lastSuccessAt"),
-          lastError: local.state.get("lastError"),
-          lastErrorAt: local.state.get("lastErrorAt"),
-          nextAttemptAt: local.state.get("nextAttemptAt"),
-          cursor: local.state.number("cursor"),
-          problems: publicProblems(problems),
-          preflightMs,
-        };
-        if (options.check) {
-          printResult(context, Boolean(options.json), status, () =>
-            problems.length === 0 ? "ok: no sync problems" : problemLines(problems).join("\n"),
-          );
-          if (problems.length > 0) {
-            throw new AppError("preflight_refused", `${problems.length} sync problem(s)`, {
-              hint: "each problem above names its fix",
-            });
-          }
-          return;
-        }
+      const { status, problems, daemon } = await syncStatus(context);
+      if (options.check) {
         printResult(context, Boolean(options.json), status, () =>
-          [
-            `server:  ${status.server ?? "(not logged in)"}`,
-            `user:    ${status.user ? `${status.user.name} (${status.user.id})` : "-"}`,
-            `store:   ${status.store}`,
-            `daemon:  ${daemon ? `running (pid ${daemon.pid})` : "not running"}${status.paused ? " (sync paused)" : ""}`,
-            `queue:   ${status.pending} pending (${status.inFlight} in flight), ${status.dead} dead${status.oldestPendingAt ? `, oldest ${status.oldestPendingAt}` : ""}`,
-            `last ok: ${status.lastSuccessAt ?? "never"}`,
-            `error:   ${status.lastError ?? "-"}`,
-            ...problemLines(problems, 18).slice(problems.length > 0 ? 0 : 1),
-          ].join("\n"),
+          problems.length === 0 ? "ok: no sync problems" : problemLines(problems).join("\n"),
         );
-      });
+        if (problems.length > 0) {
+          throw new AppError("preflight_refused", `${problems.length} sync problem(s)`, {
+            hint: "each problem above names its fix",
+          });
+        }
+        return;
+      }
+      printResult(context, Boolean(options.json), status, () =>
+        [
+          `server:  ${status.server ?? "(not logged in)"}`,
+          `user:    ${status.user ? `${status.user.name} (${status.user.id})` : "-"}`,
+          `store:   ${status.store}`,
+          `daemon:  ${daemon ? `running (pid ${daemon.pid})` : "not running"}${status.paused ? " (sync paused)" : ""}`,
+          `queue:   ${status.pending} pending (${status.inFlight} in flight), ${status.dead} dead${status.oldestPendingAt ? `, oldest ${status.oldestPendingAt}` : ""}`,
+          `last ok: ${status.lastSuccessAt ?? "never"}`,
+          `error:   ${status.lastError ?? "-"}`,
+          ...problemLines(problems, 18).slice(problems.length > 0 ? 0 : 1),
+        ].join("\n"),
+      );
     });
 
   sync
@@ -141,10 +110,8 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
       .description(paused ? "Stop sending (writes still queue)" : "Send again after `pause`")
       .option("--json", "print JSON")
       .action(async (options: JsonOption) => {
-        await withScope(context, credentialsOf(context), async (local) => {
-          local.state.set("paused", paused ? context.now().toISOString() : null);
-          printResult(context, Boolean(options.json), { paused }, () => (paused ? "sync paused" : "sync resumed"));
-        });
+        const result = await setSyncPaused(context, paused);
+        printResult(context, Boolean(options.json), result, () => (paused ? "sync paused" : "sync resumed"));
       });
   }
 
@@ -204,5 +171,50 @@ export async function syncNow(context: CliContext) {
     }
     if (result.error) throw result.error;
     return { pushed: result.pushed, pulled: result.pulled, pending: result.pending, dead: result.dead };
+  });
+}
+
+/** `cairn sync status` (and the MCP tool `get_sync_status`): identity, queue, daemon, last results, problems. */
+export async function syncStatus(context: CliContext) {
+  const credentials = credentialsOf(context);
+  return withScope(context, credentials, async (local) => {
+    const [{ preflight }, { liveDaemon }] = await Promise.all([
+      import("../preflight-load"),
+      import("../daemon/daemon-client"),
+    ]);
+    const checkStarted = performance.now();
+    const problems = preflight(context, credentials, local);
+    const preflightMs = Math.round((performance.now() - checkStarted) * 100) / 100;
+    const counts = local.outbox.counts();
+    const daemon = credentials ? await liveDaemon(context, scopeKey(credentials)) : null;
+    const status = {
+      server: credentials?.server ?? null,
+      user: credentials ? credentials.user : null,
+      scope: scopeKey(credentials),
+      store: local.path,
+      deviceId: local.deviceId,
+      daemon: daemon ? { running: true, pid: daemon.pid, port: daemon.port } : { running: false },
+      paused: local.state.get("paused") !== null,
+      pending: counts.pending,
+      inFlight: counts.inFlight,
+      dead: counts.dead,
+      oldestPendingAt: counts.oldestPendingAt,
+      lastSuccessAt: local.state.get("lastSuccessAt"),
+      lastError: local.state.get("lastError"),
+      lastErrorAt: local.state.get("lastErrorAt"),
+      nextAttemptAt: local.state.get("nextAttemptAt"),
+      cursor: local.state.number("cursor"),
+      problems: publicProblems(problems),
+      preflightMs,
+    };
+    return { status, problems, daemon };
+  });
+}
+
+/** `cairn sync pause|resume` (and the MCP tools): writes still queue while paused; nothing is sent. */
+export async function setSyncPaused(context: CliContext, paused: boolean) {
+  return withScope(context, credentialsOf(context), async (local) => {
+    local.state.set("paused", paused ? context.now().toISOString() : null);
+    return { paused };
   });
 }

@@ -3,10 +3,12 @@ import { nameToId } from "@cairn/core/slug";
 import { defineTool, type ToolDefinition } from "@cairn/core/tools/tool";
 import * as z from "zod";
 import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
-import { syncNow } from "../commands/sync-commands";
+import { endSessionIn, startSessionIn } from "../commands/session-commands";
+import { setSyncPaused, syncNow, syncStatus } from "../commands/sync-commands";
 import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
 import { sessionForWrite } from "../session-for-write";
+import { versionedWriter } from "../versioned-writer";
 
 /**
  * The tools `cairn mcp` adds to the registry's: threads and sync, which live
@@ -102,5 +104,88 @@ export function localTools(context: CliContext): ToolDefinition[] {
     input: z.object({}),
     run: () => syncNow(context),
   });
-  return [threadPush, threadRead, threadList, syncNowTool] as ToolDefinition[];
+  const syncStatusTool = defineTool({
+    name: "get_sync_status",
+    description:
+      "Where this machine's sync stands: server and account, queued and dead rows, the daemon, the last success " +
+      "and error, and any problem with the fix for it.",
+    readOnly: true,
+    destructive: false,
+    input: z.object({}),
+    run: async () => (await syncStatus(context)).status,
+  });
+  const pauseTool = defineTool({
+    name: "pause_sync",
+    description: "Stop sending to the server (writes still land locally and queue) until resume_sync.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({}),
+    run: () => setSyncPaused(context, true),
+  });
+  const resumeTool = defineTool({
+    name: "resume_sync",
+    description: "Send again after pause_sync.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({}),
+    run: () => setSyncPaused(context, false),
+  });
+  const sessionStart = defineTool({
+    name: "session_start",
+    description:
+      "Start a new work session in the project (it becomes the current one; entries and memories are tagged with it).",
+    readOnly: false,
+    destructive: false,
+    input: z.object({ project: slugSchema.optional(), agent: z.string().max(200).optional() }),
+    run: async (_tools, input) => {
+      const session = await startSessionIn(context, input.project ?? detected.project, input.agent);
+      return { session: { id: session.id, project: session.projectId, agent: session.agent }, synced: session.synced };
+    },
+  });
+  const sessionEnd = defineTool({
+    name: "session_end",
+    description: "End the project's current session (or the one named), with an optional summary of what was done.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({
+      project: slugSchema.optional(),
+      id: z.string().min(1).max(64).optional(),
+      summary: z.string().max(10_000).optional(),
+    }),
+    run: async (_tools, input) => {
+      const session = await endSessionIn(context, input.project ?? detected.project, input.id, input.summary);
+      return {
+        session: { id: session.id, project: session.projectId, endedAt: session.endedAt },
+        synced: session.synced,
+      };
+    },
+  });
+  const forget = defineTool({
+    name: "forget",
+    description: "Move one memory to the trash (restorable for 30 days with `cairn trash restore`).",
+    readOnly: false,
+    destructive: true,
+    input: z.object({ id: z.string().min(1).max(64) }),
+    run: async (_tools, input) => {
+      const { forgetMemory } = await import("@cairn/core/operations/memories");
+      const memory = await writeThenPush(
+        context,
+        (local) => forgetMemory(versionedWriter(context, local), local.userId, input.id),
+        (forgotten) => forgotten.id,
+      );
+      return { status: "forgotten", id: memory.id, deletedAt: memory.deletedAt, synced: memory.synced };
+    },
+  });
+  return [
+    threadPush,
+    threadRead,
+    threadList,
+    syncNowTool,
+    syncStatusTool,
+    pauseTool,
+    resumeTool,
+    sessionStart,
+    sessionEnd,
+    forget,
+  ] as ToolDefinition[];
 }
