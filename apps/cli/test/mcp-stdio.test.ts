@@ -33,7 +33,10 @@ describe("cairn mcp over stdio", () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
+        "acknowledge_destruction_alert",
         "add_task",
+        "bootstrap_recovery",
+        "check_destruction",
         "complete_task",
         "delete_task",
         "forget",
@@ -104,6 +107,22 @@ describe("cairn mcp over stdio", () => {
     const ended = body(await client.callTool({ name: "session_end", arguments: { summary: "done for today" } }));
     expect(ended).toMatchObject({ session: { id: sessionId } });
     expect(cairn(dir, ["session", "current", "--json"]).json<{ session: unknown }>().session).toBeNull();
+  });
+
+  it("checks destruction alerts and runs a recovery dry run without writing", async () => {
+    expect(body(await client.callTool({ name: "check_destruction", arguments: {} }))).toMatchObject({
+      alerts: [],
+      total: 0,
+    });
+    const dry = body(await client.callTool({ name: "bootstrap_recovery", arguments: {} }));
+    expect(dry).toMatchObject({ dryRun: true, verified: false });
+    expect((dry.restored as Record<string, number>).task).toBeGreaterThan(0);
+    const missing = await client.callTool({
+      name: "acknowledge_destruction_alert",
+      arguments: { id: "no-such-alert" },
+    });
+    expect(missing.isError).toBe(true);
+    expect(body(missing)).toMatchObject({ error: { code: "not_found" } });
   });
 
   it("answers a failing tool with a readable error result", async () => {

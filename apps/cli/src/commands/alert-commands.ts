@@ -24,11 +24,7 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
     .option("--all", "acknowledged ones too")
     .option("--json", "print JSON")
     .action(async (options: { all?: boolean; json?: boolean }) => {
-      const client = await syncClientFor(context, requireCredentials(context));
-      const result = (await client.get(`/api/alerts${options.all ? "" : "?open=true"}`)) as {
-        alerts: AlertView[];
-        total: number;
-      };
+      const result = await listAlerts(context, Boolean(options.all));
       printResult(context, Boolean(options.json), result, () =>
         result.alerts.length === 0
           ? "no alerts"
@@ -49,9 +45,7 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
     .argument("<id>")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
-      const credentials = requireCredentials(context);
-      const client = await syncClientFor(context, credentials);
-      const result = await client.post(`/api/alerts/${encodeURIComponent(id)}/ack`, {});
+      const result = await acknowledgeAlert(context, id);
       printResult(
         context,
         Boolean(options.json),
@@ -95,4 +89,16 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
               .join("\n"),
       );
     });
+}
+
+/** `cairn alerts list` (and the MCP tool `check_destruction`): the server's mass-deletion alerts. */
+export async function listAlerts(context: CliContext, all: boolean): Promise<{ alerts: AlertView[]; total: number }> {
+  const client = await syncClientFor(context, requireCredentials(context));
+  return (await client.get(`/api/alerts${all ? "" : "?open=true"}`)) as { alerts: AlertView[]; total: number };
+}
+
+/** `cairn alerts ack` (and the MCP tool `acknowledge_destruction_alert`): blocked deletes go through again. */
+export async function acknowledgeAlert(context: CliContext, id: string): Promise<unknown> {
+  const client = await syncClientFor(context, requireCredentials(context));
+  return client.post(`/api/alerts/${encodeURIComponent(id)}/ack`, {});
 }

@@ -25,56 +25,68 @@ export function registerRecoverCommand(program: Command, context: CliContext): v
     .option("--dry-run", "only say what a restore would bring back")
     .option("--json", "print JSON")
     .action(async (options: RecoverOptions) => {
-      const credentials = requireCredentials(context);
-      const [{ recover }, { parseTimeFilter }, { nameToId }] = await Promise.all([
-        import("@cairn/sync/recover"),
-        import("@cairn/core/time-filter"),
-        import("@cairn/core/slug"),
-      ]);
-      const setAside = options.dryRun ? null : await setAsideIfDamaged(context, credentials);
-      const local = await openScope(context, credentials);
-      try {
-        const result = await recover({
-          local,
-          client: await syncClientFor(context, credentials),
-          projectId: options.project ? nameToId(options.project) : undefined,
-          since: options.since ? parseTimeFilter(options.since, context.now()) : undefined,
-          dryRun: Boolean(options.dryRun),
-          onProgress: (done, total) => context.progress(`recovering ${done}/${total} rows`),
+      const { output, result, setAside } = await recoverStore(context, options);
+      printResult(context, Boolean(options.json), output, () =>
+        [
+          ...(setAside ? [`the damaged store was set aside as ${setAside}`] : []),
+          `${result.dryRun ? "would restore" : "restored"}: ${Object.entries(result.restored)
+            .map(([type, count]) => `${count} ${count === 1 ? type : (plurals[type] ?? `${type}s`)}`)
+            .join(", ")}${result.kept > 0 ? ` (kept ${result.kept} newer local rows)` : ""}`,
+          result.dryRun
+            ? "dry run: nothing was written"
+            : result.verified
+              ? "verified: counts and hashes match the server"
+              : "NOT verified: the store differs from the server",
+        ].join("\n"),
+      );
+      if (!result.dryRun && !result.verified) {
+        throw new AppError("conflict", "The restored store does not match the server's digest", {
+          details: result.digest,
+          hint: "Run `cairn recover` again; if it still differs, report it with `cairn recover --json`.",
         });
-        context.progress(null);
-        const output = {
-          restored: result.restored,
-          verified: result.verified,
-          kept: result.kept,
-          dryRun: result.dryRun,
-          durationMs: result.durationMs,
-          ...(setAside ? { setAside } : {}),
-          ...(result.digest ? { digest: result.digest } : {}),
-        };
-        printResult(context, Boolean(options.json), output, () =>
-          [
-            ...(setAside ? [`the damaged store was set aside as ${setAside}`] : []),
-            `${result.dryRun ? "would restore" : "restored"}: ${Object.entries(result.restored)
-              .map(([type, count]) => `${count} ${count === 1 ? type : (plurals[type] ?? `${type}s`)}`)
-              .join(", ")}${result.kept > 0 ? ` (kept ${result.kept} newer local rows)` : ""}`,
-            result.dryRun
-              ? "dry run: nothing was written"
-              : result.verified
-                ? "verified: counts and hashes match the server"
-                : "NOT verified: the store differs from the server",
-          ].join("\n"),
-        );
-        if (!result.dryRun && !result.verified) {
-          throw new AppError("conflict", "The restored store does not match the server's digest", {
-            details: result.digest,
-            hint: "Run `cairn recover` again; if it still differs, report it with `cairn recover --json`.",
-          });
-        }
-      } finally {
-        await local.close();
       }
     });
+}
+
+/**
+ * `cairn recover` (and the MCP tool `bootstrap_recovery`): sets a damaged
+ * store aside (not in a dry run), pulls everything from the server, verifies it.
+ */
+export async function recoverStore(
+  context: CliContext,
+  options: { project?: string | undefined; since?: string | undefined; dryRun?: boolean | undefined },
+) {
+  const credentials = requireCredentials(context);
+  const [{ recover }, { parseTimeFilter }, { nameToId }] = await Promise.all([
+    import("@cairn/sync/recover"),
+    import("@cairn/core/time-filter"),
+    import("@cairn/core/slug"),
+  ]);
+  const setAside = options.dryRun ? null : await setAsideIfDamaged(context, credentials);
+  const local = await openScope(context, credentials);
+  try {
+    const result = await recover({
+      local,
+      client: await syncClientFor(context, credentials),
+      projectId: options.project ? nameToId(options.project) : undefined,
+      since: options.since ? parseTimeFilter(options.since, context.now()) : undefined,
+      dryRun: Boolean(options.dryRun),
+      onProgress: (done, total) => context.progress(`recovering ${done}/${total} rows`),
+    });
+    context.progress(null);
+    const output = {
+      restored: result.restored,
+      verified: result.verified,
+      kept: result.kept,
+      dryRun: result.dryRun,
+      durationMs: result.durationMs,
+      ...(setAside ? { setAside } : {}),
+      ...(result.digest ? { digest: result.digest } : {}),
+    };
+    return { output, result, setAside };
+  } finally {
+    await local.close();
+  }
 }
 
 /**

@@ -3,6 +3,8 @@ import { nameToId } from "@cairn/core/slug";
 import { defineTool, type ToolDefinition } from "@cairn/core/tools/tool";
 import * as z from "zod";
 import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
+import { acknowledgeAlert, listAlerts } from "../commands/alert-commands";
+import { recoverStore } from "../commands/recover-command";
 import { endSessionIn, startSessionIn } from "../commands/session-commands";
 import { setSyncPaused, syncNow, syncStatus } from "../commands/sync-commands";
 import { detectProject } from "../detect-project";
@@ -176,7 +178,46 @@ export function localTools(context: CliContext): ToolDefinition[] {
       return { status: "forgotten", id: memory.id, deletedAt: memory.deletedAt, synced: memory.synced };
     },
   });
+  const checkDestruction = defineTool({
+    name: "check_destruction",
+    description:
+      "Mass-deletion alerts the server raised (many deletes in a short window): how many, when, which ids, and " +
+      "whether deletes are being blocked until someone acknowledges. Open ones only unless `all`.",
+    readOnly: true,
+    destructive: false,
+    input: z.object({ all: z.boolean().optional() }),
+    run: (_tools, input) => listAlerts(context, Boolean(input.all)),
+  });
+  const acknowledge = defineTool({
+    name: "acknowledge_destruction_alert",
+    description:
+      "Acknowledge a mass-deletion alert after the user confirmed the deletes were intended: deletes the guard " +
+      "blocked go through again. Ask the user first; never acknowledge on your own.",
+    readOnly: false,
+    destructive: true,
+    input: z.object({ id: z.string().min(1).max(64) }),
+    run: (_tools, input) => acknowledgeAlert(context, input.id),
+  });
+  const bootstrapRecovery = defineTool({
+    name: "bootstrap_recovery",
+    description:
+      "Rebuild this machine's local store from the server and verify it. A dry run by default: it only says what " +
+      "would come back; pass dry_run false to restore.",
+    readOnly: false,
+    destructive: false,
+    input: z.object({
+      dry_run: z.boolean().optional(),
+      project: z.string().min(1).max(64).optional(),
+      since: z.string().max(40).optional(),
+    }),
+    run: async (_tools, input) =>
+      (await recoverStore(context, { dryRun: input.dry_run ?? true, project: input.project, since: input.since }))
+        .output,
+  });
   return [
+    checkDestruction,
+    acknowledge,
+    bootstrapRecovery,
     threadPush,
     threadRead,
     threadList,
