@@ -1,4 +1,4 @@
-import { searchEntries } from "@cairn/core/operations/search-entries";
+import { search } from "@cairn/core/operations/search";
 import type { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import type Database from "better-sqlite3";
 import { type Corpus, percentile, seededRandom } from "./corpus";
@@ -17,9 +17,16 @@ export function querySets(corpus: Corpus, count: number): LatencySet[] {
     () => corpus.vocabulary[100 + Math.floor(random() * (corpus.vocabulary.length - 100))] ?? "",
   );
   const common = Array.from({ length: count }, () => corpus.vocabulary[Math.floor(random() * 10)] ?? "");
+  // Two common words: unified search asks three tiers (phrase, all words, any word).
+  const pairs = Array.from(
+    { length: count },
+    () =>
+      `${corpus.vocabulary[Math.floor(random() * 10)] ?? ""} ${corpus.vocabulary[10 + Math.floor(random() * 90)] ?? ""}`,
+  );
   return [
     { name: "rare", queries: rare },
     { name: "common", queries: common },
+    { name: "pair", queries: pairs },
   ];
 }
 
@@ -51,15 +58,22 @@ export function rawSearch(db: Database.Database, set: LatencySet) {
   const statement = db.prepare(
     "SELECT rowid, bm25(entries_fts) AS score FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rank LIMIT 20",
   );
-  return measure(set.queries, (query) => statement.all(`"${query}"`));
+  return measure(set.queries, (query) =>
+    statement.all(
+      query
+        .split(" ")
+        .map((word) => `"${word}"`)
+        .join(" "),
+    ),
+  );
 }
 
-/** Cairn's search operation on the store, in process (top 20 with snippets). */
+/** Cairn's unified search on the store, in process (entries, memories and tasks; top 20 with snippets). */
 export async function storeSearch(store: SqliteStore, userId: string, set: LatencySet) {
   const times: number[] = [];
   for (const query of set.queries) {
     const started = process.hrtime.bigint();
-    await searchEntries({ store }, userId, { q: query, limit: 20 });
+    await search({ store }, userId, { q: query, limit: 20 });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return { p50: percentile(times, 50), p99: percentile(times, 99) };

@@ -24,6 +24,8 @@ export const cliEnvVars = {
   CAIRN_CHAT_HISTORY_TOKENS: "Server: token budget of that history (default 8000)",
   CAIRN_CHAT_TIMEOUT_MS: "Server: deadline of one chat turn's model calls (default 60000)",
   CAIRN_CHAT_PER_MINUTE: "Server: chat requests per user per minute (default 60)",
+  CAIRN_WRITES_PER_MINUTE: "Server: other writes per user per minute (default 600)",
+  CAIRN_READS_PER_MINUTE: "Server: reads per user per minute (default 6000)",
   CAIRN_REDIS_URL: "Server: redis://… to share rate limits between server processes",
   CAIRN_PUSH_DEADLINE_MS: "Budget of the inline push after a write (default 1500)",
   CAIRN_AUTHOR: "Author recorded on entries (default: the OS user name)",

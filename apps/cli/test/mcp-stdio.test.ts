@@ -46,6 +46,7 @@ describe("cairn mcp over stdio", () => {
         "pause_sync",
         "remember",
         "resume_sync",
+        "search",
         "search_memory",
         "session_end",
         "session_start",
@@ -76,6 +77,8 @@ describe("cairn mcp over stdio", () => {
     expect(JSON.stringify(read)).toContain("decided: retry 3 times");
     const found = body(await client.callTool({ name: "search_memory", arguments: { query: "retry" } }));
     expect(found).toMatchObject({ total: 1, hits: [{ type: "entry" }] });
+    const unified = body(await client.callTool({ name: "search", arguments: { query: "agent retry" } }));
+    expect((unified.hits as { type: string }[]).map((hit) => hit.type).sort()).toEqual(["entry", "task"]);
     const synced = body(await client.callTool({ name: "sync_now", arguments: {} }));
     expect(synced).toMatchObject({ pending: 0, dead: 0 });
   });

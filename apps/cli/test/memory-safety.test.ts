@@ -286,10 +286,16 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
     ok(cairn(home, ["session", "end", "--project", "one"]));
     ok(cairn(home, ["remember", "--project", "two", "retry policy for project two"]));
     ok(pushEntry(home, "two/log", "retry logged later"));
-    const entryHits = ok(cairn(home, ["search", "--all-projects", "--session", session, "retry", "--json"])).json<{
-      hits: { project: string; session: string }[];
-    }>();
+    const entryHits = ok(
+      cairn(home, ["search", "--all-projects", "--type", "entry", "--session", session, "retry", "--json"]),
+    ).json<{ hits: { project: string; session: string }[] }>();
     expect(entryHits.hits).toEqual([expect.objectContaining({ project: "one", session })]);
+    // Unified: the session's entry and its memory, nothing from the other session.
+    const sessionHits = ok(cairn(home, ["search", "--all-projects", "--session", session, "retry", "--json"])).json<{
+      hits: { type: string; project: string; session: string }[];
+    }>();
+    expect(sessionHits.hits.map((hit) => hit.type).sort()).toEqual(["entry", "memory"]);
+    expect(sessionHits.hits.every((hit) => hit.project === "one" && hit.session === session)).toBe(true);
     const threads = ok(cairn(home, ["thread", "list", "--all-projects", "--session", session, "--json"])).json<{
       threads: { projectId: string }[];
     }>();

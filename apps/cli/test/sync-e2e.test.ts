@@ -108,7 +108,10 @@ describe("thread sync end to end", () => {
         threads: { id: string }[];
       }>();
       expect(afterA.threads.map((thread) => thread.id)).not.toContain("scratch-pad");
-      expect(cairn(homeA, ["search", "--project", "demo", "temporary", "--json"]).json()).toEqual({ hits: [] });
+      expect(cairn(homeA, ["search", "--project", "demo", "temporary", "--json"]).json()).toMatchObject({
+        hits: [],
+        nextCursor: null,
+      });
     } finally {
       await server.stop();
     }
@@ -152,7 +155,10 @@ describe("thread sync end to end", () => {
         entries: { content: string }[];
       }>();
       expect(bobShow.entries.map((entry) => entry.content)).toEqual(["bob's own note"]);
-      expect(cairn(homeBob, ["search", "--remote", "--all-projects", "jitter", "--json"]).json()).toEqual({ hits: [] });
+      expect(cairn(homeBob, ["search", "--remote", "--all-projects", "jitter", "--json"]).json()).toMatchObject({
+        hits: [],
+        nextCursor: null,
+      });
 
       // Over HTTP, Bob's token sees only Bob's thread; Alice's is unchanged.
       const bobView = await serverThread(server.url, bob.token, "retry", "demo");

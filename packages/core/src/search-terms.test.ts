@@ -14,7 +14,9 @@ describe("searchTerms", () => {
     expect(searchTerms(Array.from({ length: 100 }, (_, index) => `w${index}`).join(" "))).toHaveLength(32);
   });
 
-  it("quotes every term for FTS5", () => {
+  it("quotes every term for FTS5, in each match mode", () => {
     expect(fts5Match(["parser", "and"])).toBe('"parser" "and"');
+    expect(fts5Match(["parser", "or"], "any")).toBe('"parser" OR "or"');
+    expect(fts5Match(["retry", "policy"], "phrase")).toBe('"retry policy"');
   });
 });

@@ -12,7 +12,27 @@ export function searchTerms(query: string): string[] {
   return unique.slice(0, limits.searchQueryTerms);
 }
 
-/** FTS5 MATCH text for terms: each word quoted, implicitly ANDed. */
-export function fts5Match(terms: string[]): string {
-  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
+/**
+ * How a search matches its terms: every one (`all`, the default), any one
+ * (`any`), or all of them in order, as a phrase (`phrase`). Unified search
+ * asks phrase, then all, then any, and ranks those tiers in that order.
+ */
+export type MatchMode = "all" | "any" | "phrase";
+
+/** FTS5 MATCH text for terms: each word quoted (so never an operator), joined per mode. */
+export function fts5Match(terms: string[], mode: MatchMode = "all"): string {
+  const quoted = terms.map((term) => term.replaceAll('"', '""'));
+  if (mode === "phrase") return `"${quoted.join(" ")}"`;
+  return quoted.map((term) => `"${term}"`).join(mode === "any" ? " OR " : " ");
+}
+
+/**
+ * PostgreSQL tsquery for terms (the `simple` configuration): the function and
+ * its text. The terms are plain words (see searchTerms), so `|` between them
+ * is the only operator to_tsquery sees.
+ */
+export function pgTsQuery(terms: string[], mode: MatchMode = "all"): { fn: string; text: string } {
+  if (mode === "phrase") return { fn: "phraseto_tsquery", text: terms.join(" ") };
+  if (mode === "any") return { fn: "to_tsquery", text: terms.join(" | ") };
+  return { fn: "plainto_tsquery", text: terms.join(" ") };
 }

@@ -7,6 +7,7 @@ import type {
   ToolInvocation,
 } from "./chat/chat-entities";
 import type { ApiToken, Entry, Memory, MemoryKind, SearchHit, Session, Thread, User } from "./entities";
+import type { MatchMode } from "./search-terms";
 import type { Task, TaskPriority, TaskStatus } from "./task-entities";
 
 /**
@@ -43,6 +44,8 @@ export interface EntryListQuery {
 export interface EntrySearchQuery {
   /** Plain words, already sanitised by `searchTerms`; never raw user text. */
   terms: string[];
+  /** Every term (default), any one, or the terms as a phrase. */
+  match?: MatchMode | undefined;
   projectId?: string | undefined;
   sessionId?: string | undefined;
   since?: string | undefined;
@@ -96,8 +99,32 @@ export interface TaskListQuery {
 export interface MemorySearchQuery extends AttributionQuery {
   /** Plain words, already sanitised by `searchTerms`. */
   terms: string[];
+  match?: MatchMode | undefined;
   limit: number;
   offset: number;
+}
+
+/** Task search: title and description; `projectId` also takes the personal (project-less) tasks. */
+export interface TaskSearchQuery {
+  terms: string[];
+  match?: MatchMode | undefined;
+  projectId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface TaskHit {
+  type: "task";
+  id: string;
+  snippet: string;
+  score: number;
+  project: string | null;
+  session: null;
+  title: string;
+  status: TaskStatus;
+  updatedAt: string;
 }
 
 export interface MemoryHit {
@@ -258,6 +285,7 @@ export interface StoreReader extends ChatReader {
   getMemory(userId: string, id: string): Promise<Memory | null>;
   listMemories(userId: string, query: MemoryListQuery): Promise<{ memories: Memory[]; total: number }>;
   searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]>;
+  searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]>;
   getTask(userId: string, id: string): Promise<Task | null>;
   listTasks(userId: string, query: TaskListQuery): Promise<{ tasks: Task[]; total: number }>;
   getSession(userId: string, id: string): Promise<Session | null>;

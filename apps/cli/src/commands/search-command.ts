@@ -6,44 +6,59 @@ import { intOption } from "./options";
 
 interface SearchOptions extends AttributionOptions {
   limit: number;
+  cursor: number;
+  type?: string;
   remote?: boolean;
 }
 
-/** `cairn search [--] QUERY`: BM25 over the local store, or the server's with --remote. */
+type Hit = { type: string; id: string; snippet: string; project: string | null; thread?: string; title?: string };
+
+function hitLine(hit: Hit): string {
+  const where =
+    hit.type === "entry" ? `${hit.project}/${hit.thread}` : `${hit.type}${hit.project ? ` ${hit.project}` : ""}`;
+  return `${where} ${hit.id}\n  ${hit.snippet.replace(/<\/?mark>/g, "*")}`;
+}
+
+/** `cairn search [--] QUERY`: unified search (entries, memories, tasks) in the local store, or the server's with --remote. */
 export function registerSearchCommand(program: Command, context: CliContext): void {
   withAttributionOptions(
-    program.command("search").description("Search entries (local store; --remote asks the server)"),
+    program.command("search").description("Search entries, memories and tasks (local store; --remote asks the server)"),
   )
     .argument("<query...>", "words to find (put -- before a query that starts with -)")
-    .option("--limit <n>", "results", intOption, 20)
+    .option("--type <types>", "entry, memory or task (comma-separated; default all)")
+    .option("--limit <n>", "results", intOption, 10)
+    .option("--cursor <n>", "the nextCursor of the previous page", intOption, 0)
     .option("--remote", "search on the server instead of the local store")
     .option("--json", "print JSON")
     .action(async (words: string[], options: SearchOptions) => {
-      const q = words.join(" ");
       const filters = attributionInput(context, options);
-      const input = { q, limit: Math.max(1, Math.min(options.limit, 100)), ...filters };
-      let hits: { type: string; id: string; snippet: string; score: number; project: string; threadId?: string }[];
+      const input = {
+        q: words.join(" "),
+        limit: Math.max(1, Math.min(options.limit, 100)),
+        cursor: options.cursor,
+        ...(options.type ? { type: options.type } : {}),
+        ...filters,
+      };
+      let result: { hits: Hit[]; nextCursor: number | null; size: { chars: number; tokens: number } };
       if (options.remote) {
-        const credentials = requireCredentials(context);
-        const client = await syncClientFor(context, credentials);
-        const query = new URLSearchParams({ q: input.q, limit: String(input.limit), ...filters });
-        hits = ((await client.get(`/api/search?${query}`)) as { hits: typeof hits }).hits;
+        const client = await syncClientFor(context, requireCredentials(context));
+        const query = new URLSearchParams(
+          Object.entries(input).map(([key, value]): [string, string] => [key, String(value)]),
+        );
+        result = (await client.get(`/api/search?${query}`)) as typeof result;
       } else {
-        const { searchEntries } = await import("@cairn/core/operations/search-entries");
-        hits = await withScope(
-          context,
-          credentialsOf(context),
-          async (local) => (await searchEntries({ store: local.store, now: context.now }, local.userId, input)).hits,
+        const { search } = await import("@cairn/core/operations/search");
+        result = await withScope(context, credentialsOf(context), (local) =>
+          search({ store: local.store, now: context.now }, local.userId, input),
         );
       }
-      printResult(context, Boolean(options.json), { hits }, () =>
-        hits.length === 0
+      printResult(context, Boolean(options.json), result, () =>
+        result.hits.length === 0
           ? "no matches"
-          : hits
-              .map(
-                (hit) => `${hit.project}/${hit.threadId ?? "?"} ${hit.id}\n  ${hit.snippet.replace(/<\/?mark>/g, "*")}`,
-              )
-              .join("\n"),
+          : [
+              ...result.hits.map(hitLine),
+              ...(result.nextCursor !== null ? [`(more: --cursor ${result.nextCursor})`] : []),
+            ].join("\n"),
       );
     });
 }

@@ -69,6 +69,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             chatHistoryTokens: env.CAIRN_CHAT_HISTORY_TOKENS,
             chatTimeoutMs: env.CAIRN_CHAT_TIMEOUT_MS,
             chatPerMinute: env.CAIRN_CHAT_PER_MINUTE,
+            writesPerMinute: env.CAIRN_WRITES_PER_MINUTE,
+            readsPerMinute: env.CAIRN_READS_PER_MINUTE,
             deleteWarnAbove: env.CAIRN_DELETE_WARN_ABOVE,
             deleteCriticalAbove: env.CAIRN_DELETE_CRITICAL_ABOVE,
             deleteWindowMs: env.CAIRN_DELETE_WINDOW_MS,

@@ -14,7 +14,7 @@ import { localTools } from "./local-tools";
  * long). Resolves when the client closes stdin.
  */
 export async function serveMcpOverStdio(context: CliContext): Promise<void> {
-  const [{ buildMcpServer }, { agentTools }, { loadMcpSdk }] = await Promise.all([
+  const [{ buildMcpServer }, { mcpTools }, { loadMcpSdk }] = await Promise.all([
     import("@cairn/server/mcp/mcp-tools"),
     import("@cairn/core/tools/registry"),
     import("./load-mcp-sdk"),
@@ -37,10 +37,10 @@ export async function serveMcpOverStdio(context: CliContext): Promise<void> {
   const server = buildMcpServer(
     sdk,
     async (tool, input) => {
-      if (agentTools.includes(tool) && tool.readOnly) {
+      if (mcpTools.includes(tool) && tool.readOnly) {
         return withScope(context, credentialsOf(context), (local) => tool.run(toolContext(local), input));
       }
-      if (agentTools.includes(tool)) {
+      if (mcpTools.includes(tool)) {
         const written = await writeThenPush(
           context,
           async (local) => ({ result: await tool.run(toolContext(local), input) }),
@@ -50,7 +50,7 @@ export async function serveMcpOverStdio(context: CliContext): Promise<void> {
       }
       return tool.run(null as unknown as ToolContext, input); // the local tools carry their own context
     },
-    [...agentTools, ...localTools(context)],
+    [...mcpTools, ...localTools(context)],
     (error) => context.stderr(`cairn mcp: internal error: ${String((error as Error)?.stack ?? error)}\n`),
   );
   const transport = new sdk.StdioServerTransport();

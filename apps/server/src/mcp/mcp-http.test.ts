@@ -127,6 +127,21 @@ describe("MCP over Streamable HTTP at /mcp", () => {
           "name": "remember",
           "readOnly": false,
         },
+        {
+          "destructive": false,
+          "inputs": [
+            "cursor",
+            "limit",
+            "project",
+            "query",
+            "session",
+            "since",
+            "type",
+            "until",
+          ],
+          "name": "search",
+          "readOnly": true,
+        },
       ]
     `);
     expect(tools.every((tool) => (tool.description ?? "").length > 20)).toBe(true);

@@ -1,4 +1,5 @@
 import { AppError } from "@cairn/core/app-error";
+import { mcpTools } from "@cairn/core/tools/registry";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
@@ -15,7 +16,7 @@ import type { ServerDeps } from "../server-deps";
 export function mcpRoutes(app: FastifyInstance, deps: ServerDeps, logInternal: (error: unknown) => void): void {
   app.post("/mcp", async (request, reply) => {
     const user = userOf(request);
-    const server = buildMcpServer({ McpServer }, runWith(toolContext(deps, user.id, null)), undefined, logInternal);
+    const server = buildMcpServer({ McpServer }, runWith(toolContext(deps, user.id, null)), mcpTools, logInternal);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless
     reply.hijack();
     reply.raw.on("close", () => {

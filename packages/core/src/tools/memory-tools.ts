@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { slugSchema } from "../entities";
 import { memoryKindSchema } from "../memory-entities";
-import { remember, searchMemories } from "../operations/memories";
-import { searchEntries } from "../operations/search-entries";
+import { remember } from "../operations/memories";
+import { search, type UnifiedHit } from "../operations/search";
 import { defineTool } from "./tool";
 
 export const searchMemoryTool = defineTool({
@@ -18,35 +18,30 @@ export const searchMemoryTool = defineTool({
     limit: z.number().int().min(1).max(20).optional(),
   }),
   async run(context, input) {
-    const limit = input.limit ?? 5;
-    const filter = { q: input.query, project: input.project, limit };
-    const [memories, entries] = await Promise.all([
-      searchMemories(context, context.userId, filter),
-      searchEntries(context, context.userId, filter),
-    ]);
-    const hits = [
-      ...memories.hits.map((hit) => ({
-        type: "memory",
-        id: hit.id,
-        project: hit.project,
-        kind: hit.kind,
-        snippet: hit.snippet,
-        score: hit.score,
-      })),
-      ...entries.hits.map((hit) => ({
-        type: "entry",
-        id: hit.id,
-        thread: hit.threadId,
-        project: hit.project,
-        snippet: hit.snippet,
-        score: hit.score,
-      })),
-    ]
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
-    return { total: hits.length, hits };
+    const result = await search(context, context.userId, {
+      q: input.query,
+      type: "entry,memory",
+      ...(input.project ? { project: input.project } : {}),
+      limit: input.limit ?? 5,
+    });
+    return { total: result.hits.length, hits: result.hits.map(compactHit) };
   },
 });
+
+/** A hit as tools return it: what a model needs to read and cite it. */
+export function compactHit(hit: UnifiedHit) {
+  return {
+    type: hit.type,
+    id: hit.id,
+    project: hit.project,
+    ...(hit.thread ? { thread: hit.thread } : {}),
+    ...(hit.kind ? { kind: hit.kind } : {}),
+    ...(hit.title ? { title: hit.title, status: hit.status } : {}),
+    snippet: hit.snippet,
+    score: hit.score,
+    createdAt: hit.createdAt,
+  };
+}
 
 export const rememberTool = defineTool({
   name: "remember",
@@ -67,5 +62,38 @@ export const rememberTool = defineTool({
       tags: input.tags ?? [],
     });
     return { status: "remembered", memory: { id: memory.id, kind: memory.kind, project: memory.projectId } };
+  },
+});
+
+export const searchTool = defineTool({
+  name: "search",
+  description:
+    "Search everything recorded: thread entries, memories and tasks, best first (exact phrase, then all words, " +
+    "then some). Filter by type, project, session or time; page with the returned nextCursor. Snippets highlight " +
+    "the matched words; the result states its size in tokens.",
+  readOnly: true,
+  destructive: false,
+  input: z.object({
+    query: z.string().min(1).max(1000),
+    type: z.enum(["entry", "memory", "task"]).optional(),
+    project: slugSchema.optional(),
+    session: z.string().max(64).optional(),
+    since: z.string().max(40).optional().describe('"30m", "2d", "1w" or an ISO date'),
+    until: z.string().max(40).optional(),
+    limit: z.number().int().min(1).max(50).optional(),
+    cursor: z.number().int().min(0).optional(),
+  }),
+  async run(context, input) {
+    const result = await search(context, context.userId, {
+      q: input.query,
+      ...(input.type ? { type: input.type } : {}),
+      ...(input.project ? { project: input.project } : {}),
+      ...(input.session ? { session: input.session } : {}),
+      ...(input.since ? { since: input.since } : {}),
+      ...(input.until ? { until: input.until } : {}),
+      limit: input.limit ?? 10,
+      cursor: input.cursor ?? 0,
+    });
+    return { hits: result.hits.map(compactHit), nextCursor: result.nextCursor };
   },
 });

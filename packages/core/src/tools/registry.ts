@@ -1,4 +1,4 @@
-import { rememberTool, searchMemoryTool } from "./memory-tools";
+import { rememberTool, searchMemoryTool, searchTool } from "./memory-tools";
 import {
   addTaskTool,
   completeTaskTool,
@@ -23,6 +23,9 @@ export const agentTools: ToolDefinition[] = [
   searchMemoryTool,
   rememberTool,
 ] as ToolDefinition[];
+
+/** What MCP clients get: the agent's tools and unified search with its filters and paging. */
+export const mcpTools: ToolDefinition[] = [...agentTools, searchTool as ToolDefinition];
 
 export type AgentToolName =
   | "add_task"

@@ -239,4 +239,12 @@ CREATE TABLE chat_confirmations (
 );
 `,
   },
+  {
+    name: "server/006-tasks-fts",
+    sql: `
+ALTER TABLE tasks ADD COLUMN tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('simple', title || ' ' || description)) STORED;
+CREATE INDEX tasks_tsv ON tasks USING GIN (tsv);
+`,
+  },
 ];

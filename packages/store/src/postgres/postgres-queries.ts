@@ -8,6 +8,8 @@ import type {
   MemorySearchQuery,
   NewToken,
   StoreWriter,
+  TaskHit,
+  TaskSearchQuery,
   ThreadListQuery,
   ThreadStats,
   ThreadSummary,
@@ -31,7 +33,7 @@ import {
 import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
-import { searchPostgresEntries, searchPostgresMemories } from "./postgres-search";
+import { searchPostgresEntries, searchPostgresMemories, searchPostgresTasks } from "./postgres-search";
 import type { Queryable } from "./queryable";
 
 // The methods written once in portable SQL are mixed in by the constructor (see
@@ -70,6 +72,10 @@ export class PostgresQueries implements StoreWriter {
 
   async searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]> {
     return searchPostgresMemories(this.db, userId, query);
+  }
+
+  async searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]> {
+    return searchPostgresTasks(this.db, userId, query);
   }
 
   async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe } from "vitest";
 import { runMemoryContract } from "../contract/memory-contract";
+import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
 import { PostgresStore } from "./postgres-store";
@@ -24,5 +25,6 @@ if (testPgDisabled()) {
     reopen: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
   });
   runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
+  runSearchContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runTaskChatContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
 }

@@ -265,4 +265,24 @@ CREATE TABLE chat_confirmations (
 );
 `,
   },
+  {
+    // Tasks join unified search. Few rows, so plain triggers keep the index (entries and memories batch theirs).
+    name: "server/006-tasks-fts",
+    sql: `
+CREATE VIRTUAL TABLE tasks_fts USING fts5(
+  title, description, content='tasks', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN
+  INSERT INTO tasks_fts(rowid, title, description) VALUES (new.rowid, new.title, new.description);
+END;
+CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks BEGIN
+  INSERT INTO tasks_fts(tasks_fts, rowid, title, description) VALUES ('delete', old.rowid, old.title, old.description);
+END;
+CREATE TRIGGER tasks_fts_update AFTER UPDATE OF title, description ON tasks BEGIN
+  INSERT INTO tasks_fts(tasks_fts, rowid, title, description) VALUES ('delete', old.rowid, old.title, old.description);
+  INSERT INTO tasks_fts(rowid, title, description) VALUES (new.rowid, new.title, new.description);
+END;
+INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild');
+`,
+  },
 ];

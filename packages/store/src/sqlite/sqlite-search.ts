@@ -1,6 +1,6 @@
 import type { SearchHit } from "@cairn/core/entities";
 import { fts5Match } from "@cairn/core/search-terms";
-import type { EntrySearchQuery, MemoryHit, MemorySearchQuery } from "@cairn/core/store-port";
+import type { EntrySearchQuery, MemoryHit, MemorySearchQuery, TaskHit, TaskSearchQuery } from "@cairn/core/store-port";
 import type Database from "better-sqlite3";
 import type { EntryRow } from "../row-mappers";
 import { isoTime } from "../row-mappers";
@@ -25,7 +25,7 @@ export function searchSqliteEntries(
   userId: string,
   query: EntrySearchQuery,
 ): SearchHit[] {
-  const match = fts5Match(query.terms);
+  const match = fts5Match(query.terms, query.match);
   const project = query.projectId ?? null;
   const filter = attributionFilter({ ...query, projectId: undefined }, "e.created_at");
   const rows = prepare(`
@@ -92,7 +92,7 @@ export function searchSqliteMemories(
   userId: string,
   query: MemorySearchQuery,
 ): MemoryHit[] {
-  const match = fts5Match(query.terms);
+  const match = fts5Match(query.terms, query.match);
   const filter = attributionFilter(query, "m.updated_at");
   const rows = prepare(`
     SELECT m.pk, m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, bm25(memories_fts) AS rank
@@ -124,6 +124,63 @@ export function searchSqliteMemories(
     session: row.session_id,
     kind: row.kind as MemoryHit["kind"],
     tags: JSON.parse(row.tags) as string[],
+    updatedAt: isoTime(row.updated_at),
+  }));
+}
+
+interface TaskRankedRow {
+  rowid: number;
+  id: string;
+  project_id: string | null;
+  title: string;
+  status: string;
+  updated_at: string;
+  rank: number;
+}
+
+/** BM25 over one user's live tasks (title and description); a project's search takes the personal tasks too. */
+export function searchSqliteTasks(
+  prepare: (sql: string) => Database.Statement,
+  userId: string,
+  query: TaskSearchQuery,
+): TaskHit[] {
+  const match = fts5Match(query.terms, query.match);
+  const filter = attributionFilter({ since: query.since, until: query.until }, "t.updated_at");
+  const project = query.projectId ?? null;
+  const rows = prepare(`
+    SELECT t.rowid AS rowid, t.id, t.project_id, t.title, t.status, t.updated_at, bm25(tasks_fts, 2.0, 1.0) AS rank
+    FROM tasks_fts JOIN tasks t ON t.rowid = tasks_fts.rowid
+    WHERE tasks_fts MATCH ? AND t.user_id = ? AND t.deleted_at IS NULL
+      AND (? IS NULL OR t.project_id = ? OR t.project_id IS NULL)${filter.sql}
+    ORDER BY rank, t.updated_at DESC LIMIT ? OFFSET ?`).all(
+    match,
+    userId,
+    project,
+    project,
+    ...filter.params,
+    query.limit,
+    query.offset,
+  ) as TaskRankedRow[];
+  if (rows.length === 0) return [];
+  const placeholders = rows.map(() => "?").join(",");
+  const snippets = new Map(
+    (
+      prepare(
+        `SELECT rowid, highlight(tasks_fts, 0, '<mark>', '</mark>') || CASE WHEN description = '' THEN ''
+                ELSE ' — ' || snippet(tasks_fts, 1, '<mark>', '</mark>', '…', 16) END AS snippet
+         FROM tasks_fts WHERE tasks_fts MATCH ? AND rowid IN (${placeholders})`,
+      ).all(match, ...rows.map((row) => row.rowid)) as { rowid: number; snippet: string }[]
+    ).map((row) => [row.rowid, row.snippet]),
+  );
+  return rows.map((row) => ({
+    type: "task",
+    id: row.id,
+    snippet: snippets.get(row.rowid) ?? row.title,
+    score: Math.round(-row.rank * 1e6) / 1e6,
+    project: row.project_id,
+    session: null,
+    title: row.title,
+    status: row.status as TaskHit["status"],
     updatedAt: isoTime(row.updated_at),
   }));
 }

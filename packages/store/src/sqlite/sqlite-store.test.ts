@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMemoryContract } from "../contract/memory-contract";
+import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
 import { SqliteStore } from "./sqlite-store";
@@ -16,6 +17,7 @@ runStoreContract("sqlite", {
   reopen: async () => new SqliteStore({ path }),
 });
 runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
+runSearchContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "search.db") }) });
 runTaskChatContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "tasks.db") }) });
 
 describe("SqliteStore full-text index", () => {

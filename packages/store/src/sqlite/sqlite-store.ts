@@ -9,6 +9,8 @@ import type {
   NewToken,
   Store,
   StoreWriter,
+  TaskHit,
+  TaskSearchQuery,
   ThreadListQuery,
   ThreadStats,
   ThreadSummary,
@@ -34,7 +36,7 @@ import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
-import { searchSqliteEntries, searchSqliteMemories } from "./sqlite-search";
+import { searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -288,6 +290,10 @@ export class SqliteStore implements Store, StoreWriter {
 
   async searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]> {
     return searchSqliteMemories((text) => this.prepare(text), userId, query);
+  }
+
+  async searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]> {
+    return searchSqliteTasks((text) => this.prepare(text), userId, query);
   }
 
   async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {
