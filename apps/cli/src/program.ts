@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import type { CliContext } from "./cli-context";
 import { registerAdminCommands } from "./commands/admin-commands";
 import { registerAlertCommands } from "./commands/alert-commands";
+import { registerAskCommand } from "./commands/ask-command";
 import { registerAuthCommands } from "./commands/auth-commands";
 import { registerChatCommand } from "./commands/chat-command";
 import { registerDoctorCommand } from "./commands/doctor-command";
@@ -34,6 +35,7 @@ export function buildProgram(context: CliContext): Command {
   registerMemoryCommands(program, context);
   registerTaskCommands(program, context);
   registerChatCommand(program, context);
+  registerAskCommand(program, context);
   registerMcpCommand(program, context);
   registerSessionCommands(program, context);
   registerTrashCommands(program, context);

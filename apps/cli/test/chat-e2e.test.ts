@@ -8,6 +8,7 @@ import {
   cairn,
   cairnAsync,
   cleanup,
+  pushEntry,
   type ServerProcess,
   serverBackends,
   startServer,
@@ -69,6 +70,20 @@ describe("chat and tasks end to end (offline model, SQLite)", () => {
       tasks: { title: string; status: string }[];
     }>();
     expect(local.tasks).toMatchObject([{ title: "buy groceries", status: "pending" }]);
+  });
+
+  it("cairn ask answers from memory with citations, and abstains on what it does not hold", async () => {
+    expect(pushEntry(dir, "infra/decisions", "We chose PostgreSQL 16 for the ledger database.").code).toBe(0);
+    const asked = (await cairnAsync(dir, ["ask", "--json", "which database did we choose for the ledger?"])).json<{
+      answer: string;
+      citations: { ref: string }[];
+      abstained: boolean;
+    }>();
+    expect(asked.abstained).toBe(false);
+    expect(asked.answer).toContain("PostgreSQL 16");
+    expect(asked.citations).toEqual([expect.objectContaining({ ref: expect.stringMatching(/^thread:decisions#/) })]);
+    const text = await cairnAsync(dir, ["ask", "what is the office wifi password?"]);
+    expect(text.stdout.trim()).toBe("Memory holds nothing about that.");
   });
 
   it("cairn task writes sync to the server, and back", async () => {

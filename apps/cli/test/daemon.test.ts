@@ -87,28 +87,34 @@ describe("the sync daemon", () => {
     const other = tokenOf("daemon-other");
     const original = tokenOf("daemon-user-2");
     expect(cairn(home, ["login", "--server", server.url, "--token", original.token]).code).toBe(0);
-    // A tick long enough that the writes and the login switch below happen before the first one
-    // (with 400 ms, a loaded machine let the tick push them under the first login: a flaky test).
-    const tickMs = 3000;
-    expect(cairn(home, ["sync", "daemon", "start"], { env: { CAIRN_DAEMON_TICK_MS: String(tickMs) } }).code).toBe(0);
-    for (const text of ["queued 1", "queued 2"])
-      pushEntry(home, "switch/t", text, { env: { CAIRN_PUSH_DEADLINE_MS: "0" } });
+    try {
+      // A tick long enough that the writes and the login switch below happen before the first one
+      // (with 400 ms, a loaded machine let the tick push them under the first login: a flaky test).
+      const tickMs = 3000;
+      expect(cairn(home, ["sync", "daemon", "start"], { env: { CAIRN_DAEMON_TICK_MS: String(tickMs) } }).code).toBe(0);
+      for (const text of ["queued 1", "queued 2"])
+        pushEntry(home, "switch/t", text, { env: { CAIRN_PUSH_DEADLINE_MS: "0" } });
 
-    // Log in as someone else: the daemon of the first scope waits, it never uses this token.
-    expect(cairn(home, ["login", "--server", server.url, "--token", other.token]).code).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, tickMs + 500)); // at least one tick under the other login
-    expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
-    expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(0);
+      // Log in as someone else: the daemon of the first scope waits, it never uses this token.
+      expect(cairn(home, ["login", "--server", server.url, "--token", other.token]).code).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, tickMs + 500)); // at least one tick under the other login
+      expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
+      expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(0);
 
-    expect(cairn(home, ["login", "--server", server.url, "--token", original.token]).code).toBe(0);
-    const drained = await until(
-      () => cairn(home, ["sync", "status", "--json"]).json<{ pending: number }>(),
-      (status) => status.pending === 0,
-      10_000,
-    );
-    expect(drained.pending).toBe(0);
-    expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(2);
-    expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
-    expect(cairn(home, ["sync", "daemon", "stop", "--json"]).json()).toMatchObject({ stopped: true });
+      expect(cairn(home, ["login", "--server", server.url, "--token", original.token]).code).toBe(0);
+      const drained = await until(
+        () => cairn(home, ["sync", "status", "--json"]).json<{ pending: number }>(),
+        (status) => status.pending === 0,
+        10_000,
+      );
+      expect(drained.pending).toBe(0);
+      expect((await serverThread(server.url, original.token, "t", "switch")).total).toBe(2);
+      expect((await serverThread(server.url, other.token, "t", "switch")).total).toBe(0);
+      expect(cairn(home, ["sync", "daemon", "stop", "--json"]).json()).toMatchObject({ stopped: true });
+    } finally {
+      // Whatever failed, the daemon of this scope must not outlive the test (afterAll stops the current login's only).
+      cairn(home, ["login", "--server", server.url, "--token", original.token]);
+      cairn(home, ["sync", "daemon", "stop"]);
+    }
   });
 });

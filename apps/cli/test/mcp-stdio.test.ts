@@ -34,6 +34,7 @@ describe("cairn mcp over stdio", () => {
     expect(tools.map((tool) => tool.name).sort()).toEqual(
       [
         "acknowledge_destruction_alert",
+        "ask_oracle",
         "add_task",
         "bootstrap_recovery",
         "check_destruction",
@@ -79,6 +80,10 @@ describe("cairn mcp over stdio", () => {
     expect(found).toMatchObject({ total: 1, hits: [{ type: "entry" }] });
     const unified = body(await client.callTool({ name: "search", arguments: { query: "agent retry" } }));
     expect((unified.hits as { type: string }[]).map((hit) => hit.type).sort()).toEqual(["entry", "task"]);
+    const oracle = body(
+      await client.callTool({ name: "ask_oracle", arguments: { question: "how many retry times?" } }),
+    );
+    expect(oracle).toMatchObject({ abstained: false, citations: [{ ref: expect.stringMatching(/^thread:notes#/) }] });
     const synced = body(await client.callTool({ name: "sync_now", arguments: {} }));
     expect(synced).toMatchObject({ pending: 0, dead: 0 });
   });

@@ -1,16 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@cairn/core/app-error";
+import { mcpTools } from "@cairn/core/tools/registry";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { Redis } from "ioredis";
 import { registerAuth } from "./auth";
 import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleError } from "./error-handler";
+import { oracleTool } from "./oracle/oracle-tool";
 import { chatRoutes } from "./routes/chat-routes";
 import { healthRoutes } from "./routes/health-routes";
 import { mcpRoutes } from "./routes/mcp-routes";
 import { meRoutes } from "./routes/me-routes";
 import { memoryRoutes } from "./routes/memory-routes";
+import { oracleRoutes } from "./routes/oracle-routes";
 import { safetyRoutes } from "./routes/safety-routes";
 import { searchRoutes } from "./routes/search-routes";
 import { syncRoutes } from "./routes/sync-routes";
@@ -106,12 +109,24 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   safetyRoutes(app, deps);
   taskRoutes(app, deps);
   const logInternal = (error: unknown) => app.log.error({ err: error }, "internal error in a tool");
-  mcpRoutes(app, deps, logInternal);
+  const model = deps.chatModel ?? createChatModel(settings);
+  const oracleDeps = {
+    ...deps,
+    // The built-in offline model answers extractively; any other model generates.
+    model: deps.chatModel || settings.chatProvider !== "offline" ? model : null,
+    oracle: {
+      budgetTokens: settings.oracleBudgetTokens,
+      timeoutMs: settings.chatTimeoutMs,
+      retries: settings.chatRetries,
+    },
+  };
+  oracleRoutes(app, oracleDeps);
+  mcpRoutes(app, deps, [...mcpTools, oracleTool(oracleDeps)], logInternal);
   chatRoutes(
     app,
     {
       ...deps,
-      model: deps.chatModel ?? createChatModel(settings),
+      model,
       chat: settings,
       logInternal,
     },

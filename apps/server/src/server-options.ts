@@ -42,6 +42,8 @@ export const serverOptionsSchema = z.object({
   chatHistoryTokens: z.number().int().min(100).default(8000),
   /** One provider call's deadline. */
   chatTimeoutMs: z.number().int().positive().default(60_000),
+  /** The oracle's retrieval budget, in tokens of source text. */
+  oracleBudgetTokens: z.number().int().min(200).max(100_000).default(4_000),
   /** Retries of a provider call on retryable errors, with exponential backoff. */
   chatRetries: z.number().int().min(0).max(10).default(3),
 });

@@ -4,6 +4,7 @@ import { defineTool, type ToolDefinition } from "@cairn/core/tools/tool";
 import * as z from "zod";
 import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
 import { acknowledgeAlert, listAlerts } from "../commands/alert-commands";
+import { askServer } from "../commands/ask-command";
 import { recoverStore } from "../commands/recover-command";
 import { endSessionIn, startSessionIn } from "../commands/session-commands";
 import { setSyncPaused, syncNow, syncStatus } from "../commands/sync-commands";
@@ -214,7 +215,18 @@ export function localTools(context: CliContext): ToolDefinition[] {
       (await recoverStore(context, { dryRun: input.dry_run ?? true, project: input.project, since: input.since }))
         .output,
   });
+  const askOracleTool = defineTool({
+    name: "ask_oracle",
+    description:
+      "Ask a question of everything recorded (on the server): the answer cites the entries and memories it comes " +
+      "from, or says memory holds nothing on it (abstained). Prefer it to guessing about past decisions.",
+    readOnly: true,
+    destructive: false,
+    input: z.object({ question: z.string().min(1).max(2000), project: slugSchema.optional() }),
+    run: (_tools, input) => askServer(context, input),
+  });
   return [
+    askOracleTool,
     checkDestruction,
     acknowledge,
     bootstrapRecovery,

@@ -142,6 +142,15 @@ describe("MCP over Streamable HTTP at /mcp", () => {
           "name": "search",
           "readOnly": true,
         },
+        {
+          "destructive": false,
+          "inputs": [
+            "project",
+            "question",
+          ],
+          "name": "ask_oracle",
+          "readOnly": true,
+        },
       ]
     `);
     expect(tools.every((tool) => (tool.description ?? "").length > 20)).toBe(true);

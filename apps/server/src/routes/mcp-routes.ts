@@ -1,5 +1,5 @@
 import { AppError } from "@cairn/core/app-error";
-import { mcpTools } from "@cairn/core/tools/registry";
+import type { ToolDefinition } from "@cairn/core/tools/tool";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
@@ -13,10 +13,15 @@ import type { ServerDeps } from "../server-deps";
  * route. Stateless: a new MCP server and transport per request, built for
  * the token's user, so two clients can never see each other's results.
  */
-export function mcpRoutes(app: FastifyInstance, deps: ServerDeps, logInternal: (error: unknown) => void): void {
+export function mcpRoutes(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  tools: ToolDefinition[],
+  logInternal: (error: unknown) => void,
+): void {
   app.post("/mcp", async (request, reply) => {
     const user = userOf(request);
-    const server = buildMcpServer({ McpServer }, runWith(toolContext(deps, user.id, null)), mcpTools, logInternal);
+    const server = buildMcpServer({ McpServer }, runWith(toolContext(deps, user.id, null)), tools, logInternal);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless
     reply.hijack();
     reply.raw.on("close", () => {

@@ -1,0 +1,40 @@
+import { errorBody } from "@cairn/core/app-error";
+import { askInput } from "@cairn/core/operations/oracle-sources";
+import { parseInput } from "@cairn/core/validate";
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+import { toHttpError } from "../error-handler";
+import { askOracle, type OracleDeps } from "../oracle/ask-oracle";
+
+/**
+ * `POST /api/oracle/ask` {question, project?, stream?}: an answer from memory
+ * with checked citations, or `abstained: true`. With `stream: true`, server-sent
+ * events: `text` deltas, then `done` with the same body (or `error`).
+ */
+export function oracleRoutes(app: FastifyInstance, deps: OracleDeps): void {
+  app.post("/api/oracle/ask", async (request, reply) => {
+    const userId = userOf(request).id;
+    const input = parseInput(askInput, request.body ?? {});
+    if (!input.stream) return askOracle(deps, userId, input);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-request-id": request.id,
+    });
+    const send = (event: string, data: unknown) => {
+      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    try {
+      const answer = await askOracle(deps, userId, input, (delta) => send("text", { delta }));
+      send("done", answer);
+    } catch (error) {
+      const appError = toHttpError(error);
+      if (appError.code === "internal") request.log.error({ err: appError.cause ?? appError }, "internal error");
+      send("error", errorBody(appError, request.id));
+    }
+    raw.end();
+  });
+}
