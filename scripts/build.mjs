@@ -65,11 +65,16 @@ await build({
 });
 console.log(`built apps/cli/dist/cairn.cjs and mcp-sdk.cjs in ${Date.now() - started} ms`);
 
-// The benchmarks import the workspace packages' TypeScript: bundle them too (npm run bench).
-if (process.argv.includes("--bench")) {
+// The benchmarks and the evaluation import the workspace packages' TypeScript: bundle them too
+// (npm run bench, npm run eval).
+for (const [flag, entry, out] of [
+  ["--bench", "bench/run.ts", "bench/dist/run.cjs"],
+  ["--eval", "eval/run.ts", "eval/dist/run.cjs"],
+]) {
+  if (!process.argv.includes(flag)) continue;
   await build({
-    entryPoints: ["bench/run.ts"],
-    outfile: "bench/dist/run.cjs",
+    entryPoints: [entry],
+    outfile: out,
     bundle: true,
     platform: "node",
     format: "cjs",

@@ -286,6 +286,8 @@ export interface StoreReader extends ChatReader {
   listMemories(userId: string, query: MemoryListQuery): Promise<{ memories: Memory[]; total: number }>;
   searchMemories(userId: string, query: MemorySearchQuery): Promise<MemoryHit[]>;
   searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]>;
+  /** Which of these plain words occur in any of the user's live entries or memories (the oracle's check). */
+  presentTerms(userId: string, terms: string[]): Promise<Set<string>>;
   getTask(userId: string, id: string): Promise<Task | null>;
   listTasks(userId: string, query: TaskListQuery): Promise<{ tasks: Task[]; total: number }>;
   getSession(userId: string, id: string): Promise<Session | null>;

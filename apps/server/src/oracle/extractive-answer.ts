@@ -23,8 +23,10 @@ export function extractiveAnswer(sources: OracleSource[], terms: string[]): { an
     });
   });
   candidates.sort((a, b) => b.score - a.score);
+  // Only sentences nearly as relevant as the best one: a row that shares one word with the question is no answer.
+  const best = Math.round(candidates[0]?.score ?? 0);
   const chosen: typeof candidates = [];
-  for (const candidate of candidates) {
+  for (const candidate of candidates.filter((each) => Math.round(each.score) >= Math.ceil(best * 0.75))) {
     if (chosen.length === 3) break;
     if (chosen.some((taken) => taken.sentence === candidate.sentence)) continue;
     chosen.push(candidate);

@@ -70,6 +70,15 @@ describe("the oracle with the built-in offline model (extractive)", () => {
     expect((await ask(t, t.alice.token, { question: "   " })).statusCode).toBe(422);
   });
 
+  it("answers a paraphrase, and abstains when the thing asked about is unknown and the rest is generic", async () => {
+    // "hosted" occurs nowhere, but "payments" and "staging" point at one row: a paraphrase, answered.
+    const paraphrase = (await ask(t, t.alice.token, { question: "where is payments hosted in staging?" })).json();
+    expect(paraphrase).toMatchObject({ abstained: false });
+    // "pangolin" occurs nowhere and most of the question is unknown: nothing about it.
+    const unknown = (await ask(t, t.alice.token, { question: "pangolin zebrafish retry?" })).json();
+    expect(unknown).toMatchObject({ abstained: true });
+  });
+
   it("streams as server-sent events ending with the same body", async () => {
     const response = await ask(t, t.alice.token, { question: "retry policy", stream: true });
     expect(response.headers["content-type"]).toContain("text/event-stream");

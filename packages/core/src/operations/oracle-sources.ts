@@ -33,7 +33,8 @@ const stopwords = new Set(
   (
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its me my " +
     "no not of on or our should so than that the their them then there these they this to us was we were what when " +
-    "where which who why will with would you your about any anything know tell say said decide decided there's whats"
+    "where which who why will with would you your about any anything know tell say said decide decided there's whats " +
+    "please recently lately yesterday today now currently ever last still again also just"
   ).split(" "),
 );
 
@@ -41,6 +42,9 @@ const stopwords = new Set(
 export function topicTerms(question: string): string[] {
   return searchTerms(question).filter((term) => !stopwords.has(term));
 }
+
+/** How many rows the known words of a question with an unknown word may point at and still be specific. */
+const specificRows = 3;
 
 /** Tokens, roughly: 4 characters each. */
 function tokens(text: string): number {
@@ -52,23 +56,44 @@ function tokens(text: string): number {
  * question's topic words, keeping a hit only when it is relevant (the exact
  * phrase or every topic word, or at least half of them), then the full text of
  * each, best first, until the token budget is spent. An empty list means
- * memory holds nothing on the question: the oracle abstains.
+ * memory holds nothing on the question: the oracle abstains. So does a topic
+ * word that occurs nowhere in the user's memory (`unknown`).
  */
 export async function oracleSources(
   deps: { store: StoreReader; now?: () => Date },
   userId: string,
   input: { question: string; project?: string | undefined; budgetTokens: number },
-): Promise<{ sources: OracleSource[]; terms: string[] }> {
+): Promise<{ sources: OracleSource[]; terms: string[]; unknown: string[] }> {
   const parsed = parseInput(askInput.pick({ question: true, project: true }), input);
   const terms = topicTerms(parsed.question);
-  if (terms.length === 0) return { sources: [], terms };
-  const result = await search(deps, userId, {
-    q: terms.join(" "),
-    type: "entry,memory",
-    ...(parsed.project ? { project: parsed.project } : {}),
-    limit: 20,
-  });
-  const relevant = result.hits.filter((hit) => hit.match !== "any" || coverage(hit, terms) >= 0.5);
+  if (terms.length === 0) return { sources: [], terms, unknown: [] };
+  // A topic word found nowhere in memory ("pangolin") means the question is about something memory never saw:
+  // matching its other words ("port", "service") would only find answers about something else.
+  const present = await deps.store.presentTerms(userId, terms);
+  const unknown = terms.filter((term) => !present.has(term));
+  const known = terms.filter((term) => present.has(term));
+  const filter = { type: "entry,memory", ...(parsed.project ? { project: parsed.project } : {}) };
+  let relevant: UnifiedHit[];
+  if (unknown.length === 0) {
+    const result = await search(deps, userId, { q: terms.join(" "), ...filter, limit: 20 });
+    relevant = result.hits.filter((hit) => hit.match !== "any" || coverage(hit, terms) >= 0.5);
+  } else {
+    // A question word memory never saw is either a paraphrase ("hosted" for "moved to region") or the very
+    // thing asked about ("pangolin"). The rest of the question tells them apart: if its words together point
+    // at a few rows, those answer it; if they match many (every "port … service … staging" fact), memory
+    // holds nothing about the thing asked. So does a question most of whose words memory never saw.
+    if (known.length <= unknown.length) return { sources: [], terms, unknown };
+    const result = await search(
+      deps,
+      userId,
+      { q: known.join(" "), ...filter, limit: specificRows + 1 },
+      {
+        tiers: ["phrase", "all"],
+      },
+    );
+    if (result.hits.length > specificRows) return { sources: [], terms, unknown };
+    relevant = result.hits;
+  }
   const sources: OracleSource[] = [];
   let spent = 0;
   for (const hit of relevant) {
@@ -83,7 +108,7 @@ export async function oracleSources(
     sources.push(source);
     spent += tokens(source.text) + 20;
   }
-  return { sources, terms };
+  return { sources, terms, unknown };
 }
 
 /** The share of topic words a hit's snippet shows (the engines mark each matched word). */

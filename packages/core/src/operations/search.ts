@@ -32,13 +32,23 @@ export interface UnifiedHit {
   project: string | null;
   session: string | null;
   createdAt: string;
-  /** How it matched: the exact phrase, every word, or some of them. */
-  match: MatchMode;
+  /** How it matched: the exact phrase, every word, all words but one (`most`), or some of them. */
+  match: Tier;
   thread?: string;
   author?: string;
   kind?: string;
   title?: string;
   status?: string;
+}
+
+/** A ranking tier: the engines' match modes, and `most` (every word but one, asked as one AND query per left-out word). */
+export type Tier = MatchMode | "most";
+
+/** The tiers a query of `count` words is asked in, best first. */
+export function tiersFor(count: number): Tier[] {
+  if (count === 1) return ["all"];
+  if (count === 2) return ["phrase", "all", "any"];
+  return ["phrase", "all", "most", "any"];
 }
 
 interface Candidate {
@@ -49,7 +59,8 @@ interface Candidate {
 
 /**
  * Unified search (SPEC section 4, issue 6) over entries, memories and tasks.
- * Tiers, in order: the exact phrase, then every word, then some words (each
+ * Tiers, in order: the exact phrase, then every word, then every word but one
+ * (from three words up), then some words (each
  * asked of the engines as its own query, so "all words present beats some"
  * holds whatever BM25 says). Within a tier, hits of every type are ordered by
  * their score relative to the best of their type, and equal ones newest
@@ -60,6 +71,7 @@ export async function search(
   deps: { store: StoreReader; now?: () => Date },
   userId: string,
   input: z.input<typeof searchInput>,
+  options: { tiers?: Tier[] } = {},
 ) {
   const parsed = parseInput(searchInput, input);
   const terms = searchTerms(parsed.q);
@@ -68,12 +80,12 @@ export async function search(
   const filters = attribution(parsed, deps.now?.());
   // Enough of each list for this page and one more row (to know there is a next page).
   const want = parsed.cursor + parsed.limit + 1;
-  const tiers: MatchMode[] = terms.length > 1 ? ["phrase", "all", "any"] : ["all"];
+  const tiers = options.tiers ?? tiersFor(terms.length);
   const seen = new Set<string>();
   const ranked: UnifiedHit[] = [];
   for (const match of tiers) {
     const lists = await Promise.all(
-      types.map((type) => candidates(deps.store, userId, type, match, terms, filters, want)),
+      types.map((type) => tierCandidates(deps.store, userId, type, match, terms, filters, want)),
     );
     const tier = lists.flatMap((list) => {
       const best = Math.max(...list.map((hit) => hit.score), Number.MIN_VALUE);
@@ -95,6 +107,43 @@ export async function search(
 function page(hits: UnifiedHit[], nextCursor: number | null) {
   const chars = JSON.stringify(hits).length;
   return { hits, nextCursor, size: { chars, tokens: Math.ceil(chars / 4) } };
+}
+
+/**
+ * One type's hits for a tier. `most` asks one AND query per left-out word: a
+ * row with every word but one ranks above rows with a few of them, and each
+ * query stays selective (an OR of common words would fill the recency window
+ * with rows that match one word).
+ */
+async function tierCandidates(
+  store: StoreReader,
+  userId: string,
+  type: SearchType,
+  tier: Tier,
+  terms: string[],
+  filters: ReturnType<typeof attribution>,
+  want: number,
+): Promise<UnifiedHit[]> {
+  if (tier !== "most") return candidates(store, userId, type, tier, terms, filters, want);
+  const lists = await Promise.all(
+    terms.map((_, left) =>
+      candidates(
+        store,
+        userId,
+        type,
+        "all",
+        terms.filter((__, index) => index !== left),
+        filters,
+        want,
+      ),
+    ),
+  );
+  const best = new Map<string, UnifiedHit>();
+  for (const hit of lists.flat()) {
+    const known = best.get(hit.id);
+    if (!known || hit.score > known.score) best.set(hit.id, { ...hit, match: "most" });
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, want);
 }
 
 async function candidates(

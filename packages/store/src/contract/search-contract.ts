@@ -60,6 +60,13 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
       expect(result.hits[0]?.snippet).toMatch(/<mark>retry/);
     });
 
+    it("ranks a row with every word but one above newer rows with one word", async () => {
+      const target = await entry("heron gateway timeout raised to thirty seconds", "omega/log");
+      for (let index = 0; index < 30; index++) await entry(`heron note ${index}`, "omega/log");
+      const result = await find("heron gateway timeout budget", { type: "entry", limit: 3 });
+      expect(result.hits[0]).toMatchObject({ id: target, match: "most" });
+    });
+
     it("puts the newer first at equal relevance, and pages without repeats or gaps", async () => {
       const older = await entry("zebra crossing notes", "beta/log");
       const newer = await entry("zebra crossing notes", "beta/log");

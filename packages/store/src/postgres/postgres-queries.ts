@@ -33,7 +33,12 @@ import {
 import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
-import { searchPostgresEntries, searchPostgresMemories, searchPostgresTasks } from "./postgres-search";
+import {
+  presentPostgresTerms,
+  searchPostgresEntries,
+  searchPostgresMemories,
+  searchPostgresTasks,
+} from "./postgres-search";
 import type { Queryable } from "./queryable";
 
 // The methods written once in portable SQL are mixed in by the constructor (see
@@ -76,6 +81,11 @@ export class PostgresQueries implements StoreWriter {
 
   async searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]> {
     return searchPostgresTasks(this.db, userId, query);
+  }
+
+  async presentTerms(userId: string, terms: string[]): Promise<Set<string>> {
+    await this.flushEntries();
+    return presentPostgresTerms(this.db, userId, terms);
   }
 
   async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {

@@ -145,3 +145,19 @@ export async function searchPostgresTasks(db: Queryable, userId: string, query: 
     updatedAt: isoTime(row.updated_at),
   }));
 }
+
+/** Which words occur in the user's live entries or memories (one probe per word, stopping at the first row). */
+export async function presentPostgresTerms(db: Queryable, userId: string, terms: string[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (const term of terms) {
+    const found = await db.query(
+      `SELECT 1 FROM entries WHERE user_id = $1 AND tsv @@ plainto_tsquery('simple', $2) AND deleted_at IS NULL
+       UNION ALL
+       SELECT 1 FROM memories WHERE user_id = $1 AND tsv @@ plainto_tsquery('simple', $2) AND deleted_at IS NULL
+       LIMIT 1`,
+      [userId, term],
+    );
+    if ((found.rowCount ?? 0) > 0) present.add(term);
+  }
+  return present;
+}

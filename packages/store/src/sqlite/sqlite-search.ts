@@ -184,3 +184,25 @@ export function searchSqliteTasks(
     updatedAt: isoTime(row.updated_at),
   }));
 }
+
+/** Which words occur in the user's live entries or memories: one indexed probe per word, stopping at the first row. */
+export function presentSqliteTerms(
+  prepare: (sql: string) => Database.Statement,
+  userId: string,
+  terms: string[],
+): Set<string> {
+  const inEntries = prepare(
+    `SELECT 1 FROM entries_fts JOIN entries e ON e.pk = entries_fts.rowid
+     WHERE entries_fts MATCH ? AND e.user_id = ? AND e.deleted_at IS NULL LIMIT 1`,
+  );
+  const inMemories = prepare(
+    `SELECT 1 FROM memories_fts JOIN memories m ON m.pk = memories_fts.rowid
+     WHERE memories_fts MATCH ? AND m.user_id = ? AND m.deleted_at IS NULL LIMIT 1`,
+  );
+  const present = new Set<string>();
+  for (const term of terms) {
+    const match = fts5Match([term]);
+    if (inEntries.get(match, userId) !== undefined || inMemories.get(match, userId) !== undefined) present.add(term);
+  }
+  return present;
+}

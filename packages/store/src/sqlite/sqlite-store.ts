@@ -36,7 +36,7 @@ import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
-import { searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
+import { presentSqliteTerms, searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -294,6 +294,10 @@ export class SqliteStore implements Store, StoreWriter {
 
   async searchTasks(userId: string, query: TaskSearchQuery): Promise<TaskHit[]> {
     return searchSqliteTasks((text) => this.prepare(text), userId, query);
+  }
+
+  async presentTerms(userId: string, terms: string[]): Promise<Set<string>> {
+    return presentSqliteTerms((text) => this.prepare(text), userId, terms);
   }
 
   async putEntry(userId: string, entry: Entry, seq: number): Promise<void> {
