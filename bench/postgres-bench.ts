@@ -1,8 +1,23 @@
 import { randomBytes } from "node:crypto";
 import type { Entry } from "@cairn/core/entities";
 import { applyPush } from "@cairn/core/operations/apply-push";
+import { search as unifiedSearch } from "@cairn/core/operations/search";
 import { PostgresStore } from "@cairn/store/postgres/postgres-store";
 import pg from "pg";
+import { percentile } from "./corpus";
+import type { LatencySet } from "./search-bench";
+
+type Latency = { p50: number; p99: number };
+
+async function timed(queries: string[], run: (query: string) => Promise<void>): Promise<Latency> {
+  const times: number[] = [];
+  for (const query of queries) {
+    const started = process.hrtime.bigint();
+    await run(query);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
 
 /**
  * (d) PostgreSQL ingest, in process (no HTTP): the same rows through applyPush
@@ -12,7 +27,8 @@ import pg from "pg";
 export async function postgresIngest(
   connectionString: string,
   entries: Entry[],
-): Promise<{ cairn: number; raw: number }> {
+  searchSets: LatencySet[] = [],
+): Promise<{ cairn: number; raw: number; search: { name: string; ours: Latency; plain: Latency }[] }> {
   const schema = `cairn_bench_${randomBytes(4).toString("hex")}`;
   const store = await PostgresStore.open({ connectionString, schema });
   const admin = new pg.Client({ connectionString });
@@ -59,7 +75,23 @@ export async function postgresIngest(
       });
     }
     const cairn = entries.length / (Number(process.hrtime.bigint() - started) / 1e9);
-    return { cairn, raw };
+    await admin.query("ANALYZE entries");
+    // Unified search on this database, against the plain ranked query (every match ranked by ts_rank).
+    const search: { name: string; ours: Latency; plain: Latency }[] = [];
+    for (const set of searchSets) {
+      const ours = await timed(set.queries, async (query) => {
+        await unifiedSearch({ store }, "cairn", { q: query, limit: 20 });
+      });
+      const plain = await timed(set.queries, async (query) => {
+        await admin.query(
+          `SELECT id FROM entries, plainto_tsquery('simple', $1) q WHERE user_id = 'cairn' AND tsv @@ q
+           ORDER BY ts_rank(tsv, q) DESC LIMIT 20`,
+          [query],
+        );
+      });
+      search.push({ name: set.name, ours, plain });
+    }
+    return { cairn, raw, search };
   } finally {
     await store.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

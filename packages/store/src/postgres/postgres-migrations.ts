@@ -247,4 +247,9 @@ ALTER TABLE tasks ADD COLUMN tsv tsvector
 CREATE INDEX tasks_tsv ON tasks USING GIN (tsv);
 `,
   },
+  {
+    // Search walks one user's newest entries backwards for a common word (see postgres-search.ts).
+    name: "server/007-entries-user-pk",
+    sql: "CREATE INDEX entries_user_pk ON entries(user_id, pk);",
+  },
 ];

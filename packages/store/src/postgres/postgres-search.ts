@@ -18,6 +18,11 @@ export async function searchPostgresEntries(
   query: EntrySearchQuery,
 ): Promise<SearchHit[]> {
   const tsquery = pgTsQuery(query.terms, query.match);
+  // The tsquery is written inline (not computed once in a CTE): the planner then sees how common the words
+  // are, and walks the newest rows backwards for a common word (stopping at the window) or uses the GIN
+  // index for a rare one. Computed in a CTE, it always chose the GIN bitmap: 2.4 s for a word in 90% of
+  // a million rows, 1.6 ms inline (measured).
+  const query_ = `${tsquery.fn}('simple', $2)`;
   const filter = attributionFilter({ ...query, projectId: undefined }, "e.created_at");
   const extra = numberedFrom(filter.sql.replaceAll("session_id", "e.session_id"), 6);
   const result = await db.query<{
@@ -30,23 +35,22 @@ export async function searchPostgresEntries(
     score: number;
     snippet: string;
   }>(
-    `WITH q AS (SELECT ${tsquery.fn}('simple', $2) AS query),
-     candidates AS (
-       SELECT e.pk, e.tsv FROM entries e, q
-       WHERE e.user_id = $1 AND e.tsv @@ q.query AND e.deleted_at IS NULL
+    `WITH candidates AS (
+       SELECT e.pk, e.tsv FROM entries e
+       WHERE e.user_id = $1 AND e.tsv @@ ${query_} AND e.deleted_at IS NULL
          AND ($3::text IS NULL OR e.project_id = $3)${extra}
          AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.user_id = e.user_id AND t.project_id = e.project_id
                          AND t.id = e.thread_id AND t.deleted_at IS NOT NULL)
        ORDER BY e.pk DESC LIMIT ${searchWindow}
      ),
      ranked AS (
-       SELECT c.pk, ts_rank(c.tsv, q.query)::float8 AS score FROM candidates c, q
+       SELECT c.pk, ts_rank(c.tsv, ${query_})::float8 AS score FROM candidates c
        ORDER BY score DESC, c.pk DESC LIMIT $4 OFFSET $5
      )
      SELECT e.id, e.project_id, e.thread_id, e.session_id, e.author, e.created_at, r.score,
-       ts_headline('simple', e.content, q.query,
+       ts_headline('simple', e.content, ${query_},
          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
-     FROM ranked r JOIN entries e ON e.pk = r.pk, q
+     FROM ranked r JOIN entries e ON e.pk = r.pk
      ORDER BY r.score DESC, r.pk DESC`,
     [userId, tsquery.text, query.projectId ?? null, query.limit, query.offset, ...filter.params],
   );
@@ -86,12 +90,11 @@ export async function searchPostgresMemories(
     score: number;
     snippet: string;
   }>(
-    `WITH q AS (SELECT ${tsquery.fn}('simple', $2) AS query)
-     SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, ts_rank(m.tsv, q.query)::float8 AS score,
-       ts_headline('simple', m.content, q.query,
+    `SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, ts_rank(m.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
+       ts_headline('simple', m.content, ${tsquery.fn}('simple', $2),
          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
-     FROM memories m, q
-     WHERE m.user_id = $1 AND m.tsv @@ q.query AND m.deleted_at IS NULL${where}
+     FROM memories m
+     WHERE m.user_id = $1 AND m.tsv @@ ${tsquery.fn}('simple', $2) AND m.deleted_at IS NULL${where}
      ORDER BY score DESC, m.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
     [userId, tsquery.text, ...filter.params, query.limit, query.offset],
   );
@@ -123,12 +126,11 @@ export async function searchPostgresTasks(db: Queryable, userId: string, query: 
     score: number;
     snippet: string;
   }>(
-    `WITH q AS (SELECT ${tsquery.fn}('simple', $2) AS query)
-     SELECT t.id, t.project_id, t.title, t.status, t.updated_at, ts_rank(t.tsv, q.query)::float8 AS score,
-       ts_headline('simple', t.title || CASE WHEN t.description = '' THEN '' ELSE ' — ' || t.description END, q.query,
+    `SELECT t.id, t.project_id, t.title, t.status, t.updated_at, ts_rank(t.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
+       ts_headline('simple', t.title || CASE WHEN t.description = '' THEN '' ELSE ' — ' || t.description END, ${tsquery.fn}('simple', $2),
          'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
-     FROM tasks t, q
-     WHERE t.user_id = $1 AND t.tsv @@ q.query AND t.deleted_at IS NULL
+     FROM tasks t
+     WHERE t.user_id = $1 AND t.tsv @@ ${tsquery.fn}('simple', $2) AND t.deleted_at IS NULL
        AND ($3::text IS NULL OR t.project_id = $3 OR t.project_id IS NULL)${where}
      ORDER BY score DESC, t.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
     [userId, tsquery.text, query.projectId ?? null, ...filter.params, query.limit, query.offset],
