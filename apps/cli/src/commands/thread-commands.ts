@@ -31,26 +31,12 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--author <name>", "author recorded on the entry")
     .option("--json", "print JSON")
     .action(async (words: string[], options: ProjectOptions & { thread?: string; author?: string }) => {
-      const { appendEntry } = await import("@cairn/core/operations/append-entry");
-      const content = await textInput(context, words);
-      const detected = detectProject(context.cwd);
-      const project = options.project ? nameToId(options.project) : detected.project;
-      const written = await writeThenPush(
-        context,
-        async (local) =>
-          appendEntry(
-            { sink: localSink(context, local), newId: context.newId, now: context.now },
-            {
-              project,
-              ...(await sessionForWrite(context, local, project)),
-              thread: options.thread ? nameToId(options.thread) : detected.thread,
-              ...(options.thread ? { threadName: options.thread } : {}),
-              content,
-              author: options.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
-            },
-          ),
-        (entry) => entry.id,
-      );
+      const written = await pushEntryHere(context, {
+        content: await textInput(context, words),
+        thread: options.thread,
+        project: options.project,
+        author: options.author,
+      });
       const result = {
         id: written.id,
         thread: written.thread,
@@ -172,4 +158,34 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       );
       printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
     });
+}
+
+/**
+ * `cairn thread push` (and the MCP tool `thread_push`): one verbatim entry in
+ * the named or detected project and thread, tagged with the project's
+ * session, then pushed like every CLI write.
+ */
+export async function pushEntryHere(
+  context: CliContext,
+  input: { content: string; thread?: string | undefined; project?: string | undefined; author?: string | undefined },
+) {
+  const { appendEntry } = await import("@cairn/core/operations/append-entry");
+  const detected = detectProject(context.cwd);
+  const project = input.project ? nameToId(input.project) : detected.project;
+  return writeThenPush(
+    context,
+    async (local) =>
+      appendEntry(
+        { sink: localSink(context, local), newId: context.newId, now: context.now },
+        {
+          project,
+          ...(await sessionForWrite(context, local, project)),
+          thread: input.thread ? nameToId(input.thread) : detected.thread,
+          ...(input.thread ? { threadName: input.thread } : {}),
+          content: input.content,
+          author: input.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
+        },
+      ),
+    (entry) => entry.id,
+  );
 }

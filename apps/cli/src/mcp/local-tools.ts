@@ -2,15 +2,15 @@ import { slugSchema } from "@cairn/core/entities";
 import { nameToId } from "@cairn/core/slug";
 import { defineTool, type ToolDefinition } from "@cairn/core/tools/tool";
 import * as z from "zod";
-import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, withScope } from "../cli-context";
 import { acknowledgeAlert, listAlerts } from "../commands/alert-commands";
 import { askServer } from "../commands/ask-command";
 import { recoverStore } from "../commands/recover-command";
 import { endSessionIn, startSessionIn } from "../commands/session-commands";
 import { setSyncPaused, syncNow, syncStatus } from "../commands/sync-commands";
+import { pushEntryHere } from "../commands/thread-commands";
 import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
-import { sessionForWrite } from "../session-for-write";
 import { versionedWriter } from "../versioned-writer";
 
 /**
@@ -33,24 +33,10 @@ export function localTools(context: CliContext): ToolDefinition[] {
       project: z.string().min(1).max(64).optional().describe("Project (default: the detected one)"),
     }),
     async run(_tools, input) {
-      const { appendEntry } = await import("@cairn/core/operations/append-entry");
-      const project = input.project ? nameToId(input.project) : detected.project;
-      const written = await writeThenPush(
-        context,
-        async (local) =>
-          appendEntry(
-            { sink: localSink(context, local), newId: context.newId, now: context.now },
-            {
-              project,
-              ...(await sessionForWrite(context, local, project)),
-              thread: input.thread ? nameToId(input.thread) : detected.thread,
-              ...(input.thread ? { threadName: input.thread } : {}),
-              content: input.content,
-              author: context.env.CAIRN_AGENT ?? context.env.CAIRN_AUTHOR ?? context.osUser,
-            },
-          ),
-        (entry) => entry.id,
-      );
+      const written = await pushEntryHere(context, {
+        ...input,
+        author: context.env.CAIRN_AGENT ?? context.env.CAIRN_AUTHOR ?? context.osUser,
+      });
       return { id: written.id, thread: written.thread, project: written.project, synced: written.synced };
     },
   });

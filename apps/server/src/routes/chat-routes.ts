@@ -7,6 +7,7 @@ import { userOf } from "../auth";
 import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "../chat/chat-turn";
 import { TurnError } from "../chat/turn-errors";
 import { toHttpError } from "../error-handler";
+import { openEventStream } from "./event-stream";
 
 type Params = { id: string };
 
@@ -33,17 +34,7 @@ function wantsStream(request: FastifyRequest): boolean {
 async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: FastifyReply, userId: string) {
   // A malformed request is answered with its status before the stream starts.
   parseInput(chatInput, request.body ?? {});
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    "x-request-id": request.id,
-  });
-  const send = (event: string, data: unknown) => {
-    if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
+  const { send, end } = openEventStream(request, reply);
   try {
     const answer = await runChatTurn(deps, userId, request.body, (event: TurnEvent) => {
       const { type, ...data } = event;
@@ -54,7 +45,7 @@ async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: Fastif
     const { body } = turnErrorBody(error, request);
     send("error", body);
   }
-  raw.end();
+  end();
 }
 
 /** The chat API and the conversations (SPEC sections 4 and 5). */

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import { toHttpError } from "../error-handler";
 import { askOracle, type OracleDeps } from "../oracle/ask-oracle";
+import { openEventStream } from "./event-stream";
 
 /**
  * `POST /api/oracle/ask` {question, project?, stream?}: an answer from memory
@@ -16,17 +17,7 @@ export function oracleRoutes(app: FastifyInstance, deps: OracleDeps): void {
     const userId = userOf(request).id;
     const input = parseInput(askInput, request.body ?? {});
     if (!input.stream) return askOracle(deps, userId, input);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-      "x-request-id": request.id,
-    });
-    const send = (event: string, data: unknown) => {
-      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
+    const { send, end } = openEventStream(request, reply);
     try {
       const answer = await askOracle(deps, userId, input, (delta) => send("text", { delta }));
       send("done", answer);
@@ -35,6 +26,6 @@ export function oracleRoutes(app: FastifyInstance, deps: OracleDeps): void {
       if (appError.code === "internal") request.log.error({ err: appError.cause ?? appError }, "internal error");
       send("error", errorBody(appError, request.id));
     }
-    raw.end();
+    end();
   });
 }

@@ -1,0 +1,25 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+/**
+ * Takes the reply over as a server-sent event stream (chat turns, oracle
+ * answers): `send(event, data)` writes one event, `end()` closes it. The
+ * status is 200 from here on; a failure is an `error` event.
+ */
+export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-request-id": request.id,
+  });
+  return {
+    send(event: string, data: unknown) {
+      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    end() {
+      raw.end();
+    },
+  };
+}
