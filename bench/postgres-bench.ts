@@ -4,20 +4,9 @@ import { applyPush } from "@cairn/core/operations/apply-push";
 import { search as unifiedSearch } from "@cairn/core/operations/search";
 import { PostgresStore } from "@cairn/store/postgres/postgres-store";
 import pg from "pg";
-import { percentile } from "./corpus";
-import type { LatencySet } from "./search-bench";
+import { type LatencySet, measureAsync } from "./search-bench";
 
 type Latency = { p50: number; p99: number };
-
-async function timed(queries: string[], run: (query: string) => Promise<void>): Promise<Latency> {
-  const times: number[] = [];
-  for (const query of queries) {
-    const started = process.hrtime.bigint();
-    await run(query);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
 
 /**
  * (d) PostgreSQL ingest, in process (no HTTP): the same rows through applyPush
@@ -79,10 +68,10 @@ export async function postgresIngest(
     // Unified search on this database, against the plain ranked query (every match ranked by ts_rank).
     const search: { name: string; ours: Latency; plain: Latency }[] = [];
     for (const set of searchSets) {
-      const ours = await timed(set.queries, async (query) => {
+      const ours = await measureAsync(set.queries, async (query) => {
         await unifiedSearch({ store }, "cairn", { q: query, limit: 20 });
       });
-      const plain = await timed(set.queries, async (query) => {
+      const plain = await measureAsync(set.queries, async (query) => {
         await admin.query(
           `SELECT id FROM entries, plainto_tsquery('simple', $1) q WHERE user_id = 'cairn' AND tsv @@ q
            ORDER BY ts_rank(tsv, q) DESC LIMIT 20`,

@@ -40,7 +40,7 @@ function measure(queries: string[], run: (query: string) => void): { p50: number
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
-async function measureAsync(
+export async function measureAsync(
   queries: string[],
   run: (query: string) => Promise<void>,
 ): Promise<{ p50: number; p99: number }> {

@@ -26,6 +26,18 @@ const lazyChildProcess = {
   },
 };
 
+/** Packages only the server (or `cairn mcp`) loads: required from node_modules when needed, never bundled. */
+const serverOnly = [
+  "pg",
+  "pg-native",
+  "fastify",
+  "@fastify/rate-limit",
+  "ai",
+  "@ai-sdk/*",
+  "ioredis",
+  "@modelcontextprotocol/*",
+];
+
 const started = Date.now();
 await build({
   entryPoints: ["apps/cli/src/main.ts"],
@@ -35,16 +47,7 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: "linked",
-  external: [
-    "pg",
-    "pg-native",
-    "fastify",
-    "@fastify/rate-limit",
-    "ai",
-    "@ai-sdk/*",
-    "ioredis",
-    "@modelcontextprotocol/*",
-  ],
+  external: serverOnly,
   // import() becomes require(): the bundle runs through vm.Script (bin/cairn.cjs),
   // which has no dynamic-import hook, and require() of a builtin is cheaper anyway.
   supported: { "dynamic-import": false },
@@ -79,17 +82,7 @@ for (const [flag, entry, out] of [
     platform: "node",
     format: "cjs",
     target: "node20",
-    external: [
-      "better-sqlite3",
-      "pg",
-      "pg-native",
-      "fastify",
-      "@fastify/rate-limit",
-      "ai",
-      "@ai-sdk/*",
-      "ioredis",
-      "@modelcontextprotocol/*",
-    ],
+    external: ["better-sqlite3", ...serverOnly],
     logLevel: "warning",
   });
 }

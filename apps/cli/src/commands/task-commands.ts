@@ -1,5 +1,6 @@
 import { AppError } from "@cairn/core/app-error";
 import type { Task } from "@cairn/core/task-entities";
+import { taskView } from "@cairn/core/task-view";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { writeThenPush } from "../inline-push";
@@ -10,15 +11,10 @@ import { intOption } from "./options";
 
 type JsonOption = { json?: boolean };
 
-/** Public view of a task (the CLI contract: id, title, status, …). */
+/** Public view of a task (the CLI contract: id, title, status, …): the tools' view, with every field. */
 function view(task: Task) {
   return {
-    id: task.id,
-    title: task.title,
-    status: task.status,
-    priority: task.priority,
-    due: task.dueAt,
-    project: task.projectId,
+    ...taskView(task),
     description: task.description,
     createdAt: task.createdAt,
     updatedAt: task.updatedAt,

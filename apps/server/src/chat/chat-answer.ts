@@ -2,7 +2,8 @@ import type { ChatAnswer, ChatMessage } from "@cairn/core/chat/chat-entities";
 
 export type { ChatAnswer };
 
-function parsed(content: string): unknown {
+/** A tool message's stored content: its JSON result, or the text itself when it is not JSON. */
+export function toolResultOf(content: string): unknown {
   try {
     return JSON.parse(content) as unknown;
   } catch {
@@ -33,7 +34,7 @@ export function answerOf(conversationId: string, turn: ChatMessage[]): ChatAnswe
       toolCalls.push({
         tool_name: call.name,
         parameters: call.input,
-        result: parsed(result.content),
+        result: toolResultOf(result.content),
         success: result.status === "complete",
       });
     }

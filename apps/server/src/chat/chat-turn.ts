@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { AppError } from "@cairn/core/app-error";
 import type { ChatMessage, NewChatMessage, StoredToolCall } from "@cairn/core/chat/chat-entities";
 import { idSchema } from "@cairn/core/entities";
+import { ownedConversation } from "@cairn/core/operations/conversations";
 import type { ToolContext } from "@cairn/core/tools/tool";
 import { parseInput } from "@cairn/core/validate";
 import { stepCountIs, streamText } from "ai";
@@ -12,6 +13,7 @@ import type { ServerOptions } from "../server-options";
 import { agentToolSet, type ToolOutcomes } from "./agent-tools";
 import { answerOf, type ChatAnswer } from "./chat-answer";
 import { historyOf } from "./history";
+import { streamWithDeadline } from "./stream-with-deadline";
 import { classifyTurnError, TurnError } from "./turn-errors";
 
 export type ChatSettings = Pick<
@@ -99,14 +101,7 @@ export async function runChatTurn(
 
 /** The conversation of this message: the named one (404 unknown, 403 another user's), or a new one. */
 async function conversationFor(deps: ChatDeps, userId: string, input: z.infer<typeof chatInput>): Promise<string> {
-  if (input.conversation_id) {
-    const conversation = await deps.store.getConversation(userId, input.conversation_id);
-    if (conversation) return conversation.id;
-    if (await deps.store.conversationExists(input.conversation_id)) {
-      throw new AppError("forbidden", `Conversation ${input.conversation_id} belongs to another user`);
-    }
-    throw new AppError("not_found", `No conversation ${input.conversation_id}`);
-  }
+  if (input.conversation_id) return (await ownedConversation(deps, userId, input.conversation_id)).id;
   if (input.client_message_id) {
     const started = await deps.store.findConversationByOrigin(userId, input.client_message_id);
     if (started) return started.id;
@@ -203,26 +198,21 @@ async function runModel(
 
   const steps: Step[] = [];
   let current: Step = { text: "", calls: [], finishReason: "" };
-  let failure: unknown = null;
-  let timedOut = false;
-  const abort = new AbortController();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, deps.chat.chatTimeoutMs);
-  try {
-    const result = streamText({
-      model: deps.model,
-      system: systemPrompt(deps.now()),
-      messages,
-      tools,
-      stopWhen: stepCountIs(deps.chat.chatMaxSteps),
-      maxRetries: deps.chat.chatRetries,
-      abortSignal: abort.signal,
-      // Failures arrive as error parts below; the SDK's default would print them (and provider text) to stderr.
-      onError: () => {},
-    });
-    for await (const part of result.fullStream) {
+  const { failure, timedOut } = await streamWithDeadline(
+    deps.chat.chatTimeoutMs,
+    (abortSignal) =>
+      streamText({
+        model: deps.model,
+        system: systemPrompt(deps.now()),
+        messages,
+        tools,
+        stopWhen: stepCountIs(deps.chat.chatMaxSteps),
+        maxRetries: deps.chat.chatRetries,
+        abortSignal,
+        // Failures arrive as error parts; the SDK's default would print them (and provider text) to stderr.
+        onError: () => {},
+      }),
+    (part) => {
       switch (part.type) {
         case "text-delta":
           current.text += part.text;
@@ -250,19 +240,9 @@ async function runModel(
           steps.push(current);
           current = { text: "", calls: [], finishReason: "" };
           break;
-        case "error":
-          failure = part.error;
-          break;
-        case "abort":
-          failure = failure ?? new AppError("upstream_timeout", "The model call was aborted");
-          break;
       }
-    }
-  } catch (error) {
-    failure = error;
-  } finally {
-    clearTimeout(timer);
-  }
+    },
+  );
 
   const last = steps[steps.length - 1];
   let error: AppError | null = null;

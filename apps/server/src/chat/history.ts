@@ -1,5 +1,6 @@
 import type { ChatMessage } from "@cairn/core/chat/chat-entities";
 import type { AssistantModelMessage, ModelMessage, ToolModelMessage } from "ai";
+import { toolResultOf } from "./chat-answer";
 
 /** A rough token count (4 characters a token): enough to keep a prompt within a budget. */
 export function estimateTokens(text: string): number {
@@ -8,14 +9,6 @@ export function estimateTokens(text: string): number {
 
 /** Messages that stay together: a user message, or an assistant message with its tool results. */
 type Unit = { messages: ModelMessage[]; tokens: number };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
 
 /** Leaves out turns that failed (their user message has status error), except the turn being run. */
 function liveMessages(messages: ChatMessage[], currentUserMessageId: string | null): ChatMessage[] {
@@ -74,7 +67,7 @@ export function historyOf(
         content: calls.map((call) => {
           const result = results.get(call.id) as ChatMessage;
           tokens += estimateTokens(result.content);
-          const value = parseJson(result.content);
+          const value = toolResultOf(result.content);
           return {
             type: "tool-result" as const,
             toolCallId: call.id,

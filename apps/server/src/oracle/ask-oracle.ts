@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { askInput, type OracleSource, oracleSources } from "@cairn/core/operations/oracle-sources";
 import { parseInput } from "@cairn/core/validate";
 import { streamText } from "ai";
+import { streamWithDeadline } from "../chat/stream-with-deadline";
 import { classifyTurnError } from "../chat/turn-errors";
 import type { ServerDeps } from "../server-deps";
 import { extractiveAnswer } from "./extractive-answer";
@@ -84,36 +85,27 @@ async function generate(
     .map((source, index) => `[${index + 1}] (${source.ref}, ${source.createdAt.slice(0, 10)}) ${source.text}`)
     .join("\n\n");
   let text = "";
-  let failure: unknown = null;
-  let timedOut = false;
-  const abort = new AbortController();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, deps.oracle.timeoutMs);
-  try {
-    const result = streamText({
-      model,
-      system:
-        "Answer the question only from the numbered sources. After each statement, cite its source number in " +
-        "brackets, like [2]. Do not use anything else you know. If the sources do not answer the question, reply " +
-        "exactly NOTHING.",
-      prompt: `Sources:\n${listed}\n\nQuestion: ${question}`,
-      maxRetries: deps.oracle.retries,
-      abortSignal: abort.signal,
-      onError: () => {},
-    });
-    for await (const part of result.fullStream) {
+  const { failure, timedOut } = await streamWithDeadline(
+    deps.oracle.timeoutMs,
+    (abortSignal) =>
+      streamText({
+        model,
+        system:
+          "Answer the question only from the numbered sources. After each statement, cite its source number in " +
+          "brackets, like [2]. Do not use anything else you know. If the sources do not answer the question, reply " +
+          "exactly NOTHING.",
+        prompt: `Sources:\n${listed}\n\nQuestion: ${question}`,
+        maxRetries: deps.oracle.retries,
+        abortSignal,
+        onError: () => {},
+      }),
+    (part) => {
       if (part.type === "text-delta") {
         text += part.text;
         emit(part.text);
-      } else if (part.type === "error") failure = part.error;
-    }
-  } catch (error) {
-    failure = error;
-  } finally {
-    clearTimeout(timer);
-  }
+      }
+    },
+  );
   if (failure !== null || timedOut) throw classifyTurnError(failure, timedOut);
   const answer = text.trim();
   if (answer === "" || /^NOTHING\.?$/i.test(answer)) return { answer: nothing, citations: [], abstained: true };

@@ -1,6 +1,10 @@
 import { AppError, errorBody } from "@cairn/core/app-error";
-import { idSchema } from "@cairn/core/entities";
-import { pagingSchema } from "@cairn/core/operations/paging";
+import {
+  conversationMessages,
+  deleteConversation,
+  listConversations,
+  ownedConversation,
+} from "@cairn/core/operations/conversations";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { userOf } from "../auth";
@@ -76,32 +80,16 @@ export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: 
     return chat(request, reply, user.id);
   });
 
-  app.get("/api/conversations", async (request) => {
-    const paging = parseInput(pagingSchema, request.query ?? {});
-    return deps.store.listConversations(userOf(request).id, paging);
-  });
-  const owned = async (userId: string, id: string) => {
-    const conversationId = parseInput(idSchema, id);
-    const conversation = await deps.store.getConversation(userId, conversationId);
-    if (conversation) return conversation;
-    if (await deps.store.conversationExists(conversationId)) {
-      throw new AppError("forbidden", `Conversation ${id} belongs to another user`);
-    }
-    throw new AppError("not_found", `No conversation ${id}`);
-  };
+  app.get("/api/conversations", async (request) =>
+    listConversations(deps, userOf(request).id, (request.query ?? {}) as never),
+  );
   app.get<{ Params: Params }>("/api/conversations/:id", async (request) => ({
-    conversation: await owned(userOf(request).id, request.params.id),
+    conversation: await ownedConversation(deps, userOf(request).id, request.params.id),
   }));
-  app.get<{ Params: Params }>("/api/conversations/:id/messages", async (request) => {
-    const user = userOf(request);
-    const conversation = await owned(user.id, request.params.id);
-    const paging = parseInput(pagingSchema, request.query ?? {});
-    return deps.store.listMessages(user.id, conversation.id, paging);
-  });
-  app.delete<{ Params: Params }>("/api/conversations/:id", async (request) => {
-    const user = userOf(request);
-    const conversation = await owned(user.id, request.params.id);
-    await deps.store.transaction((tx) => tx.deleteConversation(user.id, conversation.id));
-    return { deleted: true, id: conversation.id };
-  });
+  app.get<{ Params: Params }>("/api/conversations/:id/messages", async (request) =>
+    conversationMessages(deps, userOf(request).id, request.params.id, (request.query ?? {}) as never),
+  );
+  app.delete<{ Params: Params }>("/api/conversations/:id", async (request) =>
+    deleteConversation(deps, userOf(request).id, request.params.id),
+  );
 }

@@ -146,6 +146,25 @@ async function tierCandidates(
   return [...best.values()].sort((a, b) => b.score - a.score).slice(0, want);
 }
 
+/** The fields every type's hit has, as unified search answers them. */
+function common(
+  type: SearchType,
+  match: MatchMode,
+  hit: { id: string; snippet: string; score: number; project: string | null; session: string | null },
+  createdAt: string,
+) {
+  return {
+    type,
+    id: hit.id,
+    snippet: hit.snippet,
+    score: hit.score,
+    project: hit.project,
+    session: hit.session,
+    createdAt,
+    match,
+  };
+}
+
 async function candidates(
   store: StoreReader,
   userId: string,
@@ -155,54 +174,26 @@ async function candidates(
   filters: ReturnType<typeof attribution>,
   want: number,
 ): Promise<UnifiedHit[]> {
-  const common = { terms, match, limit: want, offset: 0 };
+  const query = { terms, match, limit: want, offset: 0 };
   if (type === "entry") {
-    const hits = await store.searchEntries(userId, { ...filters, ...common });
+    const hits = await store.searchEntries(userId, { ...filters, ...query });
     return hits.map((hit) => ({
-      type,
-      id: hit.id,
-      snippet: hit.snippet,
-      score: hit.score,
-      project: hit.project,
-      session: hit.session,
-      createdAt: hit.createdAt,
-      match,
+      ...common(type, match, hit, hit.createdAt),
       thread: hit.threadId,
       author: hit.author,
     }));
   }
   if (type === "memory") {
-    const hits = await store.searchMemories(userId, { ...filters, ...common });
-    return hits.map((hit) => ({
-      type,
-      id: hit.id,
-      snippet: hit.snippet,
-      score: hit.score,
-      project: hit.project,
-      session: hit.session,
-      createdAt: hit.updatedAt,
-      match,
-      kind: hit.kind,
-    }));
+    const hits = await store.searchMemories(userId, { ...filters, ...query });
+    return hits.map((hit) => ({ ...common(type, match, hit, hit.updatedAt), kind: hit.kind }));
   }
   // Tasks carry no session: a session filter leaves them out.
   if (filters.sessionId !== undefined) return [];
   const hits = await store.searchTasks(userId, {
-    ...common,
+    ...query,
     projectId: filters.projectId,
     since: filters.since,
     until: filters.until,
   });
-  return hits.map((hit) => ({
-    type,
-    id: hit.id,
-    snippet: hit.snippet,
-    score: hit.score,
-    project: hit.project,
-    session: null,
-    createdAt: hit.updatedAt,
-    match,
-    title: hit.title,
-    status: hit.status,
-  }));
+  return hits.map((hit) => ({ ...common(type, match, hit, hit.updatedAt), title: hit.title, status: hit.status }));
 }

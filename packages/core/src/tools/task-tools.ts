@@ -13,22 +13,9 @@ import {
   updateTask,
 } from "../operations/tasks";
 import { type Task, taskDescriptionSchema, taskPrioritySchema, taskStatusSchema } from "../task-entities";
+import { taskView } from "../task-view";
 import { parseInput } from "../validate";
 import { defineTool, type ToolContext } from "./tool";
-
-/** A task as tools show it: small, so a model reads many in a few tokens. */
-export function taskView(task: Task) {
-  return {
-    id: task.id,
-    title: task.title,
-    status: task.status,
-    priority: task.priority,
-    due: task.dueAt,
-    project: task.projectId,
-    ...(task.description ? { description: task.description } : {}),
-    ...(task.completedAt ? { completedAt: task.completedAt } : {}),
-  };
-}
 
 const taskRef = z.string().min(1).max(200).describe("The task's id, or words from its title (matched without case).");
 

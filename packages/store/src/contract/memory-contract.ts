@@ -1,6 +1,5 @@
 import type { Memory } from "@cairn/core/entities";
 import { nextVersion } from "@cairn/core/hlc";
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { applyPush } from "@cairn/core/operations/apply-push";
 import { forgetMemory, listMemories, remember, searchMemories, updateMemory } from "@cairn/core/operations/memories";
 import { ackAlert, closeIdleSessions, purgeExpiredTrash, syncDigest } from "@cairn/core/operations/safety";
@@ -10,6 +9,7 @@ import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operati
 import type { Store } from "@cairn/core/store-port";
 import type { PushRequest } from "@cairn/core/wire/push";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractWriter } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
 
 let clock = Date.parse("2026-03-01T00:00:00.000Z");
@@ -38,18 +38,7 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
     let store: Store;
     const user = { id: "m-user", name: "m-user", createdAt: "2026-01-01T00:00:00.000Z" };
     const other = { id: "m-other", name: "m-other", createdAt: "2026-01-01T00:00:00.000Z" };
-    let versionClock: string | null = null;
-    const nextVersionOf = (node: string) => () => {
-      versionClock = nextVersion(versionClock, now().getTime(), node);
-      return versionClock;
-    };
-    const writer = (userId: string, node = "server") => ({
-      store,
-      sink: storeSink(store, userId, { now, newId }),
-      newId,
-      now,
-      nextVersion: nextVersionOf(node),
-    });
+    const writer = contractWriter(() => store, now, newId);
 
     beforeAll(async () => {
       store = await factory.open();

@@ -1,11 +1,10 @@
-import { nextVersion } from "@cairn/core/hlc";
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { appendEntry } from "@cairn/core/operations/append-entry";
 import { remember } from "@cairn/core/operations/memories";
 import { search } from "@cairn/core/operations/search";
 import { addTask, deleteTask, updateTask } from "@cairn/core/operations/tasks";
 import type { Store } from "@cairn/core/store-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractWriter } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
 
 let clock = Date.parse("2026-05-01T00:00:00.000Z");
@@ -19,17 +18,7 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
     let store: Store;
     const user = { id: "q-user", name: "q-user", createdAt: "2026-01-01T00:00:00.000Z" };
     const other = { id: "q-other", name: "q-other", createdAt: "2026-01-01T00:00:00.000Z" };
-    let version: string | null = null;
-    const writer = (userId: string) => ({
-      store,
-      sink: storeSink(store, userId, { now, newId }),
-      newId,
-      now,
-      nextVersion: () => {
-        version = nextVersion(version, clock, "server");
-        return version;
-      },
-    });
+    const writer = contractWriter(() => store, now, newId);
     const entry = async (content: string, where = "alpha/log", sessionId: string | null = null, userId = user.id) => {
       clock += 60_000;
       const [project = "", thread = ""] = where.split("/");

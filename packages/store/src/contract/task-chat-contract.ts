@@ -1,6 +1,4 @@
 import type { NewChatMessage } from "@cairn/core/chat/chat-entities";
-import { nextVersion } from "@cairn/core/hlc";
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { purgeExpiredTrash } from "@cairn/core/operations/safety";
 import {
   addTask,
@@ -15,6 +13,7 @@ import {
 import { listTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contractWriter } from "./contract-writer";
 
 let clock = Date.parse("2026-06-10T09:00:00.000Z");
 const now = () => new Date(clock);
@@ -27,17 +26,7 @@ export function runTaskChatContract(name: string, factory: { open: () => Promise
     let store: Store;
     const user = { id: "t-user", name: "t-user", createdAt: "2026-01-01T00:00:00.000Z" };
     const other = { id: "t-other", name: "t-other", createdAt: "2026-01-01T00:00:00.000Z" };
-    let versionClock: string | null = null;
-    const writer = (userId: string) => ({
-      store,
-      sink: storeSink(store, userId, { now, newId }),
-      newId,
-      now,
-      nextVersion: () => {
-        versionClock = nextVersion(versionClock, now().getTime(), "server");
-        return versionClock;
-      },
-    });
+    const writer = contractWriter(() => store, now, newId);
 
     beforeAll(async () => {
       store = await factory.open();

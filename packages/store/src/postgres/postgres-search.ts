@@ -7,6 +7,9 @@ import { attributionFilter } from "../shared/attribution-filter";
 import { numberedFrom } from "../shared/sql-exec";
 import type { Queryable } from "./queryable";
 
+/** ts_headline's options: snippets as SQLite's (marked terms, one fragment of about 30 words). */
+const headline = `'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "'`;
+
 /**
  * BM25-like ranking (ts_rank) over the newest `searchWindow` matches of one
  * user, like the SQLite adapter; headlines only for the returned page.
@@ -49,7 +52,7 @@ export async function searchPostgresEntries(
      )
      SELECT e.id, e.project_id, e.thread_id, e.session_id, e.author, e.created_at, r.score,
        ts_headline('simple', e.content, ${query_},
-         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
+         ${headline}) AS snippet
      FROM ranked r JOIN entries e ON e.pk = r.pk
      ORDER BY r.score DESC, r.pk DESC`,
     [userId, tsquery.text, query.projectId ?? null, query.limit, query.offset, ...filter.params],
@@ -92,7 +95,7 @@ export async function searchPostgresMemories(
   }>(
     `SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, ts_rank(m.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
        ts_headline('simple', m.content, ${tsquery.fn}('simple', $2),
-         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
+         ${headline}) AS snippet
      FROM memories m
      WHERE m.user_id = $1 AND m.tsv @@ ${tsquery.fn}('simple', $2) AND m.deleted_at IS NULL${where}
      ORDER BY score DESC, m.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
@@ -128,7 +131,7 @@ export async function searchPostgresTasks(db: Queryable, userId: string, query: 
   }>(
     `SELECT t.id, t.project_id, t.title, t.status, t.updated_at, ts_rank(t.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
        ts_headline('simple', t.title || CASE WHEN t.description = '' THEN '' ELSE ' — ' || t.description END, ${tsquery.fn}('simple', $2),
-         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=1, FragmentDelimiter=" … "') AS snippet
+         ${headline}) AS snippet
      FROM tasks t
      WHERE t.user_id = $1 AND t.tsv @@ ${tsquery.fn}('simple', $2) AND t.deleted_at IS NULL
        AND ($3::text IS NULL OR t.project_id = $3 OR t.project_id IS NULL)${where}
