@@ -36,6 +36,7 @@ const serverOnly = [
   "@ai-sdk/*",
   "ioredis",
   "@modelcontextprotocol/*",
+  "sqlite-vec",
 ];
 
 const started = Date.now();

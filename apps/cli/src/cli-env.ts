@@ -15,6 +15,17 @@ export const cliEnvVars = {
   CAIRN_DELETE_CRITICAL_ABOVE: "Server: deletes within the window above which the alert is critical (default 50)",
   CAIRN_DELETE_WINDOW_MS: "Server: the window deletes are counted in (default 60000)",
   CAIRN_JOB_INTERVAL_MS: "Server: how often idle sessions are ended and the 30-day trash purged (default 60000)",
+  CAIRN_JOB_POLL_MS: "Server: how often an idle job runner looks for due jobs (default 1000)",
+  CAIRN_JOB_LEASE_MS: "Server: a claimed job's lease; a job whose worker died runs again after it (default 60000)",
+  CAIRN_JOB_CONCURRENCY: "Server: jobs one server process runs at once (default 4)",
+  CAIRN_EMBEDDING_PROVIDER:
+    "Server: the embedding model for hybrid search: none (default, BM25 only)|openai|openai-compatible",
+  CAIRN_EMBEDDING_MODEL: "Server: the embedding model name (openai: text-embedding-3-small by default)",
+  CAIRN_EMBEDDING_BASE_URL: "Server: the embedding provider's base URL (Ollama: http://127.0.0.1:11434/v1)",
+  CAIRN_EMBEDDING_API_KEY: "Server: the embedding provider's API key (never logged)",
+  CAIRN_QUERY_EMBEDDING_TIMEOUT_MS:
+    "Server: how long a search waits for its query's embedding before BM25 alone (default 3000)",
+  CAIRN_EMBEDDING_SCAN_MS: "Server: how often rows written since their embeddings are looked for (default 2000)",
   CAIRN_CHAT_PROVIDER: "Server: the chat model: offline (default, built in)|openai|anthropic|openai-compatible",
   CAIRN_CHAT_MODEL: "Server: the model name (required for openai-compatible)",
   CAIRN_CHAT_BASE_URL: "Server: the provider's base URL (Ollama: http://127.0.0.1:11434/v1)",

@@ -19,5 +19,19 @@ export async function openServerStore(options: {
   }
   mkdirSync(options.dataDir, { recursive: true });
   const { SqliteStore } = await import("@cairn/store/sqlite/sqlite-store");
-  return new SqliteStore({ path: join(options.dataDir, "cairn.db"), nativeBinding: options.sqliteBinding });
+  return new SqliteStore({
+    path: join(options.dataDir, "cairn.db"),
+    nativeBinding: options.sqliteBinding,
+    loadVectorExtension: await sqliteVecLoader(),
+  });
+}
+
+/** sqlite-vec's loader from its npm package (a platform build of the extension), or undefined where it has none. */
+async function sqliteVecLoader(): Promise<((db: import("better-sqlite3").Database) => void) | undefined> {
+  try {
+    const sqliteVec = await import("sqlite-vec");
+    return (db) => sqliteVec.load(db);
+  } catch {
+    return undefined;
+  }
 }

@@ -22,8 +22,22 @@ export const serverOptionsSchema = z.object({
   deleteWarnAbove: z.number().int().positive().default(10),
   deleteCriticalAbove: z.number().int().positive().default(50),
   deleteWindowMs: z.number().int().positive().default(60_000),
-  /** How often the server's jobs run (closing idle sessions, purging the 30-day trash). */
+  /** How often the server's periodic jobs run (closing idle sessions, purging the 30-day trash). */
   jobIntervalMs: z.number().int().positive().default(60_000),
+  /** How often an idle job runner looks for due jobs (new jobs of this process wake it at once). */
+  jobPollMs: z.number().int().positive().default(1_000),
+  /** A claimed job's lease, renewed while it runs: a job whose worker died is claimed again after it. */
+  jobLeaseMs: z.number().int().min(100).default(60_000),
+  /** Jobs one server process runs at once. */
+  jobConcurrency: z.number().int().min(1).max(64).default(4),
+  /** The embedding model for hybrid search (issue 6); none: BM25 only. */
+  embeddingProvider: z.enum(["none", "openai", "openai-compatible"]).default("none"),
+  embeddingModel: z.string().optional(),
+  embeddingBaseUrl: z.string().url().optional(),
+  /** The embedding provider's key; never logged. */
+  embeddingApiKey: z.string().optional(),
+  /** How often the server looks for rows written since their embeddings. */
+  embeddingScanMs: z.number().int().positive().default(2_000),
   /** Chat requests per user per minute (SPEC section 4). */
   chatPerMinute: z.number().int().positive().default(60),
   /** redis://… shares the rate limits between every server process on it. */
@@ -46,6 +60,8 @@ export const serverOptionsSchema = z.object({
   oracleBudgetTokens: z.number().int().min(200).max(100_000).default(4_000),
   /** Retries of a provider call on retryable errors, with exponential backoff. */
   chatRetries: z.number().int().min(0).max(10).default(3),
+  /** How long a search waits for its query's embedding before ranking by BM25 alone. */
+  queryEmbeddingTimeoutMs: z.number().int().positive().default(3_000),
 });
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 export type ServerOptionsInput = z.input<typeof serverOptionsSchema>;

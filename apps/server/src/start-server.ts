@@ -1,14 +1,18 @@
+import { hostname } from "node:os";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import type { Store } from "@cairn/core/store-port";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
+import { embeddingJobs } from "./embeddings/embedding-jobs";
+import { createEmbedder } from "./embeddings/embedding-model";
+import { type JobRunner, startJobRunner } from "./jobs/job-runner";
+import { maintenanceJobs } from "./jobs/maintenance-jobs";
 import { nodeSecrets } from "./node-secrets";
 import { openServerStore } from "./open-server-store";
 import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
-import { startJobs } from "./server-jobs";
 import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
 export interface RunningServer {
@@ -29,6 +33,7 @@ export async function startServer(
   runtime: { faultPoint?: ServerDeps["faultPoint"]; sqliteBinding?: string | undefined } = {},
 ): Promise<RunningServer> {
   const options = parseInput(serverOptionsSchema, input);
+  const embedder = createEmbedder(options) ?? undefined;
   const store = await openServerStore({ ...options, sqliteBinding: runtime.sqliteBinding });
   const now = () => new Date();
   const deps: ServerDeps = {
@@ -44,6 +49,8 @@ export async function startServer(
     },
     nextVersion: serverClock(now),
     faultPoint: runtime.faultPoint,
+    embedder,
+    queryEmbeddingTimeoutMs: options.queryEmbeddingTimeoutMs,
   };
   let adminToken: string | null = null;
   if ((await store.countUsers()) === 0) {
@@ -61,7 +68,20 @@ export async function startServer(
     await store.close();
     throw error;
   }
-  const jobs = startJobs({ store, now }, options.jobIntervalMs, app.log);
+  const handlers = maintenanceJobs({ store, now }, options.jobIntervalMs, app.log);
+  if (embedder) handlers.push(...embeddingJobs({ store, embedder, now }, options.embeddingScanMs, () => jobs));
+  const jobs: JobRunner = startJobRunner(
+    deps,
+    handlers,
+    {
+      owner: `${hostname()}:${process.pid}:${deps.newId()}`,
+      pollMs: options.jobPollMs,
+      leaseMs: options.jobLeaseMs,
+      concurrency: options.jobConcurrency,
+    },
+    app.log,
+  );
+  deps.jobs = jobs;
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;

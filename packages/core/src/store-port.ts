@@ -7,6 +7,7 @@ import type {
   ToolInvocation,
 } from "./chat/chat-entities";
 import type { ApiToken, Entry, Memory, MemoryKind, SearchHit, Session, Thread, User } from "./entities";
+import type { Job, JobClaim, JobCount, JobListQuery, JobOutcome, NewJob } from "./jobs/job-entities";
 import type { MatchMode } from "./search-terms";
 import type { Task, TaskPriority, TaskStatus } from "./task-entities";
 
@@ -204,6 +205,49 @@ export interface NewToken {
   expiresAt: string | null;
 }
 
+/** A row type that has embeddings for hybrid search. */
+export type EmbeddedType = "entry" | "memory" | "task";
+
+export interface EmbeddingRef {
+  type: EmbeddedType;
+  id: string;
+}
+
+export interface StoredEmbedding extends EmbeddingRef {
+  model: string;
+  vector: ArrayLike<number>;
+}
+
+export interface NearestQuery {
+  type: EmbeddedType;
+  model: string;
+  vector: ArrayLike<number>;
+  projectId?: string | undefined;
+  sessionId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+}
+
+/** A row found by vector similarity (cosine, -1 to 1), with what a search hit shows of it. */
+export interface VectorHit {
+  type: EmbeddedType;
+  id: string;
+  snippet: string;
+  similarity: number;
+  project: string | null;
+  session: string | null;
+  createdAt: string;
+  thread?: string;
+  author?: string;
+  kind?: string;
+  title?: string;
+  status?: string;
+}
+
+/** How the store ranks vectors: sqlite-vec or a registered function on SQLite, pgvector or array arithmetic on PostgreSQL. */
+export type VectorBackend = "sqlite-vec" | "sqlite-function" | "pgvector" | "postgres-arrays";
+
 export type EnsureThreadOutcome = "created" | "exists" | "restored";
 
 /** Conversations of the chat agent (server only; the CLI's mirror has the tables but never fills them). */
@@ -320,6 +364,13 @@ export interface StoreReader extends ChatReader {
   ): Promise<Record<string, number>>;
   /** System job: sessions of every user with no activity since `before` and not ended. */
   findIdleSessions(before: string, limit: number): Promise<{ userId: string; session: Session }[]>;
+  getJob(id: string): Promise<Job | null>;
+  listJobs(query: JobListQuery): Promise<{ jobs: Job[]; total: number }>;
+  countJobs(): Promise<JobCount[]>;
+  embeddingCursor(userId: string, model: string): Promise<number>;
+  usersBehindEmbeddings(model: string, limit: number): Promise<string[]>;
+  countEmbeddings(userId: string, model: string): Promise<number>;
+  nearestRows(userId: string, query: NearestQuery): Promise<VectorHit[]>;
 }
 
 export interface StoreWriter extends StoreReader, ChatWriter {
@@ -377,10 +428,20 @@ export interface StoreWriter extends StoreReader, ChatWriter {
     deviceId: string,
     rejection: { seq: number; reason: string; at: string },
   ): Promise<void>;
+  /** Adds a job; false when a queued or running job already holds its dedupe key. */
+  enqueueJob(job: NewJob): Promise<boolean>;
+  claimJobs(claim: JobClaim): Promise<Job[]>;
+  finishJob(id: string, owner: string, outcome: JobOutcome, at: string): Promise<boolean>;
+  extendJobLease(id: string, owner: string, until: string): Promise<boolean>;
+  purgeDoneJobs(before: string): Promise<number>;
+  putEmbeddings(userId: string, rows: StoredEmbedding[], at: string): Promise<void>;
+  deleteEmbeddings(userId: string, refs: EmbeddingRef[]): Promise<void>;
+  setEmbeddingCursor(userId: string, model: string, seq: number): Promise<void>;
 }
 
 export interface Store extends StoreReader {
   readonly kind: "sqlite" | "postgres";
+  readonly vectorBackend: VectorBackend;
   /** Runs `work` in one transaction: all of it commits or none of it does. */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
   close(): Promise<void>;

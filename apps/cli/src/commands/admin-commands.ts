@@ -1,47 +1,14 @@
-import type { AccountDeps } from "@cairn/core/accounts/create-user";
 import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { printResult } from "../output";
-import { defaultServerDataDir } from "../paths";
-
-interface DatabaseOptions {
-  data?: string;
-  databaseUrl?: string;
-  json?: boolean;
-}
-
-/** Opens the server's database directly (server running or not) for one admin command. */
-async function withAccounts<T>(
-  context: CliContext,
-  options: DatabaseOptions,
-  work: (deps: AccountDeps) => Promise<T>,
-): Promise<T> {
-  const { openServerStore } = await import("@cairn/server/open-server-store");
-  const { nodeSecrets } = await import("@cairn/server/node-secrets");
-  const databaseUrl = options.databaseUrl ?? context.env.CAIRN_DATABASE_URL;
-  const store = await openServerStore({
-    dataDir: options.data ?? defaultServerDataDir(context.paths, context.env),
-    databaseUrl,
-    sqliteBinding: context.sqliteBinding,
-  });
-  try {
-    return await work({ store, secrets: nodeSecrets, newId: context.newId, now: context.now });
-  } finally {
-    await store.close();
-  }
-}
-
-function databaseOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "server data directory (SQLite)")
-    .option("--database-url <url>", "server PostgreSQL URL")
-    .option("--json", "print JSON");
-}
+import { type DatabaseOptions, databaseOptions, withAccounts } from "./admin-database";
+import { registerAdminJobsCommand } from "./admin-jobs-command";
 
 /** `cairn admin user add` and `cairn admin token add|list|revoke`, on the server database. */
 export function registerAdminCommands(program: Command, context: CliContext): void {
   const admin = program.command("admin").description("Administer the server's database directly");
+  registerAdminJobsCommand(admin, context);
   const user = admin.command("user").description("Users");
   databaseOptions(
     user.command("add").description("Create a user and its first token (shown once)").argument("<name>"),

@@ -268,6 +268,7 @@ export function toolContext(deps: ServerDeps, userId: string, conversation: Tool
   return {
     userId,
     store: deps.store,
+    embedder: deps.embedder,
     writer: routeWriter(deps)(userId),
     now: deps.now,
     newId: deps.newId,

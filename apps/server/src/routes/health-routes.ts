@@ -1,3 +1,4 @@
+import { jobSummary } from "@cairn/core/operations/jobs";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { ServerDeps } from "../server-deps";
@@ -13,14 +14,21 @@ export function healthRoutes(
   app.get("/readyz", { config }, async (_request, reply) => {
     const redis = parts.redis ? parts.redis.status : "off";
     try {
-      await deps.store.countUsers();
+      const counts = await deps.store.countJobs();
       if (parts.redis && redis !== "ready") throw new Error("redis not ready");
       return {
         status: "ready",
         database: deps.store.kind,
-        search: "bm25",
+        search: deps.embedder
+          ? {
+              mode: "hybrid",
+              embeddings: { provider: deps.embedder.provider, model: deps.embedder.model },
+              vectors: deps.store.vectorBackend,
+            }
+          : { mode: "bm25", note: "no embedding provider configured: full-text ranking only" },
         chat: parts.chat,
         rateLimits: redis === "off" ? "memory" : "redis",
+        jobs: jobSummary(counts, deps.now()),
       };
     } catch {
       return reply.status(503).send({ status: "unavailable", database: deps.store.kind, redis });

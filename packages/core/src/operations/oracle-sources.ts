@@ -3,7 +3,7 @@ import { slugSchema } from "../entities";
 import { searchTerms } from "../search-terms";
 import type { StoreReader } from "../store-port";
 import { parseInput } from "../validate";
-import { search, type UnifiedHit } from "./search";
+import { type SearchDeps, search, type UnifiedHit } from "./search";
 
 export const askInput = z.object({
   question: z
@@ -60,7 +60,7 @@ function tokens(text: string): number {
  * word that occurs nowhere in the user's memory (`unknown`).
  */
 export async function oracleSources(
-  deps: { store: StoreReader; now?: () => Date },
+  deps: SearchDeps,
   userId: string,
   input: { question: string; project?: string | undefined; budgetTokens: number },
 ): Promise<{ sources: OracleSource[]; terms: string[]; unknown: string[] }> {
@@ -76,7 +76,11 @@ export async function oracleSources(
   let relevant: UnifiedHit[];
   if (unknown.length === 0) {
     const result = await search(deps, userId, { q: terms.join(" "), ...filter, limit: 20 });
-    relevant = result.hits.filter((hit) => hit.match !== "any" || coverage(hit, terms) >= 0.5);
+    // A row found by meaning alone is left out: every question has nearest neighbours, so they cannot
+    // tell an answerable question from one memory knows nothing about (hybrid search still orders the rest).
+    relevant = result.hits.filter(
+      (hit) => hit.match !== "semantic" && (hit.match !== "any" || coverage(hit, terms) >= 0.5),
+    );
   } else {
     // A question word memory never saw is either a paraphrase ("hosted" for "moved to region") or the very
     // thing asked about ("pangolin"). The rest of the question tells them apart: if its words together point

@@ -1,7 +1,8 @@
 import * as z from "zod";
+import type { Embedder } from "../embeddings/embedder";
 import { idSchema, slugSchema } from "../entities";
 import { type MatchMode, searchTerms } from "../search-terms";
-import type { StoreReader } from "../store-port";
+import type { StoreReader, VectorHit } from "../store-port";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 
@@ -32,8 +33,11 @@ export interface UnifiedHit {
   project: string | null;
   session: string | null;
   createdAt: string;
-  /** How it matched: the exact phrase, every word, all words but one (`most`), or some of them. */
-  match: Tier;
+  /**
+   * How it matched: the exact phrase, every word, all words but one (`most`),
+   * some of them, or (hybrid search only) by meaning alone (`semantic`).
+   */
+  match: Tier | "semantic";
   thread?: string;
   author?: string;
   kind?: string;
@@ -58,34 +62,77 @@ interface Candidate {
 }
 
 /**
- * Unified search (SPEC section 4, issue 6) over entries, memories and tasks.
- * Tiers, in order: the exact phrase, then every word, then every word but one
- * (from three words up), then some words (each
- * asked of the engines as its own query, so "all words present beats some"
- * holds whatever BM25 says). Within a tier, hits of every type are ordered by
- * their score relative to the best of their type, and equal ones newest
- * first. Any string is a valid query: one with no words answers nothing.
- * The page states its size (characters and an estimate of tokens).
+ * Unified search (SPEC section 4, issue 6) over entries, memories and tasks:
+ * BM25 by tiers (see lexicalRanking), fused with vector similarity when an
+ * embedding model is configured. Any string is a valid query: one with no
+ * words answers nothing. The page states how it was ranked (`retrieval`) and
+ * its size (characters and an estimate of tokens).
  */
 export async function search(
-  deps: { store: StoreReader; now?: () => Date },
+  deps: SearchDeps,
   userId: string,
   input: z.input<typeof searchInput>,
   options: { tiers?: Tier[] } = {},
 ) {
   const parsed = parseInput(searchInput, input);
   const terms = searchTerms(parsed.q);
-  if (terms.length === 0) return page([], null);
+  const retrieval = deps.embedder ? "hybrid" : "bm25";
+  if (terms.length === 0) return page([], null, retrieval);
   const types = (parsed.type?.split(",") as SearchType[] | undefined) ?? [...searchTypes];
   const filters = attribution(parsed, deps.now?.());
   // Enough of each list for this page and one more row (to know there is a next page).
   const want = parsed.cursor + parsed.limit + 1;
   const tiers = options.tiers ?? tiersFor(terms.length);
+  let ranked: UnifiedHit[];
+  let warning: string | undefined;
+  if (deps.embedder) {
+    const depth = Math.max(want, fusionDepth);
+    const [lexical, semantic] = await Promise.all([
+      lexicalRanking(deps.store, userId, { terms, types, filters, tiers, want: depth }),
+      semanticRanking({ ...deps, embedder: deps.embedder }, userId, { q: parsed.q, types, filters, want: depth }).catch(
+        () => null,
+      ),
+    ]);
+    if (semantic === null) warning = "the embedding model did not answer: ranked by BM25 alone";
+    ranked = semantic === null ? lexical : fuse(lexical, semantic);
+  } else {
+    ranked = await lexicalRanking(deps.store, userId, { terms, types, filters, tiers, want });
+  }
+  const hits = ranked.slice(parsed.cursor, parsed.cursor + parsed.limit);
+  const next = ranked.length > parsed.cursor + parsed.limit ? parsed.cursor + parsed.limit : null;
+  return page(hits, next, warning === undefined ? retrieval : "bm25", warning);
+}
+
+export interface SearchDeps {
+  store: StoreReader;
+  now?: (() => Date) | undefined;
+  /** With an embedding model, search is hybrid: BM25 and vector similarity fused by reciprocal rank. */
+  embedder?: Embedder | undefined;
+  /** How long a search waits for its query's embedding before ranking by BM25 alone (default 3 s). */
+  queryEmbeddingTimeoutMs?: number | undefined;
+}
+
+/** How deep each list of hybrid search goes before fusion (and the RRF constant, as in the original paper). */
+const fusionDepth = 50;
+const rrfK = 60;
+
+/**
+ * BM25 by tiers: the exact phrase, then every word, then every word but one
+ * (from three words up), then some words (each asked of the engines as its
+ * own query, so "all words present beats some" holds whatever BM25 says).
+ * Within a tier, hits of every type are ordered by their score relative to
+ * the best of their type, and equal ones newest first.
+ */
+async function lexicalRanking(
+  store: StoreReader,
+  userId: string,
+  query: { terms: string[]; types: SearchType[]; filters: Filters; tiers: Tier[]; want: number },
+): Promise<UnifiedHit[]> {
   const seen = new Set<string>();
   const ranked: UnifiedHit[] = [];
-  for (const match of tiers) {
+  for (const match of query.tiers) {
     const lists = await Promise.all(
-      types.map((type) => tierCandidates(deps.store, userId, type, match, terms, filters, want)),
+      query.types.map((type) => tierCandidates(store, userId, type, match, query.terms, query.filters, query.want)),
     );
     const tier = lists.flatMap((list) => {
       const best = Math.max(...list.map((hit) => hit.score), Number.MIN_VALUE);
@@ -98,15 +145,70 @@ export async function search(
       seen.add(key);
       ranked.push(hit);
     }
-    if (ranked.length >= want) break;
+    if (ranked.length >= query.want) break;
   }
-  const hits = ranked.slice(parsed.cursor, parsed.cursor + parsed.limit);
-  return page(hits, ranked.length > parsed.cursor + parsed.limit ? parsed.cursor + parsed.limit : null);
+  return ranked;
 }
 
-function page(hits: UnifiedHit[], nextCursor: number | null) {
+/** The rows nearest in meaning to the query, every type together, most similar first. */
+async function semanticRanking(
+  deps: SearchDeps & { embedder: Embedder },
+  userId: string,
+  query: { q: string; types: SearchType[]; filters: Filters; want: number },
+): Promise<UnifiedHit[]> {
+  const signal = AbortSignal.timeout(deps.queryEmbeddingTimeoutMs ?? 3_000);
+  const [vector] = await deps.embedder.embed([query.q], { signal });
+  if (!vector || vector.length === 0) throw new Error("The embedder answered no vector");
+  const lists = await Promise.all(
+    query.types.map((type) =>
+      deps.store.nearestRows(userId, { ...query.filters, type, model: deps.embedder.model, vector, limit: query.want }),
+    ),
+  );
+  return lists
+    .flat()
+    .sort((a, b) => b.similarity - a.similarity || b.createdAt.localeCompare(a.createdAt))
+    .slice(0, query.want)
+    .map(semanticHit);
+}
+
+function semanticHit(hit: VectorHit): UnifiedHit {
+  const { similarity, ...rest } = hit;
+  return { ...rest, score: similarity, match: "semantic" };
+}
+
+/**
+ * Reciprocal rank fusion: each hit scores 1/(60 + rank) in each list it is
+ * in, summed. A row both lists rank high beats a row only one of them found;
+ * a row only the vectors found still surfaces. A hit found by BM25 keeps its
+ * highlighted snippet and its tier.
+ */
+function fuse(lexical: UnifiedHit[], semantic: UnifiedHit[]): UnifiedHit[] {
+  const fused = new Map<string, { hit: UnifiedHit; score: number }>();
+  for (const list of [lexical, semantic]) {
+    list.forEach((hit, index) => {
+      const key = `${hit.type}:${hit.id}`;
+      const known = fused.get(key);
+      const score = 1 / (rrfK + index + 1);
+      if (known) known.score += score;
+      else fused.set(key, { hit, score });
+    });
+  }
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score || b.hit.createdAt.localeCompare(a.hit.createdAt))
+    .map(({ hit, score }) => ({ ...hit, score: Math.round(score * 1e6) / 1e6 }));
+}
+
+type Filters = ReturnType<typeof attribution>;
+
+function page(hits: UnifiedHit[], nextCursor: number | null, retrieval: "hybrid" | "bm25", warning?: string) {
   const chars = JSON.stringify(hits).length;
-  return { hits, nextCursor, size: { chars, tokens: Math.ceil(chars / 4) } };
+  return {
+    hits,
+    nextCursor,
+    retrieval,
+    ...(warning === undefined ? {} : { warning }),
+    size: { chars, tokens: Math.ceil(chars / 4) },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import type { PendingConfirmation } from "../chat/chat-entities";
+import type { Embedder } from "../embeddings/embedder";
 import type { TaskWriteDeps } from "../operations/tasks";
 import type { StoreReader } from "../store-port";
 
@@ -10,6 +11,8 @@ import type { StoreReader } from "../store-port";
 export interface ToolContext {
   userId: string;
   store: StoreReader;
+  /** The embedding model when the server has one: search is hybrid. */
+  embedder?: Embedder | undefined;
   /** Writes go through the caller's sink (the server's: delete guard, audit, change log). */
   writer: TaskWriteDeps;
   now: () => Date;

@@ -252,4 +252,45 @@ CREATE INDEX tasks_tsv ON tasks USING GIN (tsv);
     name: "server/007-entries-user-pk",
     sql: "CREATE INDEX entries_user_pk ON entries(user_id, pk);",
   },
+  {
+    // The durable job table (SPEC section 7) and the embeddings of hybrid search (issue 6). Vectors are
+    // real[]: pgvector, when the server has it, ranks them through a cast (see postgres-vectors.ts).
+    name: "server/008-jobs-embeddings",
+    sql: `
+CREATE TABLE jobs (
+  id text PRIMARY KEY,
+  kind text NOT NULL,
+  user_id text,
+  dedupe_key text,
+  payload text NOT NULL,
+  status text NOT NULL,
+  attempts integer NOT NULL,
+  max_attempts integer NOT NULL,
+  run_at timestamptz NOT NULL,
+  lease_owner text,
+  lease_until timestamptz,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (status, run_at);
+CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key)
+  WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
+CREATE TABLE embeddings (
+  user_id text NOT NULL,
+  type text NOT NULL,
+  id text NOT NULL,
+  model text NOT NULL,
+  vector real[] NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, type, id)
+);
+CREATE TABLE embedding_cursors (
+  user_id text NOT NULL,
+  model text NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (user_id, model)
+);
+`,
+  },
 ];

@@ -39,6 +39,7 @@ import {
   searchPostgresMemories,
   searchPostgresTasks,
 } from "./postgres-search";
+import { type PostgresVectorBackend, postgresDialect } from "./postgres-vectors";
 import type { Queryable } from "./queryable";
 
 // The methods written once in portable SQL are mixed in by the constructor (see
@@ -59,8 +60,11 @@ export class PostgresQueries implements StoreWriter {
    */
   private pendingEntries: { userId: string; entry: Entry; seq: number; changedBy: string | null }[] = [];
 
-  constructor(private readonly db: Queryable) {
-    Object.assign(this, featureQueries(this.sql));
+  constructor(
+    private readonly db: Queryable,
+    readonly vectorBackend: PostgresVectorBackend,
+  ) {
+    Object.assign(this, featureQueries(this.sql, postgresDialect(vectorBackend)));
   }
 
   /** Portable SQL over this connection; buffered entries are written first, so every query sees them. */

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe } from "vitest";
+import { runEmbeddingContract } from "../contract/embedding-contract";
+import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
@@ -27,4 +29,13 @@ if (testPgDisabled()) {
   runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runSearchContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runTaskChatContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
+  // Two pools on one schema: the job contract claims from both at once (FOR UPDATE SKIP LOCKED).
+  runJobContract("postgres", {
+    open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
+    openSecond: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
+  });
+  // pgvector is not installed here: the real-array fallback is what runs (and is forced, to stay so).
+  runEmbeddingContract("postgres arrays", {
+    open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema, pgvector: false }),
+  });
 }

@@ -3,12 +3,15 @@ import pg from "pg";
 import type { Migration } from "../migration";
 import { postgresMigrations } from "./postgres-migrations";
 import { PostgresQueries } from "./postgres-queries";
+import { detectPgvector, type PostgresVectorBackend } from "./postgres-vectors";
 
 export interface PostgresStoreOptions {
   connectionString: string;
   /** A schema to live in (created when missing); tests give each run its own. */
   schema?: string;
   poolSize?: number;
+  /** false: rank vectors with array arithmetic even where pgvector is available (tests of the fallback). */
+  pgvector?: boolean;
 }
 
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -17,8 +20,11 @@ const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 export class PostgresStore extends PostgresQueries implements Store {
   readonly kind = "postgres" as const;
 
-  private constructor(private readonly pool: pg.Pool) {
-    super(pool);
+  private constructor(
+    private readonly pool: pg.Pool,
+    vectorBackend: PostgresVectorBackend,
+  ) {
+    super(pool, vectorBackend);
   }
 
   /** Connects, creates the schema when asked, and runs pending migrations. */
@@ -36,16 +42,16 @@ export class PostgresStore extends PostgresQueries implements Store {
     try {
       if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
       await runPostgresMigrations(pool, postgresMigrations);
+      return new PostgresStore(pool, options.pgvector === false ? "postgres-arrays" : await detectPgvector(pool));
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool);
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const tx = new PostgresQueries(client);
+    const tx = new PostgresQueries(client, this.vectorBackend);
     tx.inTransaction = true;
     try {
       await client.query("BEGIN");

@@ -15,6 +15,9 @@ import type {
 import * as activity from "./activity-queries";
 import * as chat from "./chat-queries";
 import { computeDigest, countRows } from "./digest";
+import type { VectorDialect } from "./embedding-queries";
+import * as embeddings from "./embedding-queries";
+import * as jobs from "./job-queries";
 import * as memories from "./memory-queries";
 import * as sessions from "./session-queries";
 import type { SqlExec } from "./sql-exec";
@@ -51,15 +54,51 @@ export type FeatureQueries = ChatReader &
     | "ackAlert"
     | "purgeTrashItem"
     | "purgeTrashBefore"
+    | "getJob"
+    | "listJobs"
+    | "countJobs"
+    | "enqueueJob"
+    | "claimJobs"
+    | "finishJob"
+    | "extendJobLease"
+    | "purgeDoneJobs"
+    | "embeddingCursor"
+    | "setEmbeddingCursor"
+    | "usersBehindEmbeddings"
+    | "countEmbeddings"
+    | "putEmbeddings"
+    | "deleteEmbeddings"
+    | "nearestRows"
   >;
+
+/** What the shared queries need to know of the database they run on. */
+export interface Dialect extends VectorDialect {
+  /** Appended to the claim's inner SELECT: FOR UPDATE SKIP LOCKED on PostgreSQL, nothing on SQLite. */
+  lockClause: string;
+}
 
 /**
  * The Store methods written once in portable SQL (see sql-exec.ts); each
  * adapter mixes them in over its own SqlExec. `before` runs ahead of every
  * call (PostgreSQL flushes its buffered entries there).
  */
-export function featureQueries(sql: SqlExec): FeatureQueries {
+export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
   return {
+    getJob: (id) => jobs.getJob(sql, id),
+    listJobs: (query) => jobs.listJobs(sql, query),
+    countJobs: () => jobs.countJobs(sql),
+    enqueueJob: (job) => jobs.enqueueJob(sql, job),
+    claimJobs: (claim) => jobs.claimJobs(sql, claim, dialect.lockClause),
+    finishJob: (id, owner, outcome, at) => jobs.finishJob(sql, id, owner, outcome, at),
+    extendJobLease: (id, owner, until) => jobs.extendJobLease(sql, id, owner, until),
+    purgeDoneJobs: (before) => jobs.purgeDoneJobs(sql, before),
+    embeddingCursor: (userId, model) => embeddings.embeddingCursor(sql, userId, model),
+    setEmbeddingCursor: (userId, model, seq) => embeddings.setEmbeddingCursor(sql, userId, model, seq),
+    usersBehindEmbeddings: (model, limit) => embeddings.usersBehindEmbeddings(sql, model, limit),
+    countEmbeddings: (userId, model) => embeddings.countEmbeddings(sql, userId, model),
+    putEmbeddings: (userId, rows, at) => embeddings.putEmbeddings(sql, dialect, userId, rows, at),
+    deleteEmbeddings: (userId, refs) => embeddings.deleteEmbeddings(sql, userId, refs),
+    nearestRows: (userId, query) => embeddings.nearestRows(sql, dialect, userId, query),
     getTask: (userId: string, id: string) => tasks.getTask(sql, userId, id),
     listTasks: (userId, query) => tasks.listTasks(sql, userId, query),
     putTask: (userId, task, seq, changedBy) => tasks.putTask(sql, userId, task, seq, changedBy ?? null),

@@ -285,4 +285,44 @@ END;
 INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild');
 `,
   },
+  {
+    // The durable job table (SPEC section 7) and the embeddings of hybrid search (issue 6).
+    name: "server/008-jobs-embeddings",
+    sql: `
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  user_id TEXT,
+  dedupe_key TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  run_at TEXT NOT NULL,
+  lease_owner TEXT,
+  lease_until TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (status, run_at);
+CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key)
+  WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
+CREATE TABLE embeddings (
+  user_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, type, id)
+);
+CREATE TABLE embedding_cursors (
+  user_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (user_id, model)
+);
+`,
+  },
 ];

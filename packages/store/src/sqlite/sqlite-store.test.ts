@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as sqliteVec from "sqlite-vec";
 import { afterAll, describe, expect, it } from "vitest";
+import { runEmbeddingContract } from "../contract/embedding-contract";
+import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
@@ -19,6 +22,22 @@ runStoreContract("sqlite", {
 runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
 runSearchContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "search.db") }) });
 runTaskChatContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "tasks.db") }) });
+// Two stores on one file: the job contract claims from both at once.
+runJobContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "jobs.db") }) });
+runEmbeddingContract("sqlite with sqlite-vec", {
+  open: async () => {
+    const store = new SqliteStore({ path: join(dir, "vec.db"), loadVectorExtension: (db) => sqliteVec.load(db) });
+    expect(store.vectorBackend).toBe("sqlite-vec");
+    return store;
+  },
+});
+runEmbeddingContract("sqlite without sqlite-vec (BLOBs compared by a registered function)", {
+  open: async () => {
+    const store = new SqliteStore({ path: join(dir, "blob.db") });
+    expect(store.vectorBackend).toBe("sqlite-function");
+    return store;
+  },
+});
 
 describe("SqliteStore full-text index", () => {
   it("indexes the entries of a transaction at commit, and none of a rolled-back one", async () => {

@@ -14,6 +14,7 @@ import type {
   ThreadListQuery,
   ThreadStats,
   ThreadSummary,
+  VectorBackend,
 } from "@cairn/core/store-port";
 import type Database from "better-sqlite3";
 import { AsyncMutex } from "../async-mutex";
@@ -37,6 +38,7 @@ import type { SqlExec } from "../shared/sql-exec";
 import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
 import { presentSqliteTerms, searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
+import { sqliteDialect } from "./sqlite-vectors";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -44,6 +46,8 @@ export interface SqliteStoreOptions {
   extraMigrations?: Migration[];
   /** Path of better-sqlite3's addon: skips its search for the file (~1.5 ms of a CLI start). */
   nativeBinding?: string | undefined;
+  /** Loads sqlite-vec into the connection (the server passes the npm package's `load`); else vectors are compared in JavaScript. */
+  loadVectorExtension?: ((db: Database.Database) => void) | undefined;
 }
 
 // The methods written once in portable SQL are mixed in by the constructor (see
@@ -53,6 +57,7 @@ export interface SqliteStore extends FeatureQueries {}
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
 export class SqliteStore implements Store, StoreWriter {
   readonly kind = "sqlite" as const;
+  readonly vectorBackend: VectorBackend;
   readonly db: Database.Database;
   readonly path: string;
   private readonly statements = new Map<string, Database.Statement>();
@@ -70,7 +75,9 @@ export class SqliteStore implements Store, StoreWriter {
       nativeBinding: options.nativeBinding,
     });
     // putMemory is this adapter's own: it indexes new memories at commit.
-    const { putMemory: _portable, ...portable } = featureQueries(this.sql);
+    const vectors = sqliteDialect(this.db, options.loadVectorExtension);
+    this.vectorBackend = vectors.backend;
+    const { putMemory: _portable, ...portable } = featureQueries(this.sql, vectors.dialect);
     Object.assign(this, portable);
   }
 

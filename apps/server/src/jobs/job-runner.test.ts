@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createIdGenerator } from "@cairn/core/ids";
+import type { Job } from "@cairn/core/jobs/job-entities";
+import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { afterEach, describe, expect, it } from "vitest";
+import { type JobHandler, retryDelayMs, startJobRunner } from "./job-runner";
+
+const silent = { info() {}, warn() {}, error() {} };
+
+describe("the job runner", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const setup = (handlers: JobHandler[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-jobs-"));
+    dirs.push(dir);
+    const store = new SqliteStore({ path: join(dir, "jobs.db") });
+    const deps = { store, now: () => new Date(), newId: createIdGenerator() };
+    const runner = startJobRunner(
+      deps,
+      handlers,
+      { owner: "test", pollMs: 20, leaseMs: 5_000, concurrency: 2, retryBaseMs: 10 },
+      silent,
+    );
+    return { store, runner };
+  };
+  const until = async (check: () => Promise<boolean>) => {
+    for (let tries = 0; tries < 400; tries++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error("condition never met");
+  };
+  const jobOf = async (store: SqliteStore, kind: string): Promise<Job> => {
+    const [job] = (await store.listJobs({ kind, limit: 1, offset: 0 })).jobs;
+    if (!job) throw new Error(`no ${kind} job`);
+    return job;
+  };
+
+  it("doubles the retry delay from 1 s up to 5 minutes", () => {
+    expect([1, 2, 3, 8, 9, 20].map((attempt) => retryDelayMs(attempt))).toEqual([
+      1000, 2000, 4000, 128_000, 256_000, 300_000,
+    ]);
+  });
+
+  it("retries a failing job with backoff until it succeeds, once", async () => {
+    let calls = 0;
+    const { store, runner } = setup([
+      {
+        kind: "flaky",
+        maxAttempts: 8,
+        timeoutMs: 1000,
+        async run() {
+          calls += 1;
+          if (calls <= 3) throw new Error(`receiver answered 503 (call ${calls})`);
+          return undefined;
+        },
+      },
+    ]);
+    await runner.enqueue({ kind: "flaky", userId: null, dedupeKey: null, payload: {} });
+    await until(async () => (await jobOf(store, "flaky")).status === "done");
+    expect(calls).toBe(4);
+    expect(await jobOf(store, "flaky")).toMatchObject({ attempts: 4, lastError: "receiver answered 503 (call 3)" });
+    await runner.stop();
+    await store.close();
+  });
+
+  it("marks a job dead after its last attempt, and keeps the error", async () => {
+    const { store, runner } = setup([
+      {
+        kind: "broken",
+        maxAttempts: 3,
+        timeoutMs: 1000,
+        async run() {
+          throw new Error("no route to host");
+        },
+      },
+    ]);
+    await runner.enqueue({ kind: "broken", userId: null, dedupeKey: null, payload: {} });
+    await until(async () => (await jobOf(store, "broken")).status === "dead");
+    expect(await jobOf(store, "broken")).toMatchObject({ attempts: 3, lastError: "no route to host" });
+    await runner.stop();
+    await store.close();
+  });
+
+  it("runs a recurring job at start and again after its period, and puts a job cut off by stop back in the queue", async () => {
+    let ticks = 0;
+    let release: () => void = () => {};
+    const { store, runner } = setup([
+      {
+        kind: "tick",
+        maxAttempts: 8,
+        timeoutMs: 1000,
+        everyMs: 30,
+        async run() {
+          ticks += 1;
+          return undefined;
+        },
+      },
+      {
+        kind: "slow",
+        maxAttempts: 8,
+        timeoutMs: 10_000,
+        run: (_job, context) =>
+          new Promise((resolve, reject) => {
+            release = () => resolve(undefined);
+            context.signal.addEventListener("abort", () => reject(context.signal.reason));
+          }),
+      },
+    ]);
+    await until(async () => ticks >= 3);
+    await runner.enqueue({ kind: "slow", userId: null, dedupeKey: null, payload: {} });
+    await until(async () => (await jobOf(store, "slow")).status === "running");
+    await runner.stop();
+    release();
+    const slow = await jobOf(store, "slow");
+    expect(slow).toMatchObject({ status: "queued", attempts: 1, leaseOwner: null });
+    expect(Date.parse(slow.runAt)).toBeLessThanOrEqual(Date.now());
+    // One queued tick at a time, however many periods passed.
+    expect((await store.listJobs({ kind: "tick", status: "queued", limit: 10, offset: 0 })).total).toBeLessThanOrEqual(
+      1,
+    );
+    await store.close();
+  });
+});

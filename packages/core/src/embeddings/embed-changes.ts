@@ -1,0 +1,81 @@
+import type { Change, EmbeddingRef, Store, StoredEmbedding } from "../store-port";
+import { type Embedder, embeddingTextChars } from "./embedder";
+
+/**
+ * Brings one user's embeddings up to date with their change feed (the same
+ * feed sync pulls from): every entry, memory and task written or edited since
+ * the embedder's cursor is embedded, every one deleted loses its vector, and
+ * the cursor moves on in the same transaction. A batch is embedded before its
+ * transaction opens, so writes never wait on the embedding model; a batch
+ * whose call fails leaves the cursor where it was, and the job retries.
+ */
+export async function embedChanges(
+  deps: { store: Store; embedder: Embedder; now: () => Date },
+  userId: string,
+  options: { batchSize: number; maxBatches: number; signal?: AbortSignal | undefined },
+): Promise<{ embedded: number; removed: number; more: boolean }> {
+  const model = deps.embedder.model;
+  let embedded = 0;
+  let removed = 0;
+  for (let batch = 0; batch < options.maxBatches; batch++) {
+    options.signal?.throwIfAborted();
+    const cursor = await deps.store.embeddingCursor(userId, model);
+    const changes = await deps.store.changesSince(userId, cursor, options.batchSize);
+    if (changes.length === 0) return { embedded, removed, more: false };
+    const live: { ref: EmbeddingRef; text: string }[] = [];
+    const gone: EmbeddingRef[] = [];
+    for (const change of changes) {
+      const row = embeddable(change);
+      if (!row) continue;
+      if (row.deleted || row.text.trim() === "") gone.push(row.ref);
+      else live.push({ ref: row.ref, text: row.text.slice(0, embeddingTextChars) });
+    }
+    const vectors =
+      live.length > 0
+        ? await deps.embedder.embed(
+            live.map((row) => row.text),
+            options,
+          )
+        : [];
+    if (vectors.length !== live.length) {
+      throw new Error(`The embedder answered ${vectors.length} vectors for ${live.length} texts`);
+    }
+    const rows: StoredEmbedding[] = live.map((row, index) => ({ ...row.ref, model, vector: vectors[index] ?? [] }));
+    const last = changes[changes.length - 1]?.seq ?? cursor;
+    await deps.store.transaction(async (tx) => {
+      await tx.putEmbeddings(userId, rows, deps.now().toISOString());
+      await tx.deleteEmbeddings(userId, gone);
+      await tx.setEmbeddingCursor(userId, model, last);
+    });
+    embedded += rows.length;
+    removed += gone.length;
+    if (changes.length < options.batchSize) return { embedded, removed, more: false };
+  }
+  return { embedded, removed, more: true };
+}
+
+/** What of a change is embedded: entries and memories by their content, tasks by title and description. */
+function embeddable(change: Change): { ref: EmbeddingRef; text: string; deleted: boolean } | null {
+  switch (change.type) {
+    case "entry":
+      return {
+        ref: { type: "entry", id: change.entry.id },
+        text: change.entry.content,
+        deleted: change.entry.deletedAt !== null,
+      };
+    case "memory":
+      return {
+        ref: { type: "memory", id: change.memory.id },
+        text: [change.memory.content, ...change.memory.tags].join("\n"),
+        deleted: change.memory.deletedAt !== null,
+      };
+    case "task":
+      return {
+        ref: { type: "task", id: change.task.id },
+        text: [change.task.title, change.task.description].filter(Boolean).join("\n"),
+        deleted: change.task.deletedAt !== null,
+      };
+    default:
+      return null;
+  }
+}
