@@ -284,17 +284,30 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
     ok(cairn(home, ["remember", "--project", "one", "retry policy for project one"]));
     ok(pushEntry(home, "one/log", "retry logged in session one"));
     ok(cairn(home, ["session", "end", "--project", "one"]));
+    // The server summarises the ended session into a `summary` memory (issue 7); wait for it, then pull it.
+    let summary: { content: string } | undefined;
+    for (let tries = 0; !summary && tries < 200; tries++) {
+      const record = await api<{ memories: { kind: string; content: string }[] }>(
+        server,
+        user.token,
+        `/api/sessions/${session}`,
+      );
+      summary = record.body.memories.find((memory) => memory.kind === "summary");
+      if (!summary) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(summary?.content).toBe("retry policy for project one. retry logged in session one.");
     ok(cairn(home, ["remember", "--project", "two", "retry policy for project two"]));
     ok(pushEntry(home, "two/log", "retry logged later"));
+    ok(cairn(home, ["sync", "now"]));
     const entryHits = ok(
       cairn(home, ["search", "--all-projects", "--type", "entry", "--session", session, "retry", "--json"]),
     ).json<{ hits: { project: string; session: string }[] }>();
     expect(entryHits.hits).toEqual([expect.objectContaining({ project: "one", session })]);
-    // Unified: the session's entry and its memory, nothing from the other session.
+    // Unified: the session's entry, its memory and its summary, nothing from the other session.
     const sessionHits = ok(cairn(home, ["search", "--all-projects", "--session", session, "retry", "--json"])).json<{
       hits: { type: string; project: string; session: string }[];
     }>();
-    expect(sessionHits.hits.map((hit) => hit.type).sort()).toEqual(["entry", "memory"]);
+    expect(sessionHits.hits.map((hit) => hit.type).sort()).toEqual(["entry", "memory", "memory"]);
     expect(sessionHits.hits.every((hit) => hit.project === "one" && hit.session === session)).toBe(true);
     const threads = ok(cairn(home, ["thread", "list", "--all-projects", "--session", session, "--json"])).json<{
       threads: { projectId: string }[];
@@ -306,14 +319,17 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
     const all = ok(cairn(home, ["memory", "search", "--all-projects", "retry", "--json"])).json<{
       hits: { project: string; session: string }[];
     }>();
-    expect(all.hits.map((hit) => hit.project).sort()).toEqual(["one", "two"]);
+    expect(all.hits.map((hit) => hit.project).sort()).toEqual(["one", "one", "two"]);
     const inSession = ok(cairn(home, ["memory", "list", "--all-projects", "--session", session, "--json"])).json<{
       memories: MemoryView[];
     }>();
-    expect(inSession.memories.map((memory) => memory.project)).toEqual(["one"]);
+    expect(inSession.memories.map((memory) => `${memory.project}:${memory.kind}`).sort()).toEqual([
+      "one:note",
+      "one:summary",
+    ]);
     expect(ok(cairn(home, ["memory", "list", "--project", "two", "--json"])).json()).toMatchObject({ total: 1 });
     expect(ok(cairn(home, ["memory", "list", "--all-projects", "--since", "1h", "--json"])).json()).toMatchObject({
-      total: 2,
+      total: 3,
     });
     expect(
       ok(cairn(home, ["memory", "list", "--all-projects", "--until", "2020-01-01", "--json"])).json(),
@@ -322,14 +338,17 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a time/);
     const last = ok(cairn(home, ["session", "last", "--project", "one", "--json"])).json<{ memories: MemoryView[] }>();
-    expect(last.memories.map((memory) => memory.content)).toEqual(["retry policy for project one"]);
+    expect(last.memories.map((memory) => memory.content).sort()).toEqual([
+      "retry policy for project one",
+      "retry policy for project one. retry logged in session one.",
+    ]);
     const record = await api<{ session: { id: string }; memories: unknown[] }>(
       server,
       user.token,
       `/api/sessions/${session}`,
     );
     expect(record.status).toBe(200);
-    expect(record.body.memories).toHaveLength(1);
+    expect(record.body.memories).toHaveLength(2);
     cleanup(home);
   });
 });

@@ -11,7 +11,8 @@ declare module "fastify" {
   }
 }
 
-const publicPaths = new Set(["/healthz", "/readyz"]);
+// The ingest endpoint authenticates by its signature instead (see operations/webhooks.ts).
+const publicPaths = new Set(["/healthz", "/readyz", "/api/webhooks/ingest"]);
 
 /** Bearer auth on everything but health: sets `request.auth` or answers 401. */
 export function registerAuth(app: FastifyInstance, deps: { store: Store; secrets: Secrets; now: () => Date }): void {

@@ -19,6 +19,7 @@ import { searchRoutes } from "./routes/search-routes";
 import { syncRoutes } from "./routes/sync-routes";
 import { taskRoutes } from "./routes/task-routes";
 import { threadRoutes } from "./routes/thread-routes";
+import { webhookRoutes } from "./routes/webhook-routes";
 import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptions, type ServerOptionsInput, serverOptionsSchema } from "./server-options";
@@ -108,6 +109,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   memoryRoutes(app, deps);
   safetyRoutes(app, deps);
   taskRoutes(app, deps);
+  webhookRoutes(app, deps);
   const logInternal = (error: unknown) => app.log.error({ err: error }, "internal error in a tool");
   const model = deps.chatModel ?? createChatModel(settings);
   const oracleDeps = {

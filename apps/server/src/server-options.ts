@@ -28,14 +28,18 @@ export const serverOptionsSchema = z.object({
   jobPollMs: z.number().int().positive().default(1_000),
   /** A claimed job's lease, renewed while it runs: a job whose worker died is claimed again after it. */
   jobLeaseMs: z.number().int().min(100).default(60_000),
+  /** A failed job's first retry delay, doubling to 5 minutes (SPEC section 7: 1 s). */
+  jobRetryBaseMs: z.number().int().min(1).default(1_000),
   /** Jobs one server process runs at once. */
-  jobConcurrency: z.number().int().min(1).max(64).default(4),
+  jobConcurrency: z.number().int().min(1).max(64).default(8),
   /** The embedding model for hybrid search (issue 6); none: BM25 only. */
   embeddingProvider: z.enum(["none", "openai", "openai-compatible"]).default("none"),
   embeddingModel: z.string().optional(),
   embeddingBaseUrl: z.string().url().optional(),
   /** The embedding provider's key; never logged. */
   embeddingApiKey: z.string().optional(),
+  /** How often the server looks for changes to turn into webhook deliveries and session summaries. */
+  eventScanMs: z.number().int().positive().default(1_000),
   /** How often the server looks for rows written since their embeddings. */
   embeddingScanMs: z.number().int().positive().default(2_000),
   /** Chat requests per user per minute (SPEC section 4). */

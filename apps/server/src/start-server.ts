@@ -4,6 +4,7 @@ import { createIdGenerator } from "@cairn/core/ids";
 import type { Store } from "@cairn/core/store-port";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance } from "fastify";
+import { createChatModel } from "./chat/chat-model";
 import { createApp } from "./create-app";
 import { embeddingJobs } from "./embeddings/embedding-jobs";
 import { createEmbedder } from "./embeddings/embedding-model";
@@ -14,6 +15,7 @@ import { openServerStore } from "./open-server-store";
 import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
+import { eventJobs } from "./webhooks/event-jobs";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -70,6 +72,9 @@ export async function startServer(
   }
   const handlers = maintenanceJobs({ store, now }, options.jobIntervalMs, app.log);
   if (embedder) handlers.push(...embeddingJobs({ store, embedder, now }, options.embeddingScanMs, () => jobs));
+  // Session summaries use the configured chat model; the built-in one summarises extractively.
+  const summaryModel = options.chatProvider === "offline" ? null : createChatModel(options);
+  handlers.push(...eventJobs(deps, { scanEveryMs: options.eventScanMs, model: summaryModel }, () => jobs));
   const jobs: JobRunner = startJobRunner(
     deps,
     handlers,
@@ -78,6 +83,7 @@ export async function startServer(
       pollMs: options.jobPollMs,
       leaseMs: options.jobLeaseMs,
       concurrency: options.jobConcurrency,
+      retryBaseMs: options.jobRetryBaseMs,
     },
     app.log,
   );

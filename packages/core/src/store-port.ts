@@ -10,6 +10,14 @@ import type { ApiToken, Entry, Memory, MemoryKind, SearchHit, Session, Thread, U
 import type { Job, JobClaim, JobCount, JobListQuery, JobOutcome, NewJob } from "./jobs/job-entities";
 import type { MatchMode } from "./search-terms";
 import type { Task, TaskPriority, TaskStatus } from "./task-entities";
+import type {
+  DeliveryAttempt,
+  NewDelivery,
+  WebhookDelivery,
+  WebhookEndpointWithSecret,
+  WebhookSource,
+  WebhookSourceWithSecret,
+} from "./webhooks/webhook-entities";
 
 /**
  * The storage port. Operations depend on this interface only; the SQLite and
@@ -367,10 +375,21 @@ export interface StoreReader extends ChatReader {
   getJob(id: string): Promise<Job | null>;
   listJobs(query: JobListQuery): Promise<{ jobs: Job[]; total: number }>;
   countJobs(): Promise<JobCount[]>;
-  embeddingCursor(userId: string, model: string): Promise<number>;
-  usersBehindEmbeddings(model: string, limit: number): Promise<string[]>;
+  /** How far a background consumer (embeddings, webhooks) has read a user's change feed. */
+  feedCursor(userId: string, consumer: string): Promise<number>;
+  usersBehindFeed(consumer: string, limit: number): Promise<string[]>;
   countEmbeddings(userId: string, model: string): Promise<number>;
   nearestRows(userId: string, query: NearestQuery): Promise<VectorHit[]>;
+  listWebhookEndpoints(userId: string): Promise<WebhookEndpointWithSecret[]>;
+  getWebhookEndpoint(userId: string, id: string): Promise<WebhookEndpointWithSecret | null>;
+  getDelivery(userId: string, id: string): Promise<(WebhookDelivery & { body: string }) | null>;
+  listDeliveries(
+    userId: string,
+    query: { endpointId?: string | undefined; status?: string | undefined; limit: number; offset: number },
+  ): Promise<{ deliveries: WebhookDelivery[]; total: number }>;
+  /** Across users: an inbound request names its source, and its signature proves it. */
+  findWebhookSource(id: string): Promise<WebhookSourceWithSecret | null>;
+  listWebhookSources(userId: string): Promise<WebhookSource[]>;
 }
 
 export interface StoreWriter extends StoreReader, ChatWriter {
@@ -436,7 +455,16 @@ export interface StoreWriter extends StoreReader, ChatWriter {
   purgeDoneJobs(before: string): Promise<number>;
   putEmbeddings(userId: string, rows: StoredEmbedding[], at: string): Promise<void>;
   deleteEmbeddings(userId: string, refs: EmbeddingRef[]): Promise<void>;
-  setEmbeddingCursor(userId: string, model: string, seq: number): Promise<void>;
+  setFeedCursor(userId: string, consumer: string, seq: number): Promise<void>;
+  putWebhookEndpoint(userId: string, endpoint: WebhookEndpointWithSecret): Promise<void>;
+  deleteWebhookEndpoint(userId: string, id: string): Promise<boolean>;
+  /** False when the endpoint already has a delivery of this event. */
+  insertDelivery(userId: string, delivery: NewDelivery): Promise<boolean>;
+  recordDeliveryAttempt(userId: string, id: string, attempt: DeliveryAttempt): Promise<void>;
+  putWebhookSource(source: WebhookSourceWithSecret): Promise<void>;
+  deleteWebhookSource(userId: string, id: string): Promise<boolean>;
+  /** False when this signature was seen already (a replay); forgets those seen before `forgetBefore`. */
+  recordIngestSignature(sourceId: string, signature: string, at: string, forgetBefore: string): Promise<boolean>;
 }
 
 export interface Store extends StoreReader {

@@ -4,11 +4,13 @@ import type { CliContext } from "../cli-context";
 import { printResult } from "../output";
 import { type DatabaseOptions, databaseOptions, withAccounts } from "./admin-database";
 import { registerAdminJobsCommand } from "./admin-jobs-command";
+import { registerAdminWebhookCommand } from "./admin-webhook-command";
 
 /** `cairn admin user add` and `cairn admin token add|list|revoke`, on the server database. */
 export function registerAdminCommands(program: Command, context: CliContext): void {
   const admin = program.command("admin").description("Administer the server's database directly");
   registerAdminJobsCommand(admin, context);
+  registerAdminWebhookCommand(admin, context);
   const user = admin.command("user").description("Users");
   databaseOptions(
     user.command("add").description("Create a user and its first token (shown once)").argument("<name>"),

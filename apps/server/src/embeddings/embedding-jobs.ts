@@ -1,4 +1,4 @@
-import { embedChanges } from "@cairn/core/embeddings/embed-changes";
+import { embedChanges, embeddingConsumer } from "@cairn/core/embeddings/embed-changes";
 import type { Embedder } from "@cairn/core/embeddings/embedder";
 import type { Store } from "@cairn/core/store-port";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
@@ -26,7 +26,7 @@ export function embeddingJobs(
       timeoutMs: 60_000,
       everyMs: scanEveryMs,
       async run() {
-        const users = await deps.store.usersBehindEmbeddings(deps.embedder.model, 1000);
+        const users = await deps.store.usersBehindFeed(embeddingConsumer(deps.embedder.model), 1000);
         for (const userId of users) {
           await runner().enqueue({ kind: "embeddings.user", userId, dedupeKey: `embeddings:${userId}`, payload: {} });
         }

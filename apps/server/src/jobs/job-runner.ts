@@ -12,8 +12,11 @@ export interface JobHandler {
   maxAttempts: number;
   /** A run longer than this is abandoned (its lease is no longer renewed; another worker may retry it). */
   timeoutMs: number;
-  /** Runs one job. Throwing retries it later; `{ again: true }` queues it again at once (more work left). */
-  run(job: Job, context: JobContext): Promise<undefined | { again: true }>;
+  /**
+   * Runs one job. Throwing retries it later; `{ again: true }` queues it again at once (more work
+   * left); `{ deferMs }` puts it back untried (the attempt is not counted), due after that delay.
+   */
+  run(job: Job, context: JobContext): Promise<undefined | { again: true } | { deferMs: number }>;
   /** Runs every `everyMs` (one queued copy at a time, whichever server process claims it). */
   everyMs?: number | undefined;
 }
@@ -114,6 +117,13 @@ export function startJobRunner(
       deps.faultPoint?.("job.running");
       const result = await handler.run(job, { signal, now: deps.now });
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
+      if (result && "deferMs" in result) {
+        await finish(job, handler, async (tx) => {
+          const outcome = { status: "queued", runAt: iso(result.deferMs), error: "deferred", refund: true } as const;
+          await tx.finishJob(job.id, options.owner, outcome, iso());
+        });
+        return;
+      }
       await finish(job, handler, async (tx) => {
         if (!(await tx.finishJob(job.id, options.owner, { status: "done" }, iso()))) return;
         if (result?.again) {
@@ -122,7 +132,7 @@ export function startJobRunner(
           await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(handler.everyMs), createdAt: iso() });
         }
       });
-      if (result?.again) wake();
+      if (result && "again" in result) wake();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (stopping.signal.aborted) {

@@ -4,4 +4,10 @@ export interface Secrets {
   generateToken(): string;
   /** The stored form of a token: a one-way hash. */
   hashToken(token: string): string;
+  /** A new random signing secret for a webhook endpoint or source (shown once). */
+  generateSecret(prefix: string): string;
+  /** HMAC-SHA256 of `message` under `secret`, hex. */
+  hmacSha256(secret: string, message: string): string;
+  /** Equality that takes the same time wherever the strings differ. */
+  safeEqual(left: string, right: string): boolean;
 }

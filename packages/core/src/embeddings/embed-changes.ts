@@ -1,6 +1,11 @@
 import type { Change, EmbeddingRef, Store, StoredEmbedding } from "../store-port";
 import { type Embedder, embeddingTextChars } from "./embedder";
 
+/** The change-feed consumer of one embedding model (a new model reads the feed from the start). */
+export function embeddingConsumer(model: string): string {
+  return `embeddings:${model}`;
+}
+
 /**
  * Brings one user's embeddings up to date with their change feed (the same
  * feed sync pulls from): every entry, memory and task written or edited since
@@ -19,7 +24,7 @@ export async function embedChanges(
   let removed = 0;
   for (let batch = 0; batch < options.maxBatches; batch++) {
     options.signal?.throwIfAborted();
-    const cursor = await deps.store.embeddingCursor(userId, model);
+    const cursor = await deps.store.feedCursor(userId, embeddingConsumer(model));
     const changes = await deps.store.changesSince(userId, cursor, options.batchSize);
     if (changes.length === 0) return { embedded, removed, more: false };
     const live: { ref: EmbeddingRef; text: string }[] = [];
@@ -45,7 +50,7 @@ export async function embedChanges(
     await deps.store.transaction(async (tx) => {
       await tx.putEmbeddings(userId, rows, deps.now().toISOString());
       await tx.deleteEmbeddings(userId, gone);
-      await tx.setEmbeddingCursor(userId, model, last);
+      await tx.setFeedCursor(userId, embeddingConsumer(model), last);
     });
     embedded += rows.length;
     removed += gone.length;

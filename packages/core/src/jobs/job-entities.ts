@@ -48,7 +48,8 @@ export interface JobClaim {
 /** How a claimed job ended: done, back in the queue for a later attempt, or dead (no attempts left). */
 export type JobOutcome =
   | { status: "done" }
-  | { status: "queued"; runAt: string; error: string }
+  /** `refund`: the claim does not count as an attempt (the job was put back without being tried). */
+  | { status: "queued"; runAt: string; error: string; refund?: boolean | undefined }
   | { status: "dead"; error: string };
 
 export interface JobListQuery {

@@ -1,6 +1,7 @@
 import { AppError } from "../app-error";
 import type { MutationHooks, MutationTarget } from "../mutations/mutation";
 import type { Alert, StoreWriter } from "../store-port";
+import { alertKind } from "../webhooks/fan-out";
 
 /** The destruction guard's settings (SPEC section 6); every number is configurable. */
 export interface DeleteGuard {
@@ -110,6 +111,19 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
           };
       await tx.putAlert(userId, alert);
       if (!current) await audit("alert.raised", null, { alertId: alert.id, deleteCount: count, severity });
+      if (!current || current.severity !== alert.severity) {
+        // Fired as `destruction.alert` by a job, committed with the alert: a new alert, or one turned critical.
+        await tx.enqueueJob({
+          id: newId(),
+          kind: alertKind,
+          userId,
+          dedupeKey: `${alertKind}:${alert.id}:${alert.severity}`,
+          payload: { alertId: alert.id },
+          maxAttempts: 8,
+          runAt: at.toISOString(),
+          createdAt: at.toISOString(),
+        });
+      }
       if (blocked) throw refuse(alert);
     },
     deleted: (target) => audit("delete", target),

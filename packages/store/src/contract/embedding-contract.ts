@@ -1,4 +1,4 @@
-import { embedChanges } from "@cairn/core/embeddings/embed-changes";
+import { embedChanges, embeddingConsumer } from "@cairn/core/embeddings/embed-changes";
 import type { Embedder } from "@cairn/core/embeddings/embedder";
 import { conceptVector } from "@cairn/core/embeddings/testing/concept-vectors";
 import { appendEntry } from "@cairn/core/operations/append-entry";
@@ -81,7 +81,9 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       const theirs = await entry("my truck engine", "cars/log", other.id);
       // (On PostgreSQL the other contracts' users share the schema: only these two are looked at.)
       const behind = async () =>
-        (await store.usersBehindEmbeddings(embedder.model, 1000)).filter((id) => id === user.id || id === other.id);
+        (await store.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).filter(
+          (id) => id === user.id || id === other.id,
+        );
       expect(await behind()).toEqual([user.id, other.id].sort());
 
       const first = await catchUp();
@@ -187,7 +189,7 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
         const written = await entry("car alarm went off in the rain", "down/log");
         await expect(catchUp()).rejects.toThrow(/ECONNREFUSED/);
         // The cursor did not move: the job's retry embeds the row once the model is back.
-        expect(await store.usersBehindEmbeddings(embedder.model, 1000)).toContain(user.id);
+        expect(await store.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).toContain(user.id);
         const result = await search({ store, now, embedder }, user.id, { q: "alarm", project: "down" });
         expect(result).toMatchObject({ retrieval: "bm25", warning: expect.stringMatching(/BM25/) });
         expect(result.hits.map((hit) => hit.id)).toEqual([written]);

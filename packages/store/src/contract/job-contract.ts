@@ -81,6 +81,11 @@ export function runJobContract(
       expect(await claim(store, "w1", 19, ["a.order"])).toEqual([]);
       const [again] = await claim(store, "w1", 20, ["a.order"]);
       expect(again).toMatchObject({ id: later.id, attempts: 2, lastError: "receiver said 503" });
+      // Put back untried (deferred): the claim does not count as an attempt.
+      const deferred = { status: "queued", runAt: at(21), error: "deferred", refund: true } as const;
+      expect(await store.transaction((tx) => tx.finishJob(later.id, "w1", deferred, at(20)))).toBe(true);
+      const [retried] = await claim(store, "w1", 21, ["a.order"]);
+      expect(retried).toMatchObject({ id: later.id, attempts: 2 });
       expect((await store.getJob(first.id))?.status).toBe("done");
       const done = await store.listJobs({ status: "done", kind: "a.order", limit: 10, offset: 0 });
       expect(done).toMatchObject({ total: 1, jobs: [{ id: first.id }] });

@@ -253,7 +253,8 @@ CREATE INDEX tasks_tsv ON tasks USING GIN (tsv);
     sql: "CREATE INDEX entries_user_pk ON entries(user_id, pk);",
   },
   {
-    // The durable job table (SPEC section 7) and the embeddings of hybrid search (issue 6). Vectors are
+    // The durable job table (SPEC section 7), the embeddings of hybrid search (issue 6), and how far each
+    // background consumer of a user's change feed has read (embeddings, webhooks, session summaries). Vectors are
     // real[]: pgvector, when the server has it, ranks them through a cast (see postgres-vectors.ts).
     name: "server/008-jobs-embeddings",
     sql: `
@@ -285,11 +286,57 @@ CREATE TABLE embeddings (
   updated_at timestamptz NOT NULL,
   PRIMARY KEY (user_id, type, id)
 );
-CREATE TABLE embedding_cursors (
+CREATE TABLE feed_cursors (
   user_id text NOT NULL,
-  model text NOT NULL,
+  consumer text NOT NULL,
   seq bigint NOT NULL,
-  PRIMARY KEY (user_id, model)
+  PRIMARY KEY (user_id, consumer)
+);
+`,
+  },
+  {
+    // Outbound webhooks (endpoints and their delivery log) and inbound sources with their replay guard (issue 7).
+    name: "server/009-webhooks",
+    sql: `
+CREATE TABLE webhook_endpoints (
+  user_id text NOT NULL,
+  id text NOT NULL,
+  url text NOT NULL,
+  events text NOT NULL,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE TABLE webhook_deliveries (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  endpoint_id text NOT NULL,
+  event_id text NOT NULL,
+  event_type text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL,
+  attempts integer NOT NULL,
+  last_status integer,
+  last_error text,
+  last_duration_ms integer,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  delivered_at timestamptz,
+  UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX webhook_deliveries_user ON webhook_deliveries (user_id, created_at);
+CREATE TABLE webhook_sources (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  name text NOT NULL,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE TABLE webhook_replays (
+  source_id text NOT NULL,
+  signature text NOT NULL,
+  seen_at timestamptz NOT NULL,
+  PRIMARY KEY (source_id, signature)
 );
 `,
   },

@@ -17,32 +17,6 @@ export interface VectorDialect {
   similarity(column: string): string;
 }
 
-export async function embeddingCursor(sql: SqlExec, userId: string, model: string): Promise<number> {
-  const [row] = await sql.all<{ seq: number | string }>(
-    "SELECT seq FROM embedding_cursors WHERE user_id = ? AND model = ?",
-    [userId, model],
-  );
-  return row ? Number(row.seq) : 0;
-}
-
-export async function setEmbeddingCursor(sql: SqlExec, userId: string, model: string, seq: number): Promise<void> {
-  await sql.run(
-    `INSERT INTO embedding_cursors (user_id, model, seq) VALUES (?, ?, ?)
-     ON CONFLICT (user_id, model) DO UPDATE SET seq = excluded.seq`,
-    [userId, model, seq],
-  );
-}
-
-/** Users with changes the embedder has not seen yet (their change counter is past its cursor). */
-export async function usersBehindEmbeddings(sql: SqlExec, model: string, limit: number): Promise<string[]> {
-  const rows = await sql.all<{ id: string }>(
-    `SELECT u.id FROM users u LEFT JOIN embedding_cursors c ON c.user_id = u.id AND c.model = ?
-     WHERE u.change_seq > COALESCE(c.seq, 0) ORDER BY u.id LIMIT ?`,
-    [model, limit],
-  );
-  return rows.map((row) => row.id);
-}
-
 export async function putEmbeddings(
   sql: SqlExec,
   dialect: VectorDialect,

@@ -17,12 +17,14 @@ import * as chat from "./chat-queries";
 import { computeDigest, countRows } from "./digest";
 import type { VectorDialect } from "./embedding-queries";
 import * as embeddings from "./embedding-queries";
+import * as feeds from "./feed-queries";
 import * as jobs from "./job-queries";
 import * as memories from "./memory-queries";
 import * as sessions from "./session-queries";
 import type { SqlExec } from "./sql-exec";
 import * as tasks from "./task-queries";
 import * as trash from "./trash-queries";
+import * as webhooks from "./webhook-queries";
 
 export type FeatureQueries = ChatReader &
   ChatWriter &
@@ -62,13 +64,26 @@ export type FeatureQueries = ChatReader &
     | "finishJob"
     | "extendJobLease"
     | "purgeDoneJobs"
-    | "embeddingCursor"
-    | "setEmbeddingCursor"
-    | "usersBehindEmbeddings"
+    | "feedCursor"
+    | "setFeedCursor"
+    | "usersBehindFeed"
     | "countEmbeddings"
     | "putEmbeddings"
     | "deleteEmbeddings"
     | "nearestRows"
+    | "listWebhookEndpoints"
+    | "getWebhookEndpoint"
+    | "getDelivery"
+    | "listDeliveries"
+    | "findWebhookSource"
+    | "listWebhookSources"
+    | "putWebhookEndpoint"
+    | "deleteWebhookEndpoint"
+    | "insertDelivery"
+    | "recordDeliveryAttempt"
+    | "putWebhookSource"
+    | "deleteWebhookSource"
+    | "recordIngestSignature"
   >;
 
 /** What the shared queries need to know of the database they run on. */
@@ -92,13 +107,27 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     finishJob: (id, owner, outcome, at) => jobs.finishJob(sql, id, owner, outcome, at),
     extendJobLease: (id, owner, until) => jobs.extendJobLease(sql, id, owner, until),
     purgeDoneJobs: (before) => jobs.purgeDoneJobs(sql, before),
-    embeddingCursor: (userId, model) => embeddings.embeddingCursor(sql, userId, model),
-    setEmbeddingCursor: (userId, model, seq) => embeddings.setEmbeddingCursor(sql, userId, model, seq),
-    usersBehindEmbeddings: (model, limit) => embeddings.usersBehindEmbeddings(sql, model, limit),
+    feedCursor: (userId, consumer) => feeds.feedCursor(sql, userId, consumer),
+    setFeedCursor: (userId, consumer, seq) => feeds.setFeedCursor(sql, userId, consumer, seq),
+    usersBehindFeed: (consumer, limit) => feeds.usersBehindFeed(sql, consumer, limit),
     countEmbeddings: (userId, model) => embeddings.countEmbeddings(sql, userId, model),
     putEmbeddings: (userId, rows, at) => embeddings.putEmbeddings(sql, dialect, userId, rows, at),
     deleteEmbeddings: (userId, refs) => embeddings.deleteEmbeddings(sql, userId, refs),
     nearestRows: (userId, query) => embeddings.nearestRows(sql, dialect, userId, query),
+    listWebhookEndpoints: (userId) => webhooks.listWebhookEndpoints(sql, userId),
+    getWebhookEndpoint: (userId, id) => webhooks.getWebhookEndpoint(sql, userId, id),
+    getDelivery: (userId, id) => webhooks.getDelivery(sql, userId, id),
+    listDeliveries: (userId, query) => webhooks.listDeliveries(sql, userId, query),
+    findWebhookSource: (id) => webhooks.findWebhookSource(sql, id),
+    listWebhookSources: (userId) => webhooks.listWebhookSources(sql, userId),
+    putWebhookEndpoint: (userId, endpoint) => webhooks.putWebhookEndpoint(sql, userId, endpoint),
+    deleteWebhookEndpoint: (userId, id) => webhooks.deleteWebhookEndpoint(sql, userId, id),
+    insertDelivery: (userId, delivery) => webhooks.insertDelivery(sql, userId, delivery),
+    recordDeliveryAttempt: (userId, id, attempt) => webhooks.recordDeliveryAttempt(sql, userId, id, attempt),
+    putWebhookSource: (source) => webhooks.putWebhookSource(sql, source),
+    deleteWebhookSource: (userId, id) => webhooks.deleteWebhookSource(sql, userId, id),
+    recordIngestSignature: (sourceId, signature, at, forgetBefore) =>
+      webhooks.recordIngestSignature(sql, sourceId, signature, at, forgetBefore),
     getTask: (userId: string, id: string) => tasks.getTask(sql, userId, id),
     listTasks: (userId, query) => tasks.listTasks(sql, userId, query),
     putTask: (userId, task, seq, changedBy) => tasks.putTask(sql, userId, task, seq, changedBy ?? null),

@@ -116,11 +116,12 @@ export async function finishJob(
 ): Promise<boolean> {
   const runAt = outcome.status === "queued" ? outcome.runAt : null;
   const error = outcome.status === "done" ? null : outcome.error;
+  const refund = outcome.status === "queued" && outcome.refund ? 1 : 0;
   const changed = await sql.run(
     `UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), last_error = COALESCE(?, last_error),
-       lease_owner = NULL, lease_until = NULL, updated_at = ?
+       attempts = attempts - ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
      WHERE id = ? AND status = 'running' AND lease_owner = ?`,
-    [outcome.status, runAt, error, at, id, owner],
+    [outcome.status, runAt, error, refund, at, id, owner],
   );
   return changed > 0;
 }

@@ -286,7 +286,8 @@ INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild');
 `,
   },
   {
-    // The durable job table (SPEC section 7) and the embeddings of hybrid search (issue 6).
+    // The durable job table (SPEC section 7), the embeddings of hybrid search (issue 6), and how far each
+    // background consumer of a user's change feed has read (embeddings, webhooks, session summaries).
     name: "server/008-jobs-embeddings",
     sql: `
 CREATE TABLE jobs (
@@ -317,11 +318,57 @@ CREATE TABLE embeddings (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (user_id, type, id)
 );
-CREATE TABLE embedding_cursors (
+CREATE TABLE feed_cursors (
   user_id TEXT NOT NULL,
-  model TEXT NOT NULL,
+  consumer TEXT NOT NULL,
   seq INTEGER NOT NULL,
-  PRIMARY KEY (user_id, model)
+  PRIMARY KEY (user_id, consumer)
+);
+`,
+  },
+  {
+    // Outbound webhooks (endpoints and their delivery log) and inbound sources with their replay guard (issue 7).
+    name: "server/009-webhooks",
+    sql: `
+CREATE TABLE webhook_endpoints (
+  user_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, id)
+);
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_status INTEGER,
+  last_error TEXT,
+  last_duration_ms INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  delivered_at TEXT,
+  UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX webhook_deliveries_user ON webhook_deliveries (user_id, created_at);
+CREATE TABLE webhook_sources (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE webhook_replays (
+  source_id TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  PRIMARY KEY (source_id, signature)
 );
 `,
   },

@@ -1,0 +1,62 @@
+import {
+  addWebhook,
+  addWebhookSource,
+  ingestWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  removeWebhook,
+  signatureHeader,
+} from "@cairn/core/operations/webhooks";
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+import type { ServerDeps } from "../server-deps";
+import { routeWriter } from "./route-writer";
+
+type Params = { id: string };
+
+/**
+ * Webhooks (SPEC section 7): a user's own endpoints and inbound sources, the
+ * delivery log, and `POST /api/webhooks/ingest`, which takes its body as raw
+ * text (the signature covers the bytes as sent) and has no bearer token.
+ */
+export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const writer = routeWriter(deps);
+  app.get("/api/webhooks", async (request) => listWebhooks(deps, userOf(request).id));
+  app.post("/api/webhooks", async (request, reply) => {
+    const created = await addWebhook(deps, userOf(request).id, (request.body ?? {}) as never);
+    reply.code(201);
+    return created;
+  });
+  app.delete<{ Params: Params }>("/api/webhooks/:id", async (request) =>
+    removeWebhook(deps, userOf(request).id, request.params.id),
+  );
+  app.get("/api/webhooks/deliveries", async (request) =>
+    listWebhookDeliveries(deps, userOf(request).id, request.query as never),
+  );
+  app.post("/api/webhooks/sources", async (request, reply) => {
+    const created = await addWebhookSource(deps, userOf(request).id, (request.body ?? {}) as never);
+    reply.code(201);
+    return created;
+  });
+
+  app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+    raw.post("/api/webhooks/ingest", async (request, reply) => {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const result = await ingestWebhook(
+        { ...deps, nextVersion: writer("").nextVersion, sinkFor: (userId) => writer(userId).sink },
+        {
+          sourceId: header("cairn-source"),
+          signature: header(signatureHeader),
+          rawBody: typeof request.body === "string" ? request.body : "",
+        },
+      );
+      reply.code(201);
+      return result;
+    });
+  });
+}

@@ -1,0 +1,115 @@
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { summarizeSession } from "@cairn/core/sessions/session-summary";
+import type { Alert } from "@cairn/core/store-port";
+import { alertKind, eventsConsumer, fanOut, queueFeedEvents, summarizeKind } from "@cairn/core/webhooks/fan-out";
+import type { JobHandler, JobRunner } from "../jobs/job-runner";
+import { routeWriter } from "../routes/route-writer";
+import type { ServerDeps } from "../server-deps";
+import { deliveryJob } from "./delivery-job";
+import { modelSummary } from "./model-summary";
+
+/**
+ * The jobs behind webhooks and session summaries: a recurring scan queues one
+ * `events.user` job per user with unread changes; that job turns changes
+ * into deliveries and ended sessions into `session.summarize` jobs; each
+ * summary then fires `session.ended`; the delete guard's alerts fire
+ * `destruction.alert`; `webhook.deliver` sends each one.
+ */
+export function eventJobs(
+  deps: ServerDeps,
+  settings: { scanEveryMs: number; model: LanguageModelV3 | null },
+  runner: () => JobRunner,
+): JobHandler[] {
+  const writer = routeWriter(deps);
+  return [
+    deliveryJob(deps),
+    {
+      kind: "events.scan",
+      maxAttempts: 8,
+      timeoutMs: 60_000,
+      everyMs: settings.scanEveryMs,
+      async run() {
+        for (const userId of await deps.store.usersBehindFeed(eventsConsumer, 1000)) {
+          await runner().enqueue({ kind: "events.user", userId, dedupeKey: `events:${userId}`, payload: {} });
+        }
+        return undefined;
+      },
+    },
+    {
+      kind: "events.user",
+      maxAttempts: 8,
+      timeoutMs: 5 * 60_000,
+      async run(job) {
+        if (job.userId === null) return undefined;
+        const result = await queueFeedEvents(deps, job.userId, { batchSize: 500, maxBatches: 20 });
+        if (result.deliveries > 0 || result.summaries > 0) runner().wake();
+        return result.more ? { again: true } : undefined;
+      },
+    },
+    {
+      kind: summarizeKind,
+      maxAttempts: 8,
+      timeoutMs: 5 * 60_000,
+      async run(job, context) {
+        const userId = job.userId ?? "";
+        const sessionId = String(job.payload.sessionId ?? "");
+        const generate = settings.model
+          ? (texts: string[]) => modelSummary(settings.model as LanguageModelV3, texts, context.signal)
+          : null;
+        const result = await summarizeSession(writer(userId), userId, sessionId, generate);
+        if (!result) return undefined;
+        const at = deps.now().toISOString();
+        const endpoints = await deps.store.listWebhookEndpoints(userId);
+        await deps.store.transaction((tx) =>
+          fanOut(
+            tx,
+            userId,
+            {
+              id: `session.ended:${sessionId}`,
+              type: "session.ended",
+              createdAt: result.session.endedAt ?? at,
+              data: {
+                session: result.session,
+                summary: result.memory ? { memoryId: result.memory.id, content: result.memory.content } : null,
+              },
+            },
+            endpoints,
+            { newId: deps.newId, at },
+          ),
+        );
+        runner().wake();
+        return undefined;
+      },
+    },
+    {
+      kind: alertKind,
+      maxAttempts: 8,
+      timeoutMs: 60_000,
+      async run(job) {
+        const userId = job.userId ?? "";
+        const alertId = String(job.payload.alertId ?? "");
+        const { alerts } = await deps.store.listAlerts(userId, { limit: 100, offset: 0 });
+        const alert: Alert | undefined = alerts.find((each) => each.id === alertId);
+        if (!alert) return undefined;
+        const at = deps.now().toISOString();
+        const endpoints = await deps.store.listWebhookEndpoints(userId);
+        await deps.store.transaction((tx) =>
+          fanOut(
+            tx,
+            userId,
+            {
+              id: `destruction.alert:${alert.id}:${alert.severity}`,
+              type: "destruction.alert",
+              createdAt: alert.updatedAt,
+              data: { alert },
+            },
+            endpoints,
+            { newId: deps.newId, at },
+          ),
+        );
+        runner().wake();
+        return undefined;
+      },
+    },
+  ];
+}

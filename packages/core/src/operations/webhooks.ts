@@ -1,0 +1,172 @@
+import * as z from "zod";
+import type { Secrets } from "../accounts/secrets";
+import { AppError } from "../app-error";
+import { idSchema, slugSchema } from "../entities";
+import type { StoreReader, StoreWriter } from "../store-port";
+import { parseInput } from "../validate";
+import { parseSignature, signatureHeader } from "../webhooks/signature";
+import { type WebhookEndpoint, webhookEventTypes } from "../webhooks/webhook-entities";
+import { type AppendEntryInput, appendEntry } from "./append-entry";
+import { type MemoryWriteDeps, remember, rememberInput } from "./memories";
+
+interface WebhookDeps {
+  store: StoreReader & { transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> };
+  secrets: Secrets;
+  newId: () => string;
+  now: () => Date;
+}
+
+export const addWebhookInput = z.object({
+  url: z
+    .string()
+    .max(2000)
+    .url()
+    .refine((url) => /^https?:\/\//i.test(url), "must be an http or https URL"),
+  events: z.array(z.enum(webhookEventTypes)).min(1, "name at least one event").max(webhookEventTypes.length),
+});
+
+/** A new endpoint for the user's events; its signing secret is returned once and never shown again. */
+export async function addWebhook(deps: WebhookDeps, userId: string, input: z.input<typeof addWebhookInput>) {
+  const parsed = parseInput(addWebhookInput, input);
+  const endpoint = {
+    id: deps.newId(),
+    url: parsed.url,
+    events: [...new Set(parsed.events)],
+    secret: deps.secrets.generateSecret("whsec"),
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.store.transaction((tx) => tx.putWebhookEndpoint(userId, endpoint));
+  const { secret, ...webhook } = endpoint;
+  return { webhook, secret };
+}
+
+export async function listWebhooks(deps: { store: StoreReader }, userId: string) {
+  const endpoints = await deps.store.listWebhookEndpoints(userId);
+  const webhooks: WebhookEndpoint[] = endpoints.map(({ secret: _secret, ...endpoint }) => endpoint);
+  return { webhooks, total: webhooks.length };
+}
+
+export async function removeWebhook(deps: WebhookDeps, userId: string, id: string) {
+  const removed = await deps.store.transaction((tx) => tx.deleteWebhookEndpoint(userId, id));
+  if (!removed) throw new AppError("not_found", `No webhook ${id}`);
+  return { removed: id };
+}
+
+export const listDeliveriesInput = z.object({
+  webhook: idSchema.optional(),
+  status: z.enum(["pending", "delivered", "dead"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** The delivery log: each event sent to each endpoint, with its attempts, last status code and timing. */
+export async function listWebhookDeliveries(
+  deps: { store: StoreReader },
+  userId: string,
+  input: z.input<typeof listDeliveriesInput>,
+) {
+  const parsed = parseInput(listDeliveriesInput, input);
+  return deps.store.listDeliveries(userId, {
+    endpointId: parsed.webhook,
+    status: parsed.status,
+    limit: parsed.limit,
+    offset: parsed.offset,
+  });
+}
+
+export const addSourceInput = z.object({ name: z.string().min(1).max(100) });
+
+/** A new inbound source (a flow that posts to /api/webhooks/ingest); its secret is shown once. */
+export async function addWebhookSource(deps: WebhookDeps, userId: string, input: z.input<typeof addSourceInput>) {
+  const parsed = parseInput(addSourceInput, input);
+  const source = {
+    id: deps.newId(),
+    userId,
+    name: parsed.name,
+    secret: deps.secrets.generateSecret("whsrc"),
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.store.transaction((tx) => tx.putWebhookSource(source));
+  return { source: { id: source.id, name: source.name, createdAt: source.createdAt }, secret: source.secret };
+}
+
+/** How old a signed request may be (and how long its signature is remembered against replays). */
+export const replayWindowMs = 5 * 60_000;
+
+export const ingestBody = z.discriminatedUnion("type", [
+  rememberInput.pick({ content: true, kind: true, tags: true }).extend({
+    type: z.literal("memory"),
+    project: slugSchema,
+  }),
+  z.object({
+    type: z.literal("entry"),
+    project: slugSchema,
+    thread: slugSchema,
+    content: z.string().min(1),
+    author: z.string().max(200).optional(),
+  }),
+]);
+
+/**
+ * `POST /api/webhooks/ingest`: a memory or an entry posted by an outside
+ * flow, for the user that owns the source. The signature (over the timestamp
+ * and the raw body, as outbound deliveries are signed) is checked in constant
+ * time; a timestamp outside 5 minutes, or a signature seen before, is refused
+ * like a wrong one, with nothing that tells an attacker which check failed.
+ */
+export async function ingestWebhook(
+  deps: WebhookDeps & Omit<MemoryWriteDeps, "sink"> & { sinkFor: (userId: string) => MemoryWriteDeps["sink"] },
+  request: { sourceId: string | undefined; signature: string | undefined; rawBody: string },
+) {
+  const refused = () => new AppError("unauthenticated", "The request's signature is not valid");
+  const signature = parseSignature(request.signature);
+  const source =
+    request.sourceId && idSchema.safeParse(request.sourceId).success
+      ? await deps.store.findWebhookSource(request.sourceId)
+      : null;
+  // The HMAC is computed even for an unknown source, so timing does not tell which sources exist.
+  const expected = deps.secrets.hmacSha256(
+    source?.secret ?? "unknown-source",
+    `${signature?.t ?? 0}.${request.rawBody}`,
+  );
+  const valid = signature !== null && deps.secrets.safeEqual(expected, signature.v1) && source !== null;
+  if (!valid || !source || !signature) throw refused();
+  const now = deps.now().getTime();
+  if (Math.abs(now - signature.t * 1000) > replayWindowMs) throw refused();
+  const fresh = await deps.store.transaction((tx) =>
+    tx.recordIngestSignature(
+      source.id,
+      signature.v1,
+      new Date(now).toISOString(),
+      new Date(now - 2 * replayWindowMs).toISOString(),
+    ),
+  );
+  if (!fresh) throw refused();
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody);
+  } catch {
+    throw new AppError("malformed_json", "The body is not valid JSON");
+  }
+  const parsed = parseInput(ingestBody, body);
+  const writer = { ...deps, sink: deps.sinkFor(source.userId) };
+  if (parsed.type === "memory") {
+    const memory = await remember(writer, {
+      project: parsed.project,
+      content: parsed.content,
+      kind: parsed.kind,
+      tags: parsed.tags,
+    });
+    return { created: { type: "memory" as const, id: memory.id }, source: source.id };
+  }
+  const input: AppendEntryInput = {
+    project: parsed.project,
+    thread: parsed.thread,
+    content: parsed.content,
+    author: parsed.author ?? `webhook:${source.name}`,
+  };
+  const entry = await appendEntry(writer, input);
+  return { created: { type: "entry" as const, id: entry.id }, source: source.id };
+}
+
+export { signatureHeader };

@@ -1,0 +1,97 @@
+import type { Store, StoreWriter } from "../store-port";
+import { feedEvent } from "./feed-events";
+import type { WebhookEndpointWithSecret, WebhookEvent } from "./webhook-entities";
+
+/** The consumer name of the webhook and session-summary scan in `feed_cursors`. */
+export const eventsConsumer = "events";
+
+/** Job kinds this module queues (their handlers live in the server). */
+export const deliverKind = "webhook.deliver";
+export const summarizeKind = "session.summarize";
+export const alertKind = "webhook.alert";
+
+/**
+ * Queues one delivery of `event` to each endpoint subscribed to its type: a
+ * delivery row (the log) and a `webhook.deliver` job, in the caller's
+ * transaction. An endpoint that already has the event gets nothing new.
+ */
+export async function fanOut(
+  tx: StoreWriter,
+  userId: string,
+  event: WebhookEvent,
+  endpoints: WebhookEndpointWithSecret[],
+  ids: { newId: () => string; at: string },
+): Promise<number> {
+  let queued = 0;
+  for (const endpoint of endpoints) {
+    if (!endpoint.events.includes(event.type as never)) continue;
+    const deliveryId = ids.newId();
+    const added = await tx.insertDelivery(userId, {
+      id: deliveryId,
+      endpointId: endpoint.id,
+      event,
+      createdAt: ids.at,
+    });
+    if (!added) continue;
+    await tx.enqueueJob({
+      id: ids.newId(),
+      kind: deliverKind,
+      userId,
+      dedupeKey: null,
+      payload: { deliveryId },
+      maxAttempts: 8,
+      runAt: ids.at,
+      createdAt: ids.at,
+    });
+    queued += 1;
+  }
+  return queued;
+}
+
+/**
+ * Reads one user's change feed from the events cursor: each new entry, new or
+ * edited memory and changed task becomes deliveries to the endpoints that
+ * want it, each ended session a `session.summarize` job (which fires
+ * `session.ended` with the summary). The cursor moves in the same transaction,
+ * so a crash repeats a batch at worst, and repeats queue nothing twice.
+ */
+export async function queueFeedEvents(
+  deps: { store: Store; newId: () => string; now: () => Date },
+  userId: string,
+  options: { batchSize: number; maxBatches: number },
+): Promise<{ deliveries: number; summaries: number; more: boolean }> {
+  let deliveries = 0;
+  let summaries = 0;
+  const endpoints = await deps.store.listWebhookEndpoints(userId);
+  for (let batch = 0; batch < options.maxBatches; batch++) {
+    const cursor = await deps.store.feedCursor(userId, eventsConsumer);
+    const changes = await deps.store.changesSince(userId, cursor, options.batchSize);
+    if (changes.length === 0) return { deliveries, summaries, more: false };
+    const at = deps.now().toISOString();
+    await deps.store.transaction(async (tx) => {
+      for (const change of changes) {
+        if (change.type === "session") {
+          if (change.session.endedAt === null) continue;
+          const queued = await tx.enqueueJob({
+            id: deps.newId(),
+            kind: summarizeKind,
+            userId,
+            dedupeKey: `${summarizeKind}:${change.session.id}`,
+            payload: { sessionId: change.session.id },
+            maxAttempts: 8,
+            runAt: at,
+            createdAt: at,
+          });
+          if (queued) summaries += 1;
+          continue;
+        }
+        if (endpoints.length === 0) continue;
+        const event = feedEvent(change);
+        if (event) deliveries += await fanOut(tx, userId, event, endpoints, { newId: deps.newId, at });
+      }
+      await tx.setFeedCursor(userId, eventsConsumer, changes[changes.length - 1]?.seq ?? cursor);
+    });
+    if (changes.length < options.batchSize) return { deliveries, summaries, more: false };
+  }
+  return { deliveries, summaries, more: true };
+}
