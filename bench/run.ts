@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { exportImport, webhookFanout } from "./automation-bench";
 import { chatOverhead } from "./chat-bench";
 import { createCorpus, median } from "./corpus";
 import { makeEntries, rawInsertRate, serverIngestRate } from "./ingest-bench";
@@ -211,6 +212,29 @@ async function main(): Promise<void> {
       `(i) mcp      cairn mcp, spawn to the first tool result (list_tasks), median of 10: ${mcpMs.toFixed(1)} ms` +
         ` vs node -e 0 ${nodeMs.toFixed(1)} ms → ${(mcpMs / nodeMs).toFixed(2)}× (target ≤ 5×)`,
     );
+  }
+
+  if (wants("automation")) {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-bench-automation-"));
+    try {
+      const fan = await webhookFanout(cairnBin, dir);
+      console.log(
+        `(j) webhooks 10,000 entry.created events to a local receiver: drained in ${fan.seconds.toFixed(2)} s,` +
+          ` ${Math.round(fan.rate)} deliveries/s (target ≥ 500); single-memory write over HTTP while draining` +
+          ` p50 ${fan.during.p50.toFixed(2)} ms p99 ${fan.during.p99.toFixed(2)} ms (${fan.writes} writes) vs before any webhook` +
+          ` p50 ${fan.before.p50.toFixed(2)} ms p99 ${fan.before.p99.toFixed(2)} ms → ${(fan.during.p50 / fan.before.p50).toFixed(2)}× at p50 (target ≤ 1.2×)`,
+      );
+      const port = await exportImport(cairnBin, dir);
+      console.log(
+        `(k) export   ${port.rows} rows via GET /api/export: ${port.exportSeconds.toFixed(2)} s (target ≤ 5 s)` +
+          ` vs reading the ${port.rawRows} entry rows straight from SQLite ${port.rawSeconds.toFixed(2)} s` +
+          ` → ${(port.exportSeconds / port.rawSeconds).toFixed(1)}×; import into an empty server via POST /api/import ×500:` +
+          ` ${port.importSeconds.toFixed(2)} s (target ≤ 15 s), ${Math.round(port.rows / port.importSeconds)} rows/s` +
+          ` vs /api/sync/push of the same entries ${Math.round(port.pushRate)} rows/s → ${(port.rows / port.importSeconds / port.pushRate).toFixed(2)}×`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   if (wants("chat")) {

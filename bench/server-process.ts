@@ -9,14 +9,23 @@ export interface ServerProcess {
 }
 
 /** `cairn serve` as users run it, in its own process, on a free port. */
-export async function startServerProcess(options: { cairnBin: string; dataDir: string }): Promise<ServerProcess> {
+export async function startServerProcess(options: {
+  cairnBin: string;
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [options.cairnBin, "serve", "--json", "--port", "0", "--data", options.dataDir, "--log-level", "warn"],
     {
       stdio: ["ignore", "pipe", "inherit"],
       // The benchmarks push far more than a user would: lift the per-user limits (they measure throughput).
-      env: { ...process.env, CAIRN_WRITES_PER_MINUTE: "1000000000", CAIRN_READS_PER_MINUTE: "1000000000" },
+      env: {
+        ...process.env,
+        CAIRN_WRITES_PER_MINUTE: "1000000000",
+        CAIRN_READS_PER_MINUTE: "1000000000",
+        ...options.env,
+      },
     },
   );
   const banner = await new Promise<{ url: string; adminToken: string }>((resolve, reject) => {

@@ -10,6 +10,7 @@ import { registerDoctorCommand } from "./commands/doctor-command";
 import { registerInitCommand } from "./commands/init-command";
 import { registerMcpCommand } from "./commands/mcp-command";
 import { registerMemoryCommands } from "./commands/memory-commands";
+import { registerPortabilityCommands } from "./commands/portability-commands";
 import { registerRecoverCommand } from "./commands/recover-command";
 import { registerSearchCommand } from "./commands/search-command";
 import { registerServeCommand } from "./commands/serve-command";
@@ -43,6 +44,7 @@ export function buildProgram(context: CliContext): Command {
   registerSyncCommands(program, context);
   registerAlertCommands(program, context);
   registerRecoverCommand(program, context);
+  registerPortabilityCommands(program, context);
   registerDoctorCommand(program, context);
   registerServeCommand(program, context);
   registerAdminCommands(program, context);

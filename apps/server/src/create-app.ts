@@ -14,6 +14,7 @@ import { mcpRoutes } from "./routes/mcp-routes";
 import { meRoutes } from "./routes/me-routes";
 import { memoryRoutes } from "./routes/memory-routes";
 import { oracleRoutes } from "./routes/oracle-routes";
+import { portabilityRoutes } from "./routes/portability-routes";
 import { safetyRoutes } from "./routes/safety-routes";
 import { searchRoutes } from "./routes/search-routes";
 import { syncRoutes } from "./routes/sync-routes";
@@ -110,6 +111,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   safetyRoutes(app, deps);
   taskRoutes(app, deps);
   webhookRoutes(app, deps);
+  portabilityRoutes(app, deps);
   const logInternal = (error: unknown) => app.log.error({ err: error }, "internal error in a tool");
   const model = deps.chatModel ?? createChatModel(settings);
   const oracleDeps = {

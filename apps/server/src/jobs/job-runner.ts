@@ -5,6 +5,11 @@ export interface JobContext {
   /** Aborted when the server stops or the job overruns its time limit. */
   signal: AbortSignal;
   now: () => Date;
+  /**
+   * Writes that belong with this job's outcome (a delivery's log line): run in the transaction that
+   * records it, and only if this worker still holds the job. One transaction instead of two.
+   */
+  withOutcome(work: (tx: StoreWriter) => Promise<void>): void;
 }
 
 export interface JobHandler {
@@ -12,11 +17,8 @@ export interface JobHandler {
   maxAttempts: number;
   /** A run longer than this is abandoned (its lease is no longer renewed; another worker may retry it). */
   timeoutMs: number;
-  /**
-   * Runs one job. Throwing retries it later; `{ again: true }` queues it again at once (more work
-   * left); `{ deferMs }` puts it back untried (the attempt is not counted), due after that delay.
-   */
-  run(job: Job, context: JobContext): Promise<undefined | { again: true } | { deferMs: number }>;
+  /** Runs one job. Throwing retries it later; `{ again: true }` queues it again at once (more work left). */
+  run(job: Job, context: JobContext): Promise<undefined | { again: true }>;
   /** Runs every `everyMs` (one queued copy at a time, whichever server process claims it). */
   everyMs?: number | undefined;
 }
@@ -35,6 +37,11 @@ export interface JobRunnerOptions {
   concurrency: number;
   /** The first retry's delay, doubling to 5 minutes (default 1 s, SPEC section 7; tests shorten it). */
   retryBaseMs?: number | undefined;
+  /**
+   * Jobs of one partition (the deliveries to one endpoint) this process runs at once, about: a
+   * receiver that hangs holds a few slots, and the other jobs go on. Default 4.
+   */
+  perPartition?: number | undefined;
 }
 
 export interface JobRunner {
@@ -73,6 +80,14 @@ export function startJobRunner(
 ): JobRunner {
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]));
   const running = new Map<string, Promise<void>>();
+  const perPartition = options.perPartition ?? 4;
+  const partitions = new Map<string, number>();
+  /**
+   * Sets of busy partitions known to leave nothing else to claim: a claim that skipped them came back
+   * short. Claiming again with the same set would walk the same due rows (all of busy partitions) for
+   * nothing, so it waits until a partition frees up, new work is queued (wake), or the poll timer.
+   */
+  const exhausted = new Set<string>();
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | null = null;
   let polling: Promise<void> | null = null;
@@ -113,26 +128,30 @@ export function startJobRunner(
       },
       Math.max(50, Math.floor(options.leaseMs / 3)),
     );
+    const outcomeWork: ((tx: StoreWriter) => Promise<void>)[] = [];
+    const withOutcome = async (tx: StoreWriter) => {
+      for (const work of outcomeWork) await work(tx);
+    };
     try {
       deps.faultPoint?.("job.running");
-      const result = await handler.run(job, { signal, now: deps.now });
+      const result = await handler.run(job, {
+        signal,
+        now: deps.now,
+        withOutcome: (work) => outcomeWork.push(work),
+      });
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
-      if (result && "deferMs" in result) {
-        await finish(job, handler, async (tx) => {
-          const outcome = { status: "queued", runAt: iso(result.deferMs), error: "deferred", refund: true } as const;
-          await tx.finishJob(job.id, options.owner, outcome, iso());
-        });
-        return;
-      }
       await finish(job, handler, async (tx) => {
         if (!(await tx.finishJob(job.id, options.owner, { status: "done" }, iso()))) return;
+        await withOutcome(tx);
         if (result?.again) {
           await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(), createdAt: iso() });
         } else if (handler.everyMs !== undefined) {
           await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(handler.everyMs), createdAt: iso() });
         }
       });
-      if (result && "again" in result) wake();
+      if (result?.again) wake();
+      // The next run of a recurring job is due in `everyMs`: look then, not only at the next poll.
+      else if (handler.everyMs !== undefined && !stopping.signal.aborted) setTimeout(wake, handler.everyMs).unref();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (stopping.signal.aborted) {
@@ -153,6 +172,7 @@ export function startJobRunner(
               error: message,
             } as const);
         if (!(await tx.finishJob(job.id, options.owner, outcome, iso()))) return;
+        await withOutcome(tx);
         if (dead && handler.everyMs !== undefined) {
           await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(handler.everyMs), createdAt: iso() });
         }
@@ -166,26 +186,51 @@ export function startJobRunner(
   const poll = async () => {
     const free = options.concurrency - running.size;
     if (free <= 0 || stopping.signal.aborted) return;
+    // A claim takes at most `perPartition` jobs and none of a partition already that busy here, so one
+    // endpoint's deliveries never fill every slot.
+    const limit = Math.min(free, perPartition);
+    const skipPartitions = [...partitions].filter(([, count]) => count >= perPartition).map(([key]) => key);
+    const skipKey = skipPartitions.sort().join("\n");
+    if (skipPartitions.length > 0 && exhausted.has(skipKey)) return;
     const jobs = await deps.store.transaction((tx) =>
       tx.claimJobs({
         owner: options.owner,
         kinds: [...byKind.keys()],
-        limit: free,
+        limit,
         now: iso(),
         leaseUntil: iso(options.leaseMs),
+        skipPartitions,
       }),
     );
+    if (jobs.length < limit && skipPartitions.length > 0) exhausted.add(skipKey);
     for (const job of jobs) {
       const handler = byKind.get(job.kind) as JobHandler;
+      const partition = job.partitionKey;
+      if (partition !== null) partitions.set(partition, (partitions.get(partition) ?? 0) + 1);
       const done = execute(job, handler).finally(() => {
         running.delete(job.id);
-        wake();
+        // A freed slot: poll again, skipping what is known to be exhausted.
+        if (partition !== null) {
+          const left = (partitions.get(partition) ?? 1) - 1;
+          if (left > 0) partitions.set(partition, left);
+          else partitions.delete(partition);
+        }
+        kick();
       });
       running.set(job.id, done);
     }
+    // A full claim may have left more due jobs: look again at once while slots are free.
+    if (jobs.length === limit && running.size < options.concurrency) pollAgain = true;
   };
 
+  /** New work may be due (queued, or the timer): forget what was exhausted, and poll. */
   function wake(): void {
+    exhausted.clear();
+    kick();
+  }
+
+  /** Polls now, or right after the poll under way. */
+  function kick(): void {
     if (stopping.signal.aborted) return;
     if (polling) {
       pollAgain = true;
@@ -202,7 +247,7 @@ export function startJobRunner(
         if (stopping.signal.aborted) return;
         if (pollAgain) {
           pollAgain = false;
-          wake();
+          kick();
           return;
         }
         timer = setTimeout(wake, options.pollMs);

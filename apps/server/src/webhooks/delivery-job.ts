@@ -2,16 +2,11 @@ import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { Job } from "@cairn/core/jobs/job-entities";
 import type { Store } from "@cairn/core/store-port";
 import { signPayload } from "@cairn/core/webhooks/signature";
+import type { DeliveryAttempt } from "@cairn/core/webhooks/webhook-entities";
 import type { JobHandler } from "../jobs/job-runner";
 
 /** How long one delivery attempt may take before it counts as failed. */
 const attemptTimeoutMs = 10_000;
-
-/**
- * Deliveries one process sends to one endpoint at once: a receiver that hangs holds at most this
- * many of the runner's slots, and the other endpoints' deliveries go on (the rest wait, untried).
- */
-const perEndpoint = 4;
 
 /** Attempts per delivery (SPEC section 7): 1 s doubling to 5 minutes between them, then dead. */
 export const deliveryAttempts = 8;
@@ -29,7 +24,6 @@ export interface DeliveryPayload {
  * marks the delivery dead.
  */
 export function deliveryJob(deps: { store: Store; secrets: Secrets; now: () => Date }): JobHandler {
-  const inFlight = new Map<string, number>();
   return {
     kind: "webhook.deliver",
     maxAttempts: deliveryAttempts,
@@ -40,34 +34,26 @@ export function deliveryJob(deps: { store: Store; secrets: Secrets; now: () => D
       const delivery = await deps.store.getDelivery(userId, deliveryId);
       if (delivery?.status !== "pending") return undefined;
       const endpoint = await deps.store.getWebhookEndpoint(userId, delivery.endpointId);
+      const record = (attempt: Omit<DeliveryAttempt, "at">) =>
+        context.withOutcome((tx) =>
+          tx.recordDeliveryAttempt(userId, deliveryId, { ...attempt, at: deps.now().toISOString() }),
+        );
       if (!endpoint) {
-        await record(deps, userId, deliveryId, {
-          status: "dead",
-          httpStatus: null,
-          error: "the webhook was removed",
-          durationMs: 0,
-        });
+        record({ status: "dead", httpStatus: null, error: "the webhook was removed", durationMs: 0 });
         return undefined;
       }
-      const busy = inFlight.get(endpoint.id) ?? 0;
-      if (busy >= perEndpoint) return { deferMs: 250 };
-      inFlight.set(endpoint.id, busy + 1);
       const { httpStatus, error, durationMs } = await postSigned(deps, endpoint, {
         body: delivery.body,
         eventType: delivery.eventType,
         deliveryId: delivery.id,
         signal: context.signal,
-      }).finally(() => {
-        const left = (inFlight.get(endpoint.id) ?? 1) - 1;
-        if (left > 0) inFlight.set(endpoint.id, left);
-        else inFlight.delete(endpoint.id);
       });
       if (error === null) {
-        await record(deps, userId, deliveryId, { status: "delivered", httpStatus, error: null, durationMs });
+        record({ status: "delivered", httpStatus, error: null, durationMs });
         return undefined;
       }
-      const last = job.attempts >= job.maxAttempts;
-      await record(deps, userId, deliveryId, { status: last ? "dead" : "pending", httpStatus, error, durationMs });
+      // Logged with the job's outcome: retried (pending) or, on the last attempt, dead.
+      record({ status: job.attempts >= job.maxAttempts ? "dead" : "pending", httpStatus, error, durationMs });
       throw new Error(error);
     },
   };
@@ -115,20 +101,4 @@ export async function postSigned(
         : `the request failed: ${cause}`;
   }
   return { httpStatus, error, durationMs: performance.now() - started };
-}
-
-function record(
-  deps: { store: Store; now: () => Date },
-  userId: string,
-  deliveryId: string,
-  attempt: {
-    status: "pending" | "delivered" | "dead";
-    httpStatus: number | null;
-    error: string | null;
-    durationMs: number;
-  },
-) {
-  return deps.store.transaction((tx) =>
-    tx.recordDeliveryAttempt(userId, deliveryId, { ...attempt, at: deps.now().toISOString() }),
-  );
 }

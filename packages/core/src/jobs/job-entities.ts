@@ -12,6 +12,8 @@ export interface Job {
   userId: string | null;
   /** At most one queued-or-running job holds a given key (a recurring job, one embedding pass per user). */
   dedupeKey: string | null;
+  /** Jobs that share a partition (the deliveries to one endpoint) are limited in how many run at once. */
+  partitionKey: string | null;
   payload: Record<string, unknown>;
   status: JobStatus;
   /** Claims so far, this one included. */
@@ -30,6 +32,7 @@ export interface NewJob {
   kind: string;
   userId: string | null;
   dedupeKey: string | null;
+  partitionKey?: string | null | undefined;
   payload: Record<string, unknown>;
   maxAttempts: number;
   runAt: string;
@@ -41,6 +44,8 @@ export interface JobClaim {
   owner: string;
   kinds: string[];
   limit: number;
+  /** Partitions the claimer has enough of in flight already: none of their jobs is claimed. */
+  skipPartitions?: string[] | undefined;
   now: string;
   leaseUntil: string;
 }
@@ -48,8 +53,7 @@ export interface JobClaim {
 /** How a claimed job ended: done, back in the queue for a later attempt, or dead (no attempts left). */
 export type JobOutcome =
   | { status: "done" }
-  /** `refund`: the claim does not count as an attempt (the job was put back without being tried). */
-  | { status: "queued"; runAt: string; error: string; refund?: boolean | undefined }
+  | { status: "queued"; runAt: string; error: string }
   | { status: "dead"; error: string };
 
 export interface JobListQuery {

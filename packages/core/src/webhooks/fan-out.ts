@@ -38,6 +38,8 @@ export async function fanOut(
       kind: deliverKind,
       userId,
       dedupeKey: null,
+      // One partition per endpoint: a receiver that hangs holds only a few of a server's job slots.
+      partitionKey: `webhook:${endpoint.id}`,
       payload: { deliveryId },
       maxAttempts: 8,
       runAt: ids.at,

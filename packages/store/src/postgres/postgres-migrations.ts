@@ -263,6 +263,7 @@ CREATE TABLE jobs (
   kind text NOT NULL,
   user_id text,
   dedupe_key text,
+  partition_key text,
   payload text NOT NULL,
   status text NOT NULL,
   attempts integer NOT NULL,
@@ -275,6 +276,7 @@ CREATE TABLE jobs (
   updated_at timestamptz NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (status, run_at);
+CREATE INDEX jobs_leases ON jobs (status, lease_until);
 CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key)
   WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
 CREATE TABLE embeddings (

@@ -18,7 +18,7 @@ import type { SqlExec } from "./sql-exec";
  * lock, which serialises claims just as well.
  */
 
-const jobColumns = `id, kind, user_id, dedupe_key, payload, status, attempts, max_attempts, run_at,
+const jobColumns = `id, kind, user_id, dedupe_key, partition_key, payload, status, attempts, max_attempts, run_at,
   lease_owner, lease_until, last_error, created_at, updated_at`;
 
 interface JobRow {
@@ -26,6 +26,7 @@ interface JobRow {
   kind: string;
   user_id: string | null;
   dedupe_key: string | null;
+  partition_key: string | null;
   payload: string;
   status: JobStatus;
   attempts: number | string;
@@ -44,6 +45,7 @@ function toJob(row: JobRow): Job {
     kind: row.kind,
     userId: row.user_id,
     dedupeKey: row.dedupe_key,
+    partitionKey: row.partition_key,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
     status: row.status,
     attempts: Number(row.attempts),
@@ -60,15 +62,16 @@ function toJob(row: JobRow): Job {
 /** Adds a job; false when its dedupe key is already held by a queued or running job. */
 export async function enqueueJob(sql: SqlExec, job: NewJob): Promise<boolean> {
   const changed = await sql.run(
-    `INSERT INTO jobs (id, kind, user_id, dedupe_key, payload, status, attempts, max_attempts, run_at,
-       created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+    `INSERT INTO jobs (id, kind, user_id, dedupe_key, partition_key, payload, status, attempts, max_attempts,
+       run_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running') DO NOTHING`,
     [
       job.id,
       job.kind,
       job.userId,
       job.dedupeKey,
+      job.partitionKey ?? null,
       JSON.stringify(job.payload),
       job.maxAttempts,
       job.runAt,
@@ -93,16 +96,27 @@ export async function claimJobs(sql: SqlExec, claim: JobClaim, lockClause: strin
      WHERE status = 'running' AND lease_until < ? AND attempts >= max_attempts AND kind IN (${kinds})`,
     [claim.now, claim.now, ...claim.kinds],
   );
-  const rows = await sql.all<JobRow>(
-    `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
-     WHERE id IN (
-       SELECT id FROM jobs
-       WHERE kind IN (${kinds}) AND attempts < max_attempts
-         AND ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until < ?))
-       ORDER BY run_at, id LIMIT ? ${lockClause})
-     RETURNING ${jobColumns}`,
-    [claim.owner, claim.leaseUntil, claim.now, ...claim.kinds, claim.now, claim.now, claim.limit],
-  );
+  const skip = claim.skipPartitions ?? [];
+  const skipClause =
+    skip.length === 0 ? "" : `AND (partition_key IS NULL OR partition_key NOT IN (${skip.map(() => "?").join(", ")}))`;
+  // Two claims, each an ordered walk of one index that stops at the limit: due queued jobs first,
+  // then running ones whose lease ran out. (One query with an OR of both would sort every due row.)
+  const take = (due: string, order: string, limit: number) =>
+    sql.all<JobRow>(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+       WHERE id IN (
+         SELECT id FROM jobs
+         WHERE ${due} AND kind IN (${kinds}) AND attempts < max_attempts ${skipClause}
+         ORDER BY ${order} LIMIT ? ${lockClause})
+       RETURNING ${jobColumns}`,
+      [claim.owner, claim.leaseUntil, claim.now, claim.now, ...claim.kinds, ...skip, limit],
+    );
+  const rows = await take("status = 'queued' AND run_at <= ?", "status, run_at", claim.limit);
+  if (rows.length < claim.limit) {
+    rows.push(
+      ...(await take("status = 'running' AND lease_until < ?", "status, lease_until", claim.limit - rows.length)),
+    );
+  }
   return rows.map(toJob).sort((a, b) => a.runAt.localeCompare(b.runAt) || a.id.localeCompare(b.id));
 }
 
@@ -116,12 +130,11 @@ export async function finishJob(
 ): Promise<boolean> {
   const runAt = outcome.status === "queued" ? outcome.runAt : null;
   const error = outcome.status === "done" ? null : outcome.error;
-  const refund = outcome.status === "queued" && outcome.refund ? 1 : 0;
   const changed = await sql.run(
     `UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), last_error = COALESCE(?, last_error),
-       attempts = attempts - ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+       lease_owner = NULL, lease_until = NULL, updated_at = ?
      WHERE id = ? AND status = 'running' AND lease_owner = ?`,
-    [outcome.status, runAt, error, refund, at, id, owner],
+    [outcome.status, runAt, error, at, id, owner],
   );
   return changed > 0;
 }

@@ -295,6 +295,7 @@ CREATE TABLE jobs (
   kind TEXT NOT NULL,
   user_id TEXT,
   dedupe_key TEXT,
+  partition_key TEXT,
   payload TEXT NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
@@ -307,6 +308,7 @@ CREATE TABLE jobs (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (status, run_at);
+CREATE INDEX jobs_leases ON jobs (status, lease_until);
 CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key)
   WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
 CREATE TABLE embeddings (

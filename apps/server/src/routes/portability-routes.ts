@@ -1,0 +1,31 @@
+import { Readable } from "node:stream";
+import { exportLines } from "@cairn/core/operations/portability";
+import { importRows } from "@cairn/core/portability/import-rows";
+import type { FastifyInstance } from "fastify";
+import { userOf } from "../auth";
+import type { ServerDeps } from "../server-deps";
+import { routeWriter } from "./route-writer";
+
+/** `GET /api/export` (streamed) and `POST /api/import` (batches of rows), issue 7. */
+export function portabilityRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const writer = routeWriter(deps);
+  app.get("/api/export", async (request, reply) => {
+    const query = request.query as { format?: string };
+    const lines = exportLines(deps, userOf(request).id, request.query as never);
+    // The first line is read before the status is sent, so a bad filter still answers 422.
+    const first = await lines.next();
+    reply.type(query.format === "cypher" ? "text/plain; charset=utf-8" : "application/x-ndjson");
+    return reply.send(
+      Readable.from(
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* lines;
+        })(),
+      ),
+    );
+  });
+  app.post("/api/import", async (request) => {
+    const user = userOf(request);
+    return importRows(writer(user.id), (request.body ?? {}) as never);
+  });
+}

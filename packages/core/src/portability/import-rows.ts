@@ -1,0 +1,86 @@
+import * as z from "zod";
+import { AppError } from "../app-error";
+import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
+import { parseInput } from "../validate";
+import type { ExportRow } from "./export-rows";
+
+/** Rows per import request (and per transaction). */
+export const importBatchRows = 500;
+
+export const importInput = z.object({
+  rows: z
+    .array(z.object({ type: z.enum(["session", "thread", "entry", "memory", "task", "session.end"]) }).passthrough())
+    .max(2000),
+});
+
+/**
+ * `POST /api/import`: exported rows written back as the mutations that made
+ * them, with their ids, times and versions, through the server's sink (the
+ * same checks, audit and change log as any write). Importing a row again is a
+ * replay: an entry that exists is skipped, a memory or task at the same
+ * version changes nothing, a session or thread that exists stays as it is.
+ */
+export async function importRows(deps: { sink: MutationSink }, input: z.input<typeof importInput>) {
+  const parsed = parseInput(importInput, input);
+  const mutations = parsed.rows.flatMap((row, index) => mutationsOf(row as unknown as ExportRow, index));
+  await deps.sink.commit(mutations);
+  const counts: Record<string, number> = {};
+  for (const row of parsed.rows) counts[row.type] = (counts[row.type] ?? 0) + 1;
+  return { imported: counts };
+}
+
+function mutationsOf(row: ExportRow, index: number): PendingMutation[] {
+  const missing = () => new AppError("invalid_input", `Row ${index + 1} (${row.type}) has no ${row.type} object`);
+  switch (row.type) {
+    case "session": {
+      const { session } = row;
+      if (!session) throw missing();
+      return [
+        {
+          op: "session.start",
+          args: { id: session.id, projectId: session.projectId, agent: session.agent, startedAt: session.startedAt },
+        },
+      ];
+    }
+    case "session.end":
+      return [{ op: "session.end", args: { id: row.id, endedAt: row.endedAt, summary: row.summary } }];
+    case "thread": {
+      const { thread } = row;
+      if (!thread) throw missing();
+      return [
+        {
+          op: "thread.create",
+          args: { projectId: thread.projectId, threadId: thread.id, name: thread.name, createdAt: thread.createdAt },
+        },
+      ];
+    }
+    case "entry": {
+      const { entry } = row;
+      if (!entry) throw missing();
+      return [
+        {
+          op: "entry.append",
+          args: {
+            id: entry.id,
+            projectId: entry.projectId,
+            threadId: entry.threadId,
+            sessionId: entry.sessionId,
+            author: entry.author,
+            content: entry.content,
+            createdAt: entry.createdAt,
+          },
+        },
+      ];
+    }
+    case "memory": {
+      const { memory } = row;
+      if (!memory) throw missing();
+      return [{ op: "memory.put", args: { ...memory, baseVersion: null } }];
+    }
+    case "task": {
+      const { task } = row;
+      if (!task) throw missing();
+      return [{ op: "task.put", args: { ...task, baseVersion: null } }];
+    }
+  }
+}
