@@ -141,13 +141,14 @@ export function startJobRunner(
       });
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
       await finish(job, handler, async (tx) => {
-        if (!(await tx.finishJob(job.id, options.owner, { status: "done" }, iso()))) return;
+        // A recurring job keeps its row: queued again for its next run.
+        const outcome =
+          handler.everyMs !== undefined && !result?.again
+            ? ({ status: "rescheduled", runAt: iso(handler.everyMs) } as const)
+            : ({ status: "done" } as const);
+        if (!(await tx.finishJob(job.id, options.owner, outcome, iso()))) return;
         await withOutcome(tx);
-        if (result?.again) {
-          await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(), createdAt: iso() });
-        } else if (handler.everyMs !== undefined) {
-          await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(handler.everyMs), createdAt: iso() });
-        }
+        if (result?.again) await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(), createdAt: iso() });
       });
       if (result?.again) wake();
       // The next run of a recurring job is due in `everyMs`: look then, not only at the next poll.

@@ -54,6 +54,8 @@ export interface JobClaim {
 export type JobOutcome =
   | { status: "done" }
   | { status: "queued"; runAt: string; error: string }
+  /** A recurring job's next run: the same row, queued again with its attempts reset (no row per run). */
+  | { status: "rescheduled"; runAt: string }
   | { status: "dead"; error: string };
 
 export interface JobListQuery {

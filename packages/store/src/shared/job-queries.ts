@@ -128,6 +128,15 @@ export async function finishJob(
   outcome: JobOutcome,
   at: string,
 ): Promise<boolean> {
+  if (outcome.status === "rescheduled") {
+    const changed = await sql.run(
+      `UPDATE jobs SET status = 'queued', run_at = ?, attempts = 0, last_error = NULL,
+         lease_owner = NULL, lease_until = NULL, updated_at = ?
+       WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+      [outcome.runAt, at, id, owner],
+    );
+    return changed > 0;
+  }
   const runAt = outcome.status === "queued" ? outcome.runAt : null;
   const error = outcome.status === "done" ? null : outcome.error;
   const changed = await sql.run(
