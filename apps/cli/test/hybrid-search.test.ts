@@ -80,6 +80,8 @@ for (const backend of serverBackends()) {
       const other = await remember("The forecast says rain", "garage");
       // "automobile" is in neither memory: only the vectors can find the sedan.
       const page = await foundByMeaning("automobile", "garage", car);
+      // Both memories reach the embedder (the second may be a batch after the first).
+      await foundByMeaning("umbrella", "garage", other);
       expect(page.retrieval).toBe("hybrid");
       expect(page.hits[0]?.id).toBe(car);
       expect(page.hits.map((hit) => hit.id)).not.toContain(undefined);

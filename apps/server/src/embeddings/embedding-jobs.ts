@@ -1,6 +1,7 @@
 import { embedChanges, embeddingConsumer } from "@cairn/core/embeddings/embed-changes";
 import type { Embedder } from "@cairn/core/embeddings/embedder";
 import type { Store } from "@cairn/core/store-port";
+import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
 
 /** Rows per embedding call, and calls per job run before it yields to other jobs (it is queued again at once). */
@@ -20,19 +21,16 @@ export function embeddingJobs(
   runner: () => JobRunner,
 ): JobHandler[] {
   return [
-    {
-      kind: "embeddings.scan",
-      maxAttempts: 8,
-      timeoutMs: 60_000,
-      everyMs: scanEveryMs,
-      async run() {
-        const users = await deps.store.usersBehindFeed(embeddingConsumer(deps.embedder.model), 1000);
-        for (const userId of users) {
-          await runner().enqueue({ kind: "embeddings.user", userId, dedupeKey: `embeddings:${userId}`, payload: {} });
-        }
-        return undefined;
+    feedScanJob(
+      deps.store,
+      {
+        kind: "embeddings.scan",
+        consumer: embeddingConsumer(deps.embedder.model),
+        userKind: "embeddings.user",
+        everyMs: scanEveryMs,
       },
-    },
+      runner,
+    ),
     {
       kind: "embeddings.user",
       maxAttempts: 8,

@@ -48,7 +48,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         return Array.isArray(value) ? value[0] : value;
       };
       const result = await ingestWebhook(
-        { ...deps, nextVersion: writer("").nextVersion, sinkFor: (userId) => writer(userId).sink },
+        { ...deps, writerFor: writer },
         {
           sourceId: header("cairn-source"),
           signature: header(signatureHeader),

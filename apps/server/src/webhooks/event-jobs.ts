@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { summarizeSession } from "@cairn/core/sessions/session-summary";
 import type { Alert } from "@cairn/core/store-port";
 import { alertKind, eventsConsumer, fanOut, queueFeedEvents, summarizeKind } from "@cairn/core/webhooks/fan-out";
+import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
 import { routeWriter } from "../routes/route-writer";
 import type { ServerDeps } from "../server-deps";
@@ -23,18 +24,11 @@ export function eventJobs(
   const writer = routeWriter(deps);
   return [
     deliveryJob(deps),
-    {
-      kind: "events.scan",
-      maxAttempts: 8,
-      timeoutMs: 60_000,
-      everyMs: settings.scanEveryMs,
-      async run() {
-        for (const userId of await deps.store.usersBehindFeed(eventsConsumer, 1000)) {
-          await runner().enqueue({ kind: "events.user", userId, dedupeKey: `events:${userId}`, payload: {} });
-        }
-        return undefined;
-      },
-    },
+    feedScanJob(
+      deps.store,
+      { kind: "events.scan", consumer: eventsConsumer, userKind: "events.user", everyMs: settings.scanEveryMs },
+      runner,
+    ),
     {
       kind: "events.user",
       maxAttempts: 8,

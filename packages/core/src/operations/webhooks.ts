@@ -115,7 +115,7 @@ export const ingestBody = z.discriminatedUnion("type", [
  * like a wrong one, with nothing that tells an attacker which check failed.
  */
 export async function ingestWebhook(
-  deps: WebhookDeps & Omit<MemoryWriteDeps, "sink"> & { sinkFor: (userId: string) => MemoryWriteDeps["sink"] },
+  deps: WebhookDeps & { writerFor: (userId: string) => MemoryWriteDeps },
   request: { sourceId: string | undefined; signature: string | undefined; rawBody: string },
 ) {
   const refused = () => new AppError("unauthenticated", "The request's signature is not valid");
@@ -149,7 +149,7 @@ export async function ingestWebhook(
     throw new AppError("malformed_json", "The body is not valid JSON");
   }
   const parsed = parseInput(ingestBody, body);
-  const writer = { ...deps, sink: deps.sinkFor(source.userId) };
+  const writer = deps.writerFor(source.userId);
   if (parsed.type === "memory") {
     const memory = await remember(writer, {
       project: parsed.project,

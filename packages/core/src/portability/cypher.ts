@@ -34,7 +34,7 @@ export function cypherRow(row: ExportRow): string[] {
           summary: session.summary,
         },
         [
-          "MERGE (p:Project {key: $row.project}) SET p.id = $row.project",
+          mergeProject,
           "MERGE (s:Session {key: $row.key}) SET s.id = $row.key, s.agent = $row.agent, s.startedAt = $row.startedAt, s.endedAt = $row.endedAt, s.summary = $row.summary",
           "MERGE (s)-[:IN_PROJECT]->(p)",
         ],
@@ -52,7 +52,7 @@ export function cypherRow(row: ExportRow): string[] {
           createdAt: thread.createdAt,
         },
         [
-          "MERGE (p:Project {key: $row.project}) SET p.id = $row.project",
+          mergeProject,
           "MERGE (t:Thread {key: $row.key}) SET t.id = $row.id, t.name = $row.name, t.status = $row.status, t.createdAt = $row.createdAt",
           "MERGE (t)-[:IN_PROJECT]->(p)",
         ],
@@ -72,14 +72,12 @@ export function cypherRow(row: ExportRow): string[] {
           createdAt: entry.createdAt,
         },
         [
-          "MERGE (p:Project {key: $row.project}) SET p.id = $row.project",
+          mergeProject,
           "MERGE (t:Thread {key: $row.thread}) SET t.id = $row.threadId",
           "MERGE (t)-[:IN_PROJECT]->(p)",
           "MERGE (e:Entry {key: $row.key}) SET e.id = $row.key, e.author = $row.author, e.content = $row.content, e.createdAt = $row.createdAt",
           "MERGE (e)-[:IN_THREAD]->(t)",
-          ...(entry.sessionId === null
-            ? []
-            : ["MERGE (s:Session {key: $row.session}) SET s.id = $row.session", "MERGE (e)-[:IN_SESSION]->(s)"]),
+          ...inSession("e", entry.sessionId),
         ],
       );
     }
@@ -97,12 +95,10 @@ export function cypherRow(row: ExportRow): string[] {
           updatedAt: memory.updatedAt,
         },
         [
-          "MERGE (p:Project {key: $row.project}) SET p.id = $row.project",
+          mergeProject,
           "MERGE (m:Memory {key: $row.key}) SET m.id = $row.key, m.kind = $row.kind, m.content = $row.content, m.tags = $row.tags, m.createdAt = $row.createdAt, m.updatedAt = $row.updatedAt",
           "MERGE (m)-[:IN_PROJECT]->(p)",
-          ...(memory.sessionId === null
-            ? []
-            : ["MERGE (s:Session {key: $row.session}) SET s.id = $row.session", "MERGE (m)-[:IN_SESSION]->(s)"]),
+          ...inSession("m", memory.sessionId),
         ],
       );
     }
@@ -124,13 +120,20 @@ export function cypherRow(row: ExportRow): string[] {
         [
           "MERGE (k:Task {key: $row.key}) SET k.id = $row.key, k.title = $row.title, k.description = $row.description, k.status = $row.status, k.priority = $row.priority, k.dueAt = $row.dueAt, k.completedAt = $row.completedAt, k.createdAt = $row.createdAt, k.updatedAt = $row.updatedAt",
           // A personal task (no project) has no IN_PROJECT.
-          ...(task.projectId === null
-            ? []
-            : ["MERGE (p:Project {key: $row.project}) SET p.id = $row.project", "MERGE (k)-[:IN_PROJECT]->(p)"]),
+          ...(task.projectId === null ? [] : [mergeProject, "MERGE (k)-[:IN_PROJECT]->(p)"]),
         ],
       );
     }
   }
+}
+
+/** The row's project node (created on first use). */
+const mergeProject = "MERGE (p:Project {key: $row.project}) SET p.id = $row.project";
+
+/** `node` IN_SESSION its session, when it has one. */
+function inSession(node: string, sessionId: string | null): string[] {
+  if (sessionId === null) return [];
+  return ["MERGE (s:Session {key: $row.session}) SET s.id = $row.session", `MERGE (${node})-[:IN_SESSION]->(s)`];
 }
 
 type Value = string | number | boolean | null | Value[];

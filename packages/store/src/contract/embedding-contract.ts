@@ -7,8 +7,8 @@ import { forgetMemory, remember, updateMemory } from "@cairn/core/operations/mem
 import { search } from "@cairn/core/operations/search";
 import { addTask, deleteTask } from "@cairn/core/operations/tasks";
 import type { Store } from "@cairn/core/store-port";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractWriter } from "./contract-writer";
+import { describe, expect, it } from "vitest";
+import { contractWriter, suiteStore } from "./contract-writer";
 
 let clock = Date.parse("2026-07-01T00:00:00.000Z");
 const now = () => new Date(clock);
@@ -40,8 +40,9 @@ function conceptEmbedder() {
 export function runEmbeddingContract(name: string, factory: { open: () => Promise<Store> }) {
   describe(`Embedding contract: ${name}`, () => {
     let store: Store;
-    const user = { id: "e-user", name: "e-user", createdAt: "2026-01-01T00:00:00.000Z" };
-    const other = { id: "e-other", name: "e-other", createdAt: "2026-01-01T00:00:00.000Z" };
+    const { user, other } = suiteStore(factory, "e", (opened) => {
+      store = opened;
+    });
     const writer = contractWriter(() => store, now, newId);
     const { embedder, state } = conceptEmbedder();
     const entry = async (content: string, where = "cars/log", userId = user.id, sessionId: string | null = null) => {
@@ -61,17 +62,6 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
           ...extra,
         })
       ).map((hit) => hit.id);
-
-    beforeAll(async () => {
-      store = await factory.open();
-      await store.transaction(async (tx) => {
-        await tx.createUser(user);
-        await tx.createUser(other);
-      });
-    });
-    afterAll(async () => {
-      await store.close();
-    });
 
     it("embeds what the change feed holds, once, and ranks it by meaning with the filters", async () => {
       const session = newId();

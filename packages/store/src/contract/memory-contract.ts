@@ -8,8 +8,8 @@ import { lastSession, listSessions, sessionRecord, startSession } from "@cairn/c
 import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store-port";
 import type { PushRequest } from "@cairn/core/wire/push";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractWriter } from "./contract-writer";
+import { describe, expect, it } from "vitest";
+import { contractWriter, suiteStore } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
 
 let clock = Date.parse("2026-03-01T00:00:00.000Z");
@@ -36,20 +36,10 @@ function push(userId: string, deviceId: string, seq: number, mutations: { op: st
 export function runMemoryContract(name: string, factory: { open: () => Promise<Store> }) {
   describe(`Memory and safety contract: ${name}`, () => {
     let store: Store;
-    const user = { id: "m-user", name: "m-user", createdAt: "2026-01-01T00:00:00.000Z" };
-    const other = { id: "m-other", name: "m-other", createdAt: "2026-01-01T00:00:00.000Z" };
+    const { user, other } = suiteStore(factory, "m", (opened) => {
+      store = opened;
+    });
     const writer = contractWriter(() => store, now, newId);
-
-    beforeAll(async () => {
-      store = await factory.open();
-      await store.transaction(async (tx) => {
-        await tx.createUser(user);
-        await tx.createUser(other);
-      });
-    });
-    afterAll(async () => {
-      await store.close();
-    });
 
     it("stores, edits, lists and searches memories with project, session, kind and tags", async () => {
       const session = await startSession(writer(user.id), { project: "alpha", agent: "claude" });

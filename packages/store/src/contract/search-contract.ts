@@ -3,8 +3,8 @@ import { remember } from "@cairn/core/operations/memories";
 import { search } from "@cairn/core/operations/search";
 import { addTask, deleteTask, updateTask } from "@cairn/core/operations/tasks";
 import type { Store } from "@cairn/core/store-port";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractWriter } from "./contract-writer";
+import { describe, expect, it } from "vitest";
+import { contractWriter, suiteStore } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
 
 let clock = Date.parse("2026-05-01T00:00:00.000Z");
@@ -16,8 +16,9 @@ const newId = () => `s${String(++ids).padStart(6, "0")}`;
 export function runSearchContract(name: string, factory: { open: () => Promise<Store> }) {
   describe(`Unified search contract: ${name}`, () => {
     let store: Store;
-    const user = { id: "q-user", name: "q-user", createdAt: "2026-01-01T00:00:00.000Z" };
-    const other = { id: "q-other", name: "q-other", createdAt: "2026-01-01T00:00:00.000Z" };
+    const { user, other } = suiteStore(factory, "q", (opened) => {
+      store = opened;
+    });
     const writer = contractWriter(() => store, now, newId);
     const entry = async (content: string, where = "alpha/log", sessionId: string | null = null, userId = user.id) => {
       clock += 60_000;
@@ -27,17 +28,6 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
     };
     const find = (q: string, extra: Record<string, unknown> = {}) =>
       search({ store, now }, user.id, { q, ...extra } as never);
-
-    beforeAll(async () => {
-      store = await factory.open();
-      await store.transaction(async (tx) => {
-        await tx.createUser(user);
-        await tx.createUser(other);
-      });
-    });
-    afterAll(async () => {
-      await store.close();
-    });
 
     it("ranks the exact phrase first, then every word, then some words", async () => {
       const some = await entry("retry retry retry retry, nothing else here");

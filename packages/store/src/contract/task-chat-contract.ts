@@ -12,8 +12,8 @@ import {
 } from "@cairn/core/operations/tasks";
 import { listTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store-port";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractWriter } from "./contract-writer";
+import { describe, expect, it } from "vitest";
+import { contractWriter, suiteStore } from "./contract-writer";
 
 let clock = Date.parse("2026-06-10T09:00:00.000Z");
 const now = () => new Date(clock);
@@ -24,20 +24,10 @@ const newId = () => `t${String(++ids).padStart(6, "0")}`;
 export function runTaskChatContract(name: string, factory: { open: () => Promise<Store> }) {
   describe(`Task and conversation contract: ${name}`, () => {
     let store: Store;
-    const user = { id: "t-user", name: "t-user", createdAt: "2026-01-01T00:00:00.000Z" };
-    const other = { id: "t-other", name: "t-other", createdAt: "2026-01-01T00:00:00.000Z" };
+    const { user, other } = suiteStore(factory, "t", (opened) => {
+      store = opened;
+    });
     const writer = contractWriter(() => store, now, newId);
-
-    beforeAll(async () => {
-      store = await factory.open();
-      await store.transaction(async (tx) => {
-        await tx.createUser(user);
-        await tx.createUser(other);
-      });
-    });
-    afterAll(async () => {
-      await store.close();
-    });
 
     it("creates, edits, completes, deletes and restores a task, each a new version", async () => {
       const task = await addTask(writer(user.id), user.id, { title: "  Buy milk ", due: "tomorrow", priority: "high" });

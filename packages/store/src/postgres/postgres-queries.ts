@@ -1,4 +1,4 @@
-import type { ApiToken, Entry, SearchHit, Thread, User } from "@cairn/core/entities";
+import type { Entry, SearchHit, Thread } from "@cairn/core/entities";
 import type {
   Change,
   EnsureThreadOutcome,
@@ -6,7 +6,6 @@ import type {
   EntrySearchQuery,
   MemoryHit,
   MemorySearchQuery,
-  NewToken,
   StoreWriter,
   TaskHit,
   TaskSearchQuery,
@@ -17,19 +16,7 @@ import type {
 import type { QueryResult, QueryResultRow } from "pg";
 import { changeSources } from "../change-sources";
 import { mergeChanges } from "../merge-changes";
-import {
-  columns,
-  type EntryRow,
-  isoTime,
-  isoTimeOrNull,
-  type ThreadRow,
-  type TokenRow,
-  toEntry,
-  toThread,
-  toToken,
-  toUser,
-  type UserRow,
-} from "../row-mappers";
+import { columns, type EntryRow, isoTime, isoTimeOrNull, type ThreadRow, toEntry, toThread } from "../row-mappers";
 import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
@@ -129,37 +116,6 @@ export class PostgresQueries implements StoreWriter {
         rows.map((row) => row.changedBy),
       ],
     );
-  }
-
-  async getUser(userId: string): Promise<User | null> {
-    const result = await this.query<UserRow>(`SELECT ${columns.user} FROM users WHERE id = $1`, [userId]);
-    return result.rows[0] ? toUser(result.rows[0]) : null;
-  }
-
-  async findUserByName(name: string): Promise<User | null> {
-    const result = await this.query<UserRow>(`SELECT ${columns.user} FROM users WHERE name = $1`, [name]);
-    return result.rows[0] ? toUser(result.rows[0]) : null;
-  }
-
-  async countUsers(): Promise<number> {
-    const result = await this.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM users");
-    return result.rows[0]?.n ?? 0;
-  }
-
-  async findTokenByHash(hash: string): Promise<{ token: ApiToken; user: User } | null> {
-    const result = await this.query<TokenRow>(`SELECT ${columns.token} FROM api_tokens WHERE token_hash = $1`, [hash]);
-    const token = result.rows[0];
-    if (!token) return null;
-    const user = await this.getUser(token.user_id);
-    return user ? { token: toToken(token), user } : null;
-  }
-
-  async listTokens(userId: string): Promise<ApiToken[]> {
-    const result = await this.query<TokenRow>(
-      `SELECT ${columns.token} FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id`,
-      [userId],
-    );
-    return result.rows.map(toToken);
   }
 
   async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
@@ -273,33 +229,6 @@ export class PostgresQueries implements StoreWriter {
   async changeHorizon(userId: string): Promise<number> {
     const result = await this.query<{ change_seq: string }>("SELECT change_seq FROM users WHERE id = $1", [userId]);
     return Number(result.rows[0]?.change_seq ?? 0);
-  }
-
-  async createUser(user: User): Promise<void> {
-    await this.query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, $3)", [
-      user.id,
-      user.name,
-      user.createdAt,
-    ]);
-  }
-
-  async createToken(token: NewToken): Promise<void> {
-    await this.query(
-      "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-      [token.id, token.userId, token.name, token.hash, token.createdAt, token.expiresAt],
-    );
-  }
-
-  async touchToken(tokenId: string, at: string): Promise<void> {
-    await this.query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", [at, tokenId]);
-  }
-
-  async revokeToken(userId: string, tokenId: string, at: string): Promise<boolean> {
-    const result = await this.query(
-      "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-      [at, tokenId, userId],
-    );
-    return (result.rowCount ?? 0) > 0;
   }
 
   async ensureProject(userId: string, project: { id: string; name: string; createdAt: string }): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   TrashItem,
   TrashType,
 } from "@cairn/core/store-port";
+import * as accounts from "./account-queries";
 import * as activity from "./activity-queries";
 import * as chat from "./chat-queries";
 import { computeDigest, countRows } from "./digest";
@@ -56,6 +57,15 @@ export type FeatureQueries = ChatReader &
     | "ackAlert"
     | "purgeTrashItem"
     | "purgeTrashBefore"
+    | "getUser"
+    | "findUserByName"
+    | "countUsers"
+    | "findTokenByHash"
+    | "listTokens"
+    | "createUser"
+    | "createToken"
+    | "touchToken"
+    | "revokeToken"
     | "getJob"
     | "listJobs"
     | "countJobs"
@@ -99,6 +109,15 @@ export interface Dialect extends VectorDialect {
  */
 export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
   return {
+    getUser: (userId) => accounts.getUser(sql, userId),
+    findUserByName: (name) => accounts.findUserByName(sql, name),
+    countUsers: () => accounts.countUsers(sql),
+    findTokenByHash: (hash) => accounts.findTokenByHash(sql, hash),
+    listTokens: (userId) => accounts.listTokens(sql, userId),
+    createUser: (user) => accounts.createUser(sql, user),
+    createToken: (token) => accounts.createToken(sql, token),
+    touchToken: (tokenId, at) => accounts.touchToken(sql, tokenId, at),
+    revokeToken: (userId, tokenId, at) => accounts.revokeToken(sql, userId, tokenId, at),
     getJob: (id) => jobs.getJob(sql, id),
     listJobs: (query) => jobs.listJobs(sql, query),
     countJobs: () => jobs.countJobs(sql),

@@ -215,14 +215,11 @@ export async function findWebhookSource(sql: SqlExec, id: string): Promise<Webho
 }
 
 export async function listWebhookSources(sql: SqlExec, userId: string): Promise<WebhookSource[]> {
-  const rows = await sql.all<SourceRow>(
-    "SELECT id, user_id, name, secret, created_at FROM webhook_sources WHERE user_id = ? ORDER BY created_at, id",
+  const rows = await sql.all<Omit<SourceRow, "secret">>(
+    "SELECT id, user_id, name, created_at FROM webhook_sources WHERE user_id = ? ORDER BY created_at, id",
     [userId],
   );
-  return rows.map(({ secret: _secret, ...row }) => {
-    const { secret: _hidden, ...source } = toSource({ ...row, secret: "" });
-    return source;
-  });
+  return rows.map((row) => ({ id: row.id, userId: row.user_id, name: row.name, createdAt: isoTime(row.created_at) }));
 }
 
 export async function deleteWebhookSource(sql: SqlExec, userId: string, id: string): Promise<boolean> {

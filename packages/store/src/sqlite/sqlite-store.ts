@@ -1,4 +1,4 @@
-import type { ApiToken, Entry, Memory, SearchHit, Thread, User } from "@cairn/core/entities";
+import type { Entry, Memory, SearchHit, Thread } from "@cairn/core/entities";
 import type {
   Change,
   EnsureThreadOutcome,
@@ -6,7 +6,6 @@ import type {
   EntrySearchQuery,
   MemoryHit,
   MemorySearchQuery,
-  NewToken,
   Store,
   StoreWriter,
   TaskHit,
@@ -21,17 +20,7 @@ import { AsyncMutex } from "../async-mutex";
 import { changeSources } from "../change-sources";
 import { mergeChanges } from "../merge-changes";
 import type { Migration } from "../migration";
-import {
-  columns,
-  type EntryRow,
-  type ThreadRow,
-  type TokenRow,
-  toEntry,
-  toThread,
-  toToken,
-  toUser,
-  type UserRow,
-} from "../row-mappers";
+import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "../row-mappers";
 import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
@@ -151,36 +140,6 @@ export class SqliteStore implements Store, StoreWriter {
     } catch (error) {
       throw storeFileError(this.path, error) ?? error;
     }
-  }
-
-  async getUser(userId: string): Promise<User | null> {
-    const row = this.prepare(`SELECT ${columns.user} FROM users WHERE id = ?`).get(userId) as UserRow | undefined;
-    return row ? toUser(row) : null;
-  }
-
-  async findUserByName(name: string): Promise<User | null> {
-    const row = this.prepare(`SELECT ${columns.user} FROM users WHERE name = ?`).get(name) as UserRow | undefined;
-    return row ? toUser(row) : null;
-  }
-
-  async countUsers(): Promise<number> {
-    return (this.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
-  }
-
-  async findTokenByHash(hash: string): Promise<{ token: ApiToken; user: User } | null> {
-    const token = this.prepare(`SELECT ${columns.token} FROM api_tokens WHERE token_hash = ?`).get(hash) as
-      | TokenRow
-      | undefined;
-    if (!token) return null;
-    const user = await this.getUser(token.user_id);
-    return user ? { token: toToken(token), user } : null;
-  }
-
-  async listTokens(userId: string): Promise<ApiToken[]> {
-    const rows = this.prepare(`SELECT ${columns.token} FROM api_tokens WHERE user_id = ? ORDER BY created_at, id`).all(
-      userId,
-    ) as TokenRow[];
-    return rows.map(toToken);
   }
 
   async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
@@ -354,27 +313,6 @@ export class SqliteStore implements Store, StoreWriter {
       | { change_seq: number }
       | undefined;
     return row?.change_seq ?? 0;
-  }
-
-  async createUser(user: User): Promise<void> {
-    this.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)").run(user.id, user.name, user.createdAt);
-  }
-
-  async createToken(token: NewToken): Promise<void> {
-    this.prepare(
-      "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(token.id, token.userId, token.name, token.hash, token.createdAt, token.expiresAt);
-  }
-
-  async touchToken(tokenId: string, at: string): Promise<void> {
-    this.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(at, tokenId);
-  }
-
-  async revokeToken(userId: string, tokenId: string, at: string): Promise<boolean> {
-    const result = this.prepare(
-      "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-    ).run(at, tokenId, userId);
-    return result.changes > 0;
   }
 
   async ensureProject(userId: string, project: { id: string; name: string; createdAt: string }): Promise<void> {
