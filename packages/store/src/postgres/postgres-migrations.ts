@@ -342,4 +342,13 @@ CREATE TABLE webhook_replays (
 );
 `,
   },
+  {
+    // Claims walk the due jobs of their own kinds only: with (status, run_at) alone, a runner that does not
+    // send webhooks walked every due delivery of a fan-out on each poll (issue 7's write-latency figure).
+    name: "server/010-jobs-due-by-kind",
+    sql: `
+DROP INDEX jobs_due;
+CREATE INDEX jobs_due_by_kind ON jobs (status, kind, run_at);
+`,
+  },
 ];

@@ -99,22 +99,38 @@ export async function claimJobs(sql: SqlExec, claim: JobClaim, lockClause: strin
   const skip = claim.skipPartitions ?? [];
   const skipClause =
     skip.length === 0 ? "" : `AND (partition_key IS NULL OR partition_key NOT IN (${skip.map(() => "?").join(", ")}))`;
-  // Two claims, each an ordered walk of one index that stops at the limit: due queued jobs first,
-  // then running ones whose lease ran out. (One query with an OR of both would sort every due row.)
-  const take = (due: string, order: string, limit: number) =>
-    sql.all<JobRow>(
-      `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
-       WHERE id IN (
-         SELECT id FROM jobs
-         WHERE ${due} AND kind IN (${kinds}) AND attempts < max_attempts ${skipClause}
-         ORDER BY ${order} LIMIT ? ${lockClause})
-       RETURNING ${jobColumns}`,
-      [claim.owner, claim.leaseUntil, claim.now, claim.now, ...claim.kinds, ...skip, limit],
-    );
-  const rows = await take("status = 'queued' AND run_at <= ?", "status, run_at", claim.limit);
+  // Due queued jobs: the first `limit` of each kind, each an ordered walk of jobs_due_by_kind that stops at
+  // the limit (so a backlog of one kind costs another kind's claim nothing), merged by due time.
+  const eachKind = claim.kinds.map(
+    (_, index) =>
+      `SELECT id, run_at FROM (SELECT id, run_at FROM jobs
+         WHERE status = 'queued' AND kind = ? AND run_at <= ? AND attempts < max_attempts ${skipClause}
+         ORDER BY run_at LIMIT ? ${lockClause}) due_${index}`,
+  );
+  const rows = await sql.all<JobRow>(
+    `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+     WHERE id IN (SELECT id FROM (${eachKind.join(" UNION ALL ")}) due ORDER BY run_at LIMIT ?)
+     RETURNING ${jobColumns}`,
+    [
+      claim.owner,
+      claim.leaseUntil,
+      claim.now,
+      ...claim.kinds.flatMap((kind) => [kind, claim.now, ...skip, claim.limit]),
+      claim.limit,
+    ],
+  );
+  // Then running jobs whose lease ran out (few: at most the slots of the processes that died).
   if (rows.length < claim.limit) {
     rows.push(
-      ...(await take("status = 'running' AND lease_until < ?", "status, lease_until", claim.limit - rows.length)),
+      ...(await sql.all<JobRow>(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
+         WHERE id IN (
+           SELECT id FROM jobs
+           WHERE status = 'running' AND lease_until < ? AND kind IN (${kinds}) AND attempts < max_attempts ${skipClause}
+           ORDER BY status, lease_until LIMIT ? ${lockClause})
+         RETURNING ${jobColumns}`,
+        [claim.owner, claim.leaseUntil, claim.now, claim.now, ...claim.kinds, ...skip, claim.limit - rows.length],
+      )),
     );
   }
   return rows.map(toJob).sort((a, b) => a.runAt.localeCompare(b.runAt) || a.id.localeCompare(b.id));
