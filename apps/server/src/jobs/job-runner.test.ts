@@ -5,7 +5,7 @@ import { createIdGenerator } from "@cairn/core/ids";
 import type { Job } from "@cairn/core/jobs/job-entities";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { afterEach, describe, expect, it } from "vitest";
-import { type JobHandler, retryDelayMs, startJobRunner } from "./job-runner";
+import { type JobHandler, type JobRunnerOptions, retryDelayMs, startJobRunner } from "./job-runner";
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -14,18 +14,25 @@ describe("the job runner", () => {
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
-  const setup = (handlers: JobHandler[]) => {
+  const setup = (handlers: JobHandler[], settings: Partial<JobRunnerOptions> = {}) => {
     const dir = mkdtempSync(join(tmpdir(), "cairn-jobs-"));
     dirs.push(dir);
     const store = new SqliteStore({ path: join(dir, "jobs.db") });
-    const deps = { store, now: () => new Date(), newId: createIdGenerator() };
+    // Counts the transactions the runner opens (the store's own method, called through).
+    let transactions = 0;
+    const counted = Object.create(store) as SqliteStore;
+    counted.transaction = (work) => {
+      transactions += 1;
+      return store.transaction(work);
+    };
+    const deps = { store: counted, now: () => new Date(), newId: createIdGenerator() };
     const runner = startJobRunner(
       deps,
       handlers,
-      { owner: "test", pollMs: 20, leaseMs: 5_000, concurrency: 2, retryBaseMs: 10 },
+      { owner: "test", pollMs: 20, leaseMs: 5_000, concurrency: 2, retryBaseMs: 10, ...settings },
       silent,
     );
-    return { store, runner };
+    return { store, runner, transactions: () => transactions };
   };
   const until = async (check: () => Promise<boolean>) => {
     for (let tries = 0; tries < 400; tries++) {
@@ -123,6 +130,58 @@ describe("the job runner", () => {
     const ticksRows = await store.listJobs({ kind: "tick", limit: 10, offset: 0 });
     expect(ticksRows.total).toBe(1);
     expect(ticksRows.jobs[0]).toMatchObject({ status: "queued", attempts: 0 });
+    await store.close();
+  });
+
+  it("records the outcomes of jobs that end together, and claims the next ones, in one transaction per tick", async () => {
+    const ended: string[] = [];
+    let gate: () => void = () => {};
+    const opened = new Promise<void>((resolve) => {
+      gate = resolve;
+    });
+    const { store, runner, transactions } = setup(
+      [
+        {
+          kind: "send",
+          maxAttempts: 8,
+          timeoutMs: 5_000,
+          async run(job) {
+            await opened;
+            ended.push(String(job.payload.n));
+            return undefined;
+          },
+        },
+      ],
+      // No idle polls during the test: only ticks with work open transactions.
+      { concurrency: 20, perPartition: 20, commitEveryMs: 30, pollMs: 60_000 },
+    );
+    await store.transaction(async (tx) => {
+      const at = new Date().toISOString();
+      for (let n = 0; n < 40; n++) {
+        await tx.enqueueJob({
+          id: `send-${String(n).padStart(2, "0")}`,
+          kind: "send",
+          userId: null,
+          dedupeKey: null,
+          payload: { n },
+          maxAttempts: 8,
+          runAt: at,
+          createdAt: at,
+        });
+      }
+    });
+    runner.wake();
+    await until(async () => (await store.listJobs({ status: "running", limit: 1, offset: 0 })).total === 20);
+    const before = transactions();
+    // The 20 running jobs end in the same turn of the event loop.
+    gate();
+    await until(async () => (await store.listJobs({ status: "done", limit: 1, offset: 0 })).total === 40);
+    expect(ended).toHaveLength(40);
+    // One tick recorded the first 20 and claimed the last 20; one more recorded those (a claim that
+    // finds nothing may add one): not a transaction per job.
+    expect(transactions() - before).toBeGreaterThanOrEqual(2);
+    expect(transactions() - before).toBeLessThanOrEqual(4);
+    await runner.stop();
     await store.close();
   });
 });

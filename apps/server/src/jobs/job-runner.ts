@@ -42,6 +42,12 @@ export interface JobRunnerOptions {
    * receiver that hangs holds a few slots, and the other jobs go on. Default 4.
    */
   perPartition?: number | undefined;
+  /**
+   * Outcomes and claims are written together, one transaction per tick; ticks come at most this often
+   * (default 0: every turn of the event loop that has something to write). The delivery thread sets
+   * 25 ms: its commits then seldom land between two of the request thread's.
+   */
+  commitEveryMs?: number | undefined;
 }
 
 export interface JobRunner {
@@ -65,6 +71,11 @@ export function retryDelayMs(attempt: number, baseMs = 1000): number {
  * or dead after its last attempt. Several processes run side by side on one
  * database; the claim (FOR UPDATE SKIP LOCKED on PostgreSQL) gives each job
  * to one of them at a time.
+ *
+ * Writes are grouped in ticks: one transaction records every outcome that
+ * came in since the last tick and claims jobs for the slots they freed, so a
+ * fan-out that ends dozens of deliveries at once commits once, not dozens of
+ * times (each commit a turn of the write lock that requests wait on).
  */
 export function startJobRunner(
   deps: {
@@ -79,8 +90,10 @@ export function startJobRunner(
   log: RunnerLog,
 ): JobRunner {
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]));
-  const running = new Map<string, Promise<void>>();
   const perPartition = options.perPartition ?? 4;
+  const commitEveryMs = options.commitEveryMs ?? 0;
+  /** Jobs whose handler is running here, and how many of each partition. */
+  const running = new Map<string, Job>();
   const partitions = new Map<string, number>();
   /**
    * Sets of busy partitions known to leave nothing else to claim: a claim that skipped them came back
@@ -88,10 +101,14 @@ export function startJobRunner(
    * nothing, so it waits until a partition frees up, new work is queued (wake), or the poll timer.
    */
   const exhausted = new Set<string>();
+  /** Outcomes waiting for the next tick; every execution not yet recorded (stop waits for them). */
+  let settling: Outcome[] = [];
+  const executions = new Set<Promise<void>>();
   const stopping = new AbortController();
-  let timer: NodeJS.Timeout | null = null;
-  let polling: Promise<void> | null = null;
-  let pollAgain = false;
+  let ticking: Promise<void> | null = null;
+  let tickAgain = false;
+  let tickTimer: { cancel(): void; at: number } | null = null;
+  let pollTimer: NodeJS.Timeout | null = null;
   const iso = (offsetMs = 0) => new Date(deps.now().getTime() + offsetMs).toISOString();
 
   const enqueue: JobRunner["enqueue"] = async (job) => {
@@ -113,10 +130,120 @@ export function startJobRunner(
   const ensureRecurring = (handler: JobHandler, runAt: string) =>
     enqueue({ kind: handler.kind, userId: null, dedupeKey: `recurring:${handler.kind}`, payload: {}, runAt });
 
-  const finish = async (job: Job, handler: JobHandler, work: (tx: StoreWriter) => Promise<void>) =>
-    deps.store.transaction(work).catch((error: unknown) => {
-      log.error({ err: error, job: job.id, kind: handler.kind }, "jobs: could not record a job's outcome");
+  /** A tick within `delayMs`, or sooner if one is already set for sooner; after the tick under way if any. */
+  function scheduleTick(delayMs: number): void {
+    if (ticking) {
+      tickAgain = true;
+      return;
+    }
+    const at = Date.now() + delayMs;
+    if (tickTimer && tickTimer.at <= at) return;
+    tickTimer?.cancel();
+    if (delayMs <= 0) {
+      const immediate = setImmediate(runTick);
+      tickTimer = { at, cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(runTick, delayMs);
+      tickTimer = { at, cancel: () => clearTimeout(timeout) };
+    }
+  }
+
+  function runTick(): void {
+    tickTimer = null;
+    ticking = tick()
+      .catch((error: unknown) => {
+        if (!stopping.signal.aborted) log.error({ err: error }, "jobs: claiming failed; polling again");
+      })
+      .finally(() => {
+        ticking = null;
+        if (tickAgain) {
+          tickAgain = false;
+          scheduleTick(commitEveryMs);
+        }
+        // Idle: look again after `pollMs` (jobs queued by other processes, retries coming due).
+        if (pollTimer) clearTimeout(pollTimer);
+        if (!stopping.signal.aborted) {
+          pollTimer = setTimeout(wake, options.pollMs);
+          pollTimer.unref();
+        }
+      });
+  }
+
+  async function tick(): Promise<void> {
+    const batch = settling;
+    settling = [];
+    // A claim takes at most `perPartition` jobs and none of a partition already that busy here, so one
+    // endpoint's deliveries never fill every slot.
+    const limit = Math.min(options.concurrency - running.size, perPartition);
+    const skipPartitions = [...partitions].filter(([, count]) => count >= perPartition).map(([key]) => key);
+    const skipKey = skipPartitions.sort().join("\n");
+    const claim = !stopping.signal.aborted && limit > 0 && !(skipPartitions.length > 0 && exhausted.has(skipKey));
+    if (batch.length === 0 && !claim) return;
+    let jobs: Job[] = [];
+    try {
+      jobs = await deps.store.transaction(async (tx) => {
+        for (const outcome of batch) await outcome.work(tx);
+        if (!claim) return [];
+        return tx.claimJobs({
+          owner: options.owner,
+          kinds: [...byKind.keys()],
+          limit,
+          now: iso(),
+          leaseUntil: iso(options.leaseMs),
+          skipPartitions,
+        });
+      });
+    } catch (error) {
+      if (batch.length === 0) throw error;
+      // Outcomes and claim rolled back together: record each outcome alone, so one that cannot be
+      // written holds back no other; claim at the next tick.
+      for (const outcome of batch) await recordAlone(outcome, error);
+      tickAgain = true;
+    } finally {
+      for (const outcome of batch) outcome.recorded();
+    }
+    if (claim && jobs.length < limit && skipPartitions.length > 0) exhausted.add(skipKey);
+    for (const job of jobs) start(job);
+    // A full claim may have left more due jobs: look again while slots are free.
+    if (claim && jobs.length === limit && running.size < options.concurrency) tickAgain = true;
+  }
+
+  const recordAlone = async (outcome: Outcome, batchError: unknown) => {
+    try {
+      await deps.store.transaction(outcome.work);
+    } catch (error) {
+      log.error(
+        { err: error, batchError, job: outcome.job.id, kind: outcome.job.kind },
+        "jobs: could not record a job's outcome",
+      );
+    }
+  };
+
+  function start(job: Job): void {
+    const handler = byKind.get(job.kind) as JobHandler;
+    running.set(job.id, job);
+    if (job.partitionKey !== null) partitions.set(job.partitionKey, (partitions.get(job.partitionKey) ?? 0) + 1);
+    const execution: Promise<void> = execute(job, handler).finally(() => executions.delete(execution));
+    executions.add(execution);
+  }
+
+  /**
+   * The job's slot is free once its handler is done; its outcome is written at the next tick (the lease,
+   * still held, keeps it from being claimed meanwhile). Resolves once the outcome is recorded.
+   */
+  function settle(job: Job, work: (tx: StoreWriter) => Promise<void>): Promise<void> {
+    running.delete(job.id);
+    const partition = job.partitionKey;
+    if (partition !== null) {
+      const left = (partitions.get(partition) ?? 1) - 1;
+      if (left > 0) partitions.set(partition, left);
+      else partitions.delete(partition);
+    }
+    return new Promise<void>((recorded) => {
+      settling.push({ job, work, recorded });
+      scheduleTick(commitEveryMs);
     });
+  }
 
   const execute = async (job: Job, handler: JobHandler) => {
     const overrun = new AbortController();
@@ -132,39 +259,29 @@ export function startJobRunner(
     const withOutcome = async (tx: StoreWriter) => {
       for (const work of outcomeWork) await work(tx);
     };
+    let result: Awaited<ReturnType<JobHandler["run"]>>;
     try {
       deps.faultPoint?.("job.running");
-      const result = await handler.run(job, {
+      result = await handler.run(job, {
         signal,
         now: deps.now,
         withOutcome: (work) => outcomeWork.push(work),
       });
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
-      await finish(job, handler, async (tx) => {
-        // A recurring job keeps its row: queued again for its next run.
-        const outcome =
-          handler.everyMs !== undefined && !result?.again
-            ? ({ status: "rescheduled", runAt: iso(handler.everyMs) } as const)
-            : ({ status: "done" } as const);
-        if (!(await tx.finishJob(job.id, options.owner, outcome, iso()))) return;
-        await withOutcome(tx);
-        if (result?.again) await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(), createdAt: iso() });
-      });
-      if (result?.again) wake();
-      // The next run of a recurring job is due in `everyMs`: look then, not only at the next poll.
-      else if (handler.everyMs !== undefined && !stopping.signal.aborted) setTimeout(wake, handler.everyMs).unref();
     } catch (error) {
+      clearTimeout(deadline);
+      clearInterval(heartbeat);
       const message = error instanceof Error ? error.message : String(error);
       if (stopping.signal.aborted) {
         // Shutting down mid-job: back in the queue, due now, for the next start or another process.
-        await finish(job, handler, async (tx) => {
+        await settle(job, async (tx) => {
           await tx.finishJob(job.id, options.owner, { status: "queued", runAt: iso(), error: message }, iso());
         });
         return;
       }
       const dead = job.attempts >= job.maxAttempts;
       log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, dead, error: message }, "jobs: a job failed");
-      await finish(job, handler, async (tx) => {
+      await settle(job, async (tx) => {
         const outcome = dead
           ? ({ status: "dead", error: message } as const)
           : ({
@@ -178,82 +295,29 @@ export function startJobRunner(
           await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(handler.everyMs), createdAt: iso() });
         }
       });
-    } finally {
-      clearTimeout(deadline);
-      clearInterval(heartbeat);
-    }
-  };
-
-  const poll = async () => {
-    const free = options.concurrency - running.size;
-    if (free <= 0 || stopping.signal.aborted) return;
-    // A claim takes at most `perPartition` jobs and none of a partition already that busy here, so one
-    // endpoint's deliveries never fill every slot.
-    const limit = Math.min(free, perPartition);
-    const skipPartitions = [...partitions].filter(([, count]) => count >= perPartition).map(([key]) => key);
-    const skipKey = skipPartitions.sort().join("\n");
-    if (skipPartitions.length > 0 && exhausted.has(skipKey)) return;
-    const jobs = await deps.store.transaction((tx) =>
-      tx.claimJobs({
-        owner: options.owner,
-        kinds: [...byKind.keys()],
-        limit,
-        now: iso(),
-        leaseUntil: iso(options.leaseMs),
-        skipPartitions,
-      }),
-    );
-    if (jobs.length < limit && skipPartitions.length > 0) exhausted.add(skipKey);
-    for (const job of jobs) {
-      const handler = byKind.get(job.kind) as JobHandler;
-      const partition = job.partitionKey;
-      if (partition !== null) partitions.set(partition, (partitions.get(partition) ?? 0) + 1);
-      const done = execute(job, handler).finally(() => {
-        running.delete(job.id);
-        // A freed slot: poll again, skipping what is known to be exhausted.
-        if (partition !== null) {
-          const left = (partitions.get(partition) ?? 1) - 1;
-          if (left > 0) partitions.set(partition, left);
-          else partitions.delete(partition);
-        }
-        kick();
-      });
-      running.set(job.id, done);
-    }
-    // A full claim may have left more due jobs: look again at once while slots are free.
-    if (jobs.length === limit && running.size < options.concurrency) pollAgain = true;
-  };
-
-  /** New work may be due (queued, or the timer): forget what was exhausted, and poll. */
-  function wake(): void {
-    exhausted.clear();
-    kick();
-  }
-
-  /** Polls now, or right after the poll under way. */
-  function kick(): void {
-    if (stopping.signal.aborted) return;
-    if (polling) {
-      pollAgain = true;
       return;
     }
-    if (timer) clearTimeout(timer);
-    timer = null;
-    polling = poll()
-      .catch((error: unknown) => {
-        if (!stopping.signal.aborted) log.error({ err: error }, "jobs: claiming failed; polling again");
-      })
-      .finally(() => {
-        polling = null;
-        if (stopping.signal.aborted) return;
-        if (pollAgain) {
-          pollAgain = false;
-          kick();
-          return;
-        }
-        timer = setTimeout(wake, options.pollMs);
-        timer.unref();
-      });
+    clearTimeout(deadline);
+    clearInterval(heartbeat);
+    await settle(job, async (tx) => {
+      // A recurring job keeps its row: queued again for its next run.
+      const outcome =
+        handler.everyMs !== undefined && !result?.again
+          ? ({ status: "rescheduled", runAt: iso(handler.everyMs) } as const)
+          : ({ status: "done" } as const);
+      if (!(await tx.finishJob(job.id, options.owner, outcome, iso()))) return;
+      await withOutcome(tx);
+      if (result?.again) await tx.enqueueJob({ ...again(job), id: deps.newId(), runAt: iso(), createdAt: iso() });
+    });
+    if (result?.again) wake();
+    // The next run of a recurring job is due in `everyMs`: look then, not only at the next poll.
+    else if (handler.everyMs !== undefined && !stopping.signal.aborted) setTimeout(wake, handler.everyMs).unref();
+  };
+
+  /** New work may be due (queued, or the timer): forget what was exhausted, and tick. */
+  function wake(): void {
+    exhausted.clear();
+    if (!stopping.signal.aborted) scheduleTick(commitEveryMs);
   }
 
   // Every recurring job runs at start (a session that went idle while the server was down ends now) and
@@ -275,12 +339,24 @@ export function startJobRunner(
     wake,
     async stop() {
       stopping.abort(new Error("server stopping"));
-      if (timer) clearTimeout(timer);
+      if (pollTimer) clearTimeout(pollTimer);
       for (const ensure of ensureTimers) clearInterval(ensure);
-      await polling;
-      await Promise.allSettled(running.values());
+      // Jobs under way see the abort and settle (requeued); ticks still run to record their outcomes.
+      await Promise.allSettled([...executions]);
+      while (ticking || settling.length > 0) {
+        if (ticking) await ticking;
+        else runTick();
+      }
+      tickTimer?.cancel();
+      if (pollTimer) clearTimeout(pollTimer);
     },
   };
+}
+
+interface Outcome {
+  job: Job;
+  work: (tx: StoreWriter) => Promise<void>;
+  recorded: () => void;
 }
 
 /** The same job again (a recurring one's next run, or more of its work). */
