@@ -81,13 +81,18 @@ export function appendArgs(entry: Entry): Record<string, string> {
 }
 
 /** Cairn: the same rows as `entry.append` mutations through POST /api/sync/push, 500 per request. */
-export async function serverIngestRate(server: ServerProcess, userId: string, entries: Entry[]): Promise<number> {
+export async function serverIngestRate(
+  server: ServerProcess,
+  userId: string,
+  entries: Entry[],
+  deviceId = "bench-device",
+): Promise<number> {
   const bodies: string[] = [];
   for (let offset = 0; offset < entries.length; offset += 500) {
     bodies.push(
       JSON.stringify({
         pushVersion: 1,
-        deviceId: "bench-device",
+        deviceId,
         scope: { userId },
         mutations: entries.slice(offset, offset + 500).map((entry, index) => ({
           seq: offset + index + 1,

@@ -14,9 +14,11 @@ export async function startServerProcess(options: {
   dataDir: string;
   env?: Record<string, string>;
 }): Promise<ServerProcess> {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers a benchmark starts.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [options.cairnBin, "serve", "--json", "--port", "0", "--data", options.dataDir, "--log-level", "warn"],
+    [...nodeArgs, options.cairnBin, "serve", "--json", "--port", "0", "--data", options.dataDir, "--log-level", "warn"],
     {
       stdio: ["ignore", "pipe", "inherit"],
       // The benchmarks push far more than a user would: lift the per-user limits (they measure throughput).
