@@ -37,37 +37,44 @@ const serverOnly = [
   "ioredis",
   "@modelcontextprotocol/*",
   "sqlite-vec",
+  "undici",
 ];
+
+/** Every bundle: one CommonJS file for Node 20. */
+const nodeBundle = { bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "warning" };
+// ulid's node build loads node:crypto at import; ids get their randomness injected.
+const ulidForBrowsers = { ulid: "./node_modules/ulid/dist/browser/index.js" };
 
 const started = Date.now();
 await build({
+  ...nodeBundle,
   entryPoints: ["apps/cli/src/main.ts"],
   outfile: "apps/cli/dist/cairn.cjs",
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
   sourcemap: "linked",
   external: serverOnly,
   // import() becomes require(): the bundle runs through vm.Script (bin/cairn.cjs),
   // which has no dynamic-import hook, and require() of a builtin is cheaper anyway.
   supported: { "dynamic-import": false },
-  // ulid's node build loads node:crypto at import; ids get their randomness injected.
-  alias: { ulid: "./node_modules/ulid/dist/browser/index.js" },
+  alias: ulidForBrowsers,
   plugins: [lazyChildProcess],
-  logLevel: "warning",
+});
+// The delivery thread `cairn serve` starts (apps/server/src/webhooks/delivery-thread.ts): a bundle of its
+// own, because a worker thread runs a file. better-sqlite3's addon path comes in its workerData.
+await build({
+  ...nodeBundle,
+  entryPoints: ["apps/server/src/webhooks/delivery-worker-entry.ts"],
+  outfile: "apps/cli/dist/delivery-worker.cjs",
+  sourcemap: "linked",
+  external: serverOnly,
+  alias: ulidForBrowsers,
 });
 // The MCP SDK, for `cairn mcp` only: a bundle of its own, so the CLI's stays small (see mcp-sdk-entry.ts).
 await build({
+  ...nodeBundle,
   entryPoints: ["apps/cli/src/mcp/mcp-sdk-entry.ts"],
   outfile: "apps/cli/dist/mcp-sdk.cjs",
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  logLevel: "warning",
 });
-console.log(`built apps/cli/dist/cairn.cjs and mcp-sdk.cjs in ${Date.now() - started} ms`);
+console.log(`built apps/cli/dist/cairn.cjs, delivery-worker.cjs and mcp-sdk.cjs in ${Date.now() - started} ms`);
 
 // The benchmarks and the evaluation import the workspace packages' TypeScript: bundle them too
 // (npm run bench, npm run eval).
@@ -76,14 +83,5 @@ for (const [flag, entry, out] of [
   ["--eval", "eval/run.ts", "eval/dist/run.cjs"],
 ]) {
   if (!process.argv.includes(flag)) continue;
-  await build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    external: ["better-sqlite3", ...serverOnly],
-    logLevel: "warning",
-  });
+  await build({ ...nodeBundle, entryPoints: [entry], outfile: out, external: ["better-sqlite3", ...serverOnly] });
 }

@@ -17,7 +17,9 @@ export const cliEnvVars = {
   CAIRN_JOB_INTERVAL_MS: "Server: how often idle sessions are ended and the 30-day trash purged (default 60000)",
   CAIRN_JOB_POLL_MS: "Server: how often an idle job runner looks for due jobs (default 1000)",
   CAIRN_JOB_LEASE_MS: "Server: a claimed job's lease; a job whose worker died runs again after it (default 60000)",
-  CAIRN_JOB_CONCURRENCY: "Server: jobs one server process runs at once (default 8)",
+  CAIRN_JOB_CONCURRENCY: "Server: jobs one server process runs at once, deliveries apart (default 8)",
+  CAIRN_DELIVERY_CONCURRENCY: "Server: webhook deliveries sent at once (default 128)",
+  CAIRN_DELIVERY_PER_ENDPOINT: "Server: webhook deliveries to one endpoint in flight at once, about (default 32)",
   CAIRN_JOB_RETRY_BASE_MS: "Server: a failed job's first retry delay, doubling to 5 minutes (default 1000)",
   CAIRN_EVENT_SCAN_MS:
     "Server: how often new changes are turned into webhook deliveries and session summaries (default 1000)",

@@ -8,6 +8,8 @@ export async function openServerStore(options: {
   databaseUrl?: string | undefined;
   /** better-sqlite3's addon file; required when better-sqlite3 is bundled (the CLI). */
   sqliteBinding?: string | undefined;
+  /** SQLite: the process's shared write lock and this connection's id in it (see thread-write-lock.ts). */
+  threadWriteLock?: { buffer: SharedArrayBuffer; holder: number; first?: boolean } | undefined;
 }): Promise<Store> {
   if (options.databaseUrl) {
     // Loaded only here so SQLite-only installs never pay for pg at start-up.
@@ -23,6 +25,7 @@ export async function openServerStore(options: {
     path: join(options.dataDir, "cairn.db"),
     nativeBinding: options.sqliteBinding,
     loadVectorExtension: await sqliteVecLoader(),
+    threadWriteLock: options.threadWriteLock,
   });
 }
 

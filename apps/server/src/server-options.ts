@@ -30,8 +30,12 @@ export const serverOptionsSchema = z.object({
   jobLeaseMs: z.number().int().min(100).default(60_000),
   /** A failed job's first retry delay, doubling to 5 minutes (SPEC section 7: 1 s). */
   jobRetryBaseMs: z.number().int().min(1).default(1_000),
-  /** Jobs one server process runs at once. */
+  /** Jobs one server process runs at once (webhook deliveries apart: see below). */
   jobConcurrency: z.number().int().min(1).max(64).default(8),
+  /** Webhook deliveries the delivery thread sends at once, over all endpoints. */
+  deliveryConcurrency: z.number().int().min(1).max(512).default(128),
+  /** Deliveries to one endpoint in flight at once, about: a receiver that hangs holds no more slots than this. */
+  deliveryPerEndpoint: z.number().int().min(1).max(256).default(32),
   /** The embedding model for hybrid search (issue 6); none: BM25 only. */
   embeddingProvider: z.enum(["none", "openai", "openai-compatible"]).default("none"),
   embeddingModel: z.string().optional(),

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { defaultServerDataDir } from "../paths";
@@ -11,6 +13,16 @@ function crashHooks(point: string | undefined) {
       if (reached === point) process.kill(process.pid, "SIGKILL");
     },
   };
+}
+
+/**
+ * The delivery thread's bundle, built beside the CLI's (dist/delivery-worker.cjs; `__dirname` is the dist
+ * folder in the bundle). Absent when the CLI runs from source: the server then delivers on its own loop.
+ */
+function deliveryWorkerScript(): string | undefined {
+  if (typeof __dirname !== "string") return undefined;
+  const script = join(__dirname, "delivery-worker.cjs");
+  return existsSync(script) ? script : undefined;
 }
 
 interface ServeOptions {
@@ -82,13 +94,19 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             jobPollMs: env.CAIRN_JOB_POLL_MS,
             jobLeaseMs: env.CAIRN_JOB_LEASE_MS,
             jobConcurrency: env.CAIRN_JOB_CONCURRENCY,
+            deliveryConcurrency: env.CAIRN_DELIVERY_CONCURRENCY,
+            deliveryPerEndpoint: env.CAIRN_DELIVERY_PER_ENDPOINT,
             jobRetryBaseMs: env.CAIRN_JOB_RETRY_BASE_MS,
             embeddingScanMs: env.CAIRN_EMBEDDING_SCAN_MS,
             eventScanMs: env.CAIRN_EVENT_SCAN_MS,
             queryEmbeddingTimeoutMs: env.CAIRN_QUERY_EMBEDDING_TIMEOUT_MS,
           }),
         },
-        { ...crashHooks(env.CAIRN_TEST_CRASH_AT), sqliteBinding: context.sqliteBinding },
+        {
+          ...crashHooks(env.CAIRN_TEST_CRASH_AT),
+          sqliteBinding: context.sqliteBinding,
+          deliveryWorker: deliveryWorkerScript(),
+        },
       );
       const database = server.store.kind;
       if (options.json) {

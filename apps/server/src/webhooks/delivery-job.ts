@@ -3,6 +3,7 @@ import type { Job } from "@cairn/core/jobs/job-entities";
 import type { Store } from "@cairn/core/store-port";
 import { signPayload } from "@cairn/core/webhooks/signature";
 import type { DeliveryAttempt } from "@cairn/core/webhooks/webhook-entities";
+import { Agent, request } from "undici";
 import type { JobHandler } from "../jobs/job-runner";
 
 /** How long one delivery attempt may take before it counts as failed. */
@@ -59,6 +60,20 @@ export function deliveryJob(deps: { store: Store; secrets: Secrets; now: () => D
   };
 }
 
+/**
+ * Connections to receivers, kept alive between deliveries. undici's `request` rather than `fetch`: no
+ * WHATWG streams or per-request abort signals, about half the CPU per delivery (measured in the fan-out
+ * benchmark). Connecting, the answer's headers and each wait for its body get 10 s each; the job's own
+ * limit (15 s) ends an attempt whose receiver trickles.
+ */
+const receivers = new Agent({
+  connect: { timeout: attemptTimeoutMs },
+  headersTimeout: attemptTimeoutMs,
+  bodyTimeout: attemptTimeoutMs,
+});
+
+const timeoutCodes = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
 /** One signed POST of a body to an endpoint: its status, an error when it was not a 2xx, and how long it took. */
 export async function postSigned(
   deps: { secrets: Secrets; now: () => Date },
@@ -69,8 +84,9 @@ export async function postSigned(
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
-    const response = await fetch(endpoint.url, {
+    const response = await request(endpoint.url, {
       method: "POST",
+      dispatcher: receivers,
       headers: {
         "content-type": "application/json",
         "user-agent": "Cairn-Webhooks/1",
@@ -84,19 +100,18 @@ export async function postSigned(
         ),
       },
       body: send.body,
-      redirect: "manual",
-      signal: send.signal
-        ? AbortSignal.any([send.signal, AbortSignal.timeout(attemptTimeoutMs)])
-        : AbortSignal.timeout(attemptTimeoutMs),
+      // Redirects are not followed (undici's default): a delivery goes to the URL that was registered.
+      ...(send.signal ? { signal: send.signal } : {}),
     });
-    httpStatus = response.status;
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status < 200 || response.status >= 300) error = `the receiver answered ${response.status}`;
+    httpStatus = response.statusCode;
+    await response.body.dump().catch(() => undefined);
+    if (httpStatus < 200 || httpStatus >= 300) error = `the receiver answered ${httpStatus}`;
   } catch (failure) {
+    const code = (failure as { code?: unknown }).code;
     const cause =
       failure instanceof Error ? ((failure.cause as Error | undefined)?.message ?? failure.message) : String(failure);
     error =
-      failure instanceof Error && failure.name === "TimeoutError"
+      typeof code === "string" && timeoutCodes.has(code)
         ? `no answer within ${attemptTimeoutMs / 1000} s`
         : `the request failed: ${cause}`;
   }

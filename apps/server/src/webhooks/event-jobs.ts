@@ -14,16 +14,22 @@ import { modelSummary } from "./model-summary";
  * `events.user` job per user with unread changes; that job turns changes
  * into deliveries and ended sessions into `session.summarize` jobs; each
  * summary then fires `session.ended`; the delete guard's alerts fire
- * `destruction.alert`; `webhook.deliver` sends each one.
+ * `destruction.alert`; `webhook.deliver` sends each one (here, or on the
+ * delivery thread when the server runs one).
  */
 export function eventJobs(
   deps: ServerDeps,
-  settings: { scanEveryMs: number; model: LanguageModelV3 | null },
+  settings: {
+    scanEveryMs: number;
+    model: LanguageModelV3 | null;
+    /** False when a delivery thread sends them (delivery-thread.ts): this runner then never claims one. */
+    deliverHere: boolean;
+  },
   runner: () => JobRunner,
 ): JobHandler[] {
   const writer = routeWriter(deps);
   return [
-    deliveryJob(deps),
+    ...(settings.deliverHere ? [deliveryJob(deps)] : []),
     feedScanJob(
       deps.store,
       { kind: "events.scan", consumer: eventsConsumer, userKind: "events.user", everyMs: settings.scanEveryMs },
@@ -35,7 +41,7 @@ export function eventJobs(
       timeoutMs: 5 * 60_000,
       async run(job) {
         if (job.userId === null) return undefined;
-        const result = await queueFeedEvents(deps, job.userId, { batchSize: 500, maxBatches: 20 });
+        const result = await queueFeedEvents(deps, job.userId, { batchSize: 100, maxBatches: 50 });
         if (result.deliveries > 0 || result.summaries > 0) runner().wake();
         return result.more ? { again: true } : undefined;
       },

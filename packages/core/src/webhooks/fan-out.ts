@@ -94,6 +94,9 @@ export async function queueFeedEvents(
       await tx.setFeedCursor(userId, eventsConsumer, changes[changes.length - 1]?.seq ?? cursor);
     });
     if (changes.length < options.batchSize) return { deliveries, summaries, more: false };
+    // Let requests in between batches: without a macrotask boundary, every batch would run back to back
+    // in one turn of the event loop while writes wait.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return { deliveries, summaries, more: true };
 }

@@ -28,6 +28,7 @@ import { openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
 import { presentSqliteTerms, searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
 import { sqliteDialect } from "./sqlite-vectors";
+import { ThreadWriteLock } from "./thread-write-lock";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -37,6 +38,11 @@ export interface SqliteStoreOptions {
   nativeBinding?: string | undefined;
   /** Loads sqlite-vec into the connection (the server passes the npm package's `load`); else vectors are compared in JavaScript. */
   loadVectorExtension?: ((db: Database.Database) => void) | undefined;
+  /**
+   * Shared by every connection of this process to the file (the server's delivery thread has its own):
+   * writers then queue for one another in memory instead of sleeping in SQLite's busy handler.
+   */
+  threadWriteLock?: { buffer: SharedArrayBuffer; holder: number; first?: boolean } | undefined;
 }
 
 // The methods written once in portable SQL are mixed in by the constructor (see
@@ -51,6 +57,7 @@ export class SqliteStore implements Store, StoreWriter {
   readonly path: string;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly mutex = new AsyncMutex();
+  private readonly threadLock: ThreadWriteLock | null;
   /** Per-user change counters of the open transaction, written back at commit. */
   private seqs: Map<string, number> | null = null;
   /** The first entry row inserted by the open transaction: rows from it on get indexed at commit. */
@@ -60,6 +67,13 @@ export class SqliteStore implements Store, StoreWriter {
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
+    this.threadLock = options.threadWriteLock
+      ? new ThreadWriteLock(
+          options.threadWriteLock.buffer,
+          options.threadWriteLock.holder,
+          options.threadWriteLock.first,
+        )
+      : null;
     this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])], {
       nativeBinding: options.nativeBinding,
     });
@@ -82,28 +96,37 @@ export class SqliteStore implements Store, StoreWriter {
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      this.guard(() => this.db.exec("BEGIN IMMEDIATE"));
-      this.seqs = new Map();
-      this.firstUnindexedPk = null;
-      this.firstUnindexedMemoryPk = null;
+      await this.threadLock?.acquire();
       try {
-        const result = await work(this);
-        for (const [userId, seq] of this.seqs) {
-          this.prepare("UPDATE users SET change_seq = ? WHERE id = ?").run(seq, userId);
-        }
-        this.indexNewEntries();
-        this.indexNewMemories();
-        this.db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
-        throw storeFileError(this.path, error) ?? error;
+        return await this.transactionHoldingLocks(work);
       } finally {
-        this.seqs = null;
-        this.firstUnindexedPk = null;
-        this.firstUnindexedMemoryPk = null;
+        this.threadLock?.release();
       }
     });
+  }
+
+  private async transactionHoldingLocks<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    this.guard(() => this.db.exec("BEGIN IMMEDIATE"));
+    this.seqs = new Map();
+    this.firstUnindexedPk = null;
+    this.firstUnindexedMemoryPk = null;
+    try {
+      const result = await work(this);
+      for (const [userId, seq] of this.seqs) {
+        this.prepare("UPDATE users SET change_seq = ? WHERE id = ?").run(seq, userId);
+      }
+      this.indexNewEntries();
+      this.indexNewMemories();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw storeFileError(this.path, error) ?? error;
+    } finally {
+      this.seqs = null;
+      this.firstUnindexedPk = null;
+      this.firstUnindexedMemoryPk = null;
+    }
   }
 
   async close(): Promise<void> {
