@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { summarizeSession } from "@cairn/core/sessions/session-summary";
 import type { Alert } from "@cairn/core/store-port";
 import { alertKind, eventsConsumer, fanOut, queueFeedEvents, summarizeKind } from "@cairn/core/webhooks/fan-out";
+import type { WebhookEvent } from "@cairn/core/webhooks/webhook-entities";
 import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
 import { routeWriter } from "../routes/route-writer";
@@ -28,6 +29,13 @@ export function eventJobs(
   runner: () => JobRunner,
 ): JobHandler[] {
   const writer = routeWriter(deps);
+  /** One event that is not a change of the feed, to every subscribed endpoint of the user; then deliver. */
+  const fire = async (userId: string, event: WebhookEvent) => {
+    const endpoints = await deps.store.listWebhookEndpoints(userId);
+    const at = deps.now().toISOString();
+    await deps.store.transaction((tx) => fanOut(tx, userId, event, endpoints, { newId: deps.newId, at }));
+    runner().wake();
+  };
   return [
     ...(settings.deliverHere ? [deliveryJob(deps)] : []),
     feedScanJob(
@@ -58,26 +66,15 @@ export function eventJobs(
           : null;
         const result = await summarizeSession(writer(userId), userId, sessionId, generate);
         if (!result) return undefined;
-        const at = deps.now().toISOString();
-        const endpoints = await deps.store.listWebhookEndpoints(userId);
-        await deps.store.transaction((tx) =>
-          fanOut(
-            tx,
-            userId,
-            {
-              id: `session.ended:${sessionId}`,
-              type: "session.ended",
-              createdAt: result.session.endedAt ?? at,
-              data: {
-                session: result.session,
-                summary: result.memory ? { memoryId: result.memory.id, content: result.memory.content } : null,
-              },
-            },
-            endpoints,
-            { newId: deps.newId, at },
-          ),
-        );
-        runner().wake();
+        await fire(userId, {
+          id: `session.ended:${sessionId}`,
+          type: "session.ended",
+          createdAt: result.session.endedAt ?? deps.now().toISOString(),
+          data: {
+            session: result.session,
+            summary: result.memory ? { memoryId: result.memory.id, content: result.memory.content } : null,
+          },
+        });
         return undefined;
       },
     },
@@ -91,23 +88,12 @@ export function eventJobs(
         const { alerts } = await deps.store.listAlerts(userId, { limit: 100, offset: 0 });
         const alert: Alert | undefined = alerts.find((each) => each.id === alertId);
         if (!alert) return undefined;
-        const at = deps.now().toISOString();
-        const endpoints = await deps.store.listWebhookEndpoints(userId);
-        await deps.store.transaction((tx) =>
-          fanOut(
-            tx,
-            userId,
-            {
-              id: `destruction.alert:${alert.id}:${alert.severity}`,
-              type: "destruction.alert",
-              createdAt: alert.updatedAt,
-              data: { alert },
-            },
-            endpoints,
-            { newId: deps.newId, at },
-          ),
-        );
-        runner().wake();
+        await fire(userId, {
+          id: `destruction.alert:${alert.id}:${alert.severity}`,
+          type: "destruction.alert",
+          createdAt: alert.updatedAt,
+          data: { alert },
+        });
         return undefined;
       },
     },
