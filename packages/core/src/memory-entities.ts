@@ -42,6 +42,22 @@ export const memorySchema = z.object({
 });
 export type Memory = z.infer<typeof memorySchema>;
 
+/**
+ * A memory's fields as tools outside Cairn see them (webhook events, the Cypher export): flat names,
+ * no internal columns. The id is the caller's, under its own name.
+ */
+export function memoryForOutside(memory: Memory) {
+  return {
+    project: memory.projectId,
+    session: memory.sessionId,
+    kind: memory.kind,
+    content: memory.content,
+    tags: memory.tags,
+    createdAt: memory.createdAt,
+    updatedAt: memory.updatedAt,
+  };
+}
+
 export const sessionSchema = z.object({
   id: idSchema,
   projectId: slugSchema,

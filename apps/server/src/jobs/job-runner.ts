@@ -23,7 +23,7 @@ export interface JobHandler {
   everyMs?: number | undefined;
 }
 
-interface RunnerLog {
+export interface RunnerLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;

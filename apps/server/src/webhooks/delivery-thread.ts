@@ -1,13 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { ThreadWriteLock } from "@cairn/store/sqlite/thread-write-lock";
-import type { JobRunnerOptions } from "../jobs/job-runner";
+import type { JobRunnerOptions, RunnerLog } from "../jobs/job-runner";
 import type { DeliveryWorkerData, FromDeliveryWorker, ToDeliveryWorker } from "./delivery-worker";
-
-interface ThreadLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
 
 export interface DeliveryThread {
   /** New deliveries were queued: the thread claims them now rather than at its next poll. */
@@ -41,7 +35,7 @@ export function startDeliveryThread(
     writeLock: SharedArrayBuffer | undefined;
     runner: JobRunnerOptions;
   },
-  log: ThreadLog,
+  log: RunnerLog,
 ): DeliveryThread {
   let stopping = false;
   let generation = 0;

@@ -4,8 +4,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type DeliveryWorkerData, runDeliveryWorker } from "./delivery-worker";
 
 if (!parentPort) throw new Error("the delivery worker runs as a worker thread of cairn serve");
-// A failure to start (the database cannot be opened) ends the thread with an error; the server logs it
-// and starts the thread again.
-void runDeliveryWorker(parentPort, workerData as DeliveryWorkerData).catch((error: unknown) => {
-  throw error;
-});
+// A failure to start (the database cannot be opened) is an unhandled rejection: it ends the thread with an
+// error, which the server logs before starting the thread again.
+void runDeliveryWorker(parentPort, workerData as DeliveryWorkerData);

@@ -1,3 +1,4 @@
+import { memoryForOutside } from "../memory-entities";
 import type { ExportRow } from "./export-rows";
 
 /**
@@ -83,24 +84,12 @@ export function cypherRow(row: ExportRow): string[] {
     }
     case "memory": {
       const { memory } = row;
-      return statement(
-        {
-          key: memory.id,
-          project: memory.projectId,
-          session: memory.sessionId,
-          kind: memory.kind,
-          content: memory.content,
-          tags: memory.tags,
-          createdAt: memory.createdAt,
-          updatedAt: memory.updatedAt,
-        },
-        [
-          mergeProject,
-          "MERGE (m:Memory {key: $row.key}) SET m.id = $row.key, m.kind = $row.kind, m.content = $row.content, m.tags = $row.tags, m.createdAt = $row.createdAt, m.updatedAt = $row.updatedAt",
-          "MERGE (m)-[:IN_PROJECT]->(p)",
-          ...inSession("m", memory.sessionId),
-        ],
-      );
+      return statement({ key: memory.id, ...memoryForOutside(memory) }, [
+        mergeProject,
+        "MERGE (m:Memory {key: $row.key}) SET m.id = $row.key, m.kind = $row.kind, m.content = $row.content, m.tags = $row.tags, m.createdAt = $row.createdAt, m.updatedAt = $row.updatedAt",
+        "MERGE (m)-[:IN_PROJECT]->(p)",
+        ...inSession("m", memory.sessionId),
+      ]);
     }
     case "task": {
       const { task } = row;

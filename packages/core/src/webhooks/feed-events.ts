@@ -1,3 +1,4 @@
+import { memoryForOutside } from "../memory-entities";
 import type { Change } from "../store-port";
 import type { WebhookEvent } from "./webhook-entities";
 
@@ -35,16 +36,7 @@ export function feedEvent(change: Change): WebhookEvent | null {
         id: created ? `memory.created:${memory.id}` : `memory.updated:${memory.id}:${memory.version}`,
         type: created ? "memory.created" : "memory.updated",
         createdAt: memory.updatedAt,
-        data: {
-          id: memory.id,
-          project: memory.projectId,
-          session: memory.sessionId,
-          kind: memory.kind,
-          content: memory.content,
-          tags: memory.tags,
-          createdAt: memory.createdAt,
-          updatedAt: memory.updatedAt,
-        },
+        data: { id: memory.id, ...memoryForOutside(memory) },
       };
     }
     case "task": {

@@ -95,12 +95,15 @@ export class SqliteStore implements Store, StoreWriter {
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const lock = this.threadLock;
+    // Alone on the file (the CLI, tests), a transaction pays nothing for the lock.
+    if (!lock) return this.mutex.run(() => this.transactionHoldingLocks(work));
     return this.mutex.run(async () => {
-      await this.threadLock?.acquire();
+      await lock.acquire();
       try {
         return await this.transactionHoldingLocks(work);
       } finally {
-        this.threadLock?.release();
+        lock.release();
       }
     });
   }
