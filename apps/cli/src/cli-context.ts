@@ -83,9 +83,13 @@ export async function syncClientFor(context: CliContext, credentials: Credential
   return new SyncClient({ server: credentials.server, token: credentials.token, transport: context.transport });
 }
 
-/** The sink every CLI write goes through: data and outbox row in one transaction, under the queue cap. */
+/**
+ * The sink every CLI write goes through: data and outbox row in one transaction, under the
+ * queue cap when the store has a server to send to (the `local` scope has none: no cap).
+ */
 export function localSink(context: CliContext, local: LocalStore): MutationSink {
-  return local.sink({ now: context.now, queueCap: queueCap(context), crashPoint: context.crashAt });
+  const cap = local.identity.server === null ? null : queueCap(context);
+  return local.sink({ now: context.now, queueCap: cap, crashPoint: context.crashAt });
 }
 
 /** Most unsent rows a scope's outbox holds before writes fail (default 100,000). */

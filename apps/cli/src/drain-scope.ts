@@ -38,6 +38,7 @@ export async function drainScope(
       isAlive: processAlive,
     },
     crashPoint: context.crashAt,
+    newDeviceId: context.newId,
   });
 }
 

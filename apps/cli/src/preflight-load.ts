@@ -46,7 +46,17 @@ export function loadPreflight(context: CliContext, credentials: Credentials | nu
     localScopePending,
     otherScopes,
     openAlerts: parseAlerts(local.state.get("openAlerts")),
+    fork: forkOf(local),
   };
+}
+
+/** The fork this store went through, if any (see LocalStore.becomeNewDevice). */
+export function forkOf(local: LocalStore): PreflightState["fork"] {
+  const from = local.state.get("forkedFrom");
+  const at = local.state.get("forkedAt");
+  if (from === null || at === null) return null;
+  const lastSuccess = local.state.get("lastSuccessAt");
+  return { from, device: local.deviceId, at, settled: lastSuccess !== null && lastSuccess > at };
 }
 
 function parseAlerts(text: string | null): PreflightState["openAlerts"] {

@@ -33,8 +33,13 @@ export interface PreflightState {
   localScopePending: number;
   /** Other accounts' stores that still hold unsent rows (kept across logins). */
   otherScopes: { scope: string; pending: number }[];
-  /** Open destruction alerts, as the server reported them on the last push. */
+  /** Open destruction alerts, as the server reported them on the last push or pull. */
   openAlerts: { id: string; severity: string; deleteCount: number; createdAt: string }[];
+  /**
+   * This store found another copy of itself pushing under its device id and became a new
+   * device (`settled`: a whole sync has run since, its rows re-sent and the account pulled).
+   */
+  fork: { from: string; device: string; at: string; settled: boolean } | null;
 }
 
 /**
@@ -143,8 +148,20 @@ function queueProblems(state: PreflightState): Problem[] {
   if (state.queue.dead > 0) {
     problems.push({
       code: "dead_rows",
-      message: `${state.queue.dead} row(s) were rejected by the server`,
+      message: `${state.queue.dead} row(s) could not be applied by the server (rejected, or failing there every time)`,
       fix: "See why with `cairn sync queue`, then `cairn sync retry`",
+    });
+  }
+  if (state.fork && !state.fork.settled) {
+    problems.push({
+      code: "device_forked",
+      message:
+        `This store was copied or restored: another copy pushed as device ${state.fork.from}, so at ` +
+        `${state.fork.at} this one became device ${state.fork.device} and sends its rows again (nothing is lost or doubled)`,
+      fix: "Run `cairn sync now` to finish re-sending and to pull what the other copy wrote",
+      field: "device",
+      expected: state.fork.device,
+      actual: state.fork.from,
     });
   }
   for (const alert of state.openAlerts) {

@@ -8,6 +8,7 @@ import { registerAuth } from "./auth";
 import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleError } from "./error-handler";
 import { oracleTool } from "./oracle/oracle-tool";
+import { refuseNul } from "./refuse-nul";
 import { chatRoutes } from "./routes/chat-routes";
 import { healthRoutes } from "./routes/health-routes";
 import { mcpRoutes } from "./routes/mcp-routes";
@@ -72,6 +73,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   });
 
   registerAuth(app, deps);
+  refuseNul(app, new Set(["/api/sync/push"]));
   // With Redis, every server process on it counts against the same per-user limits.
   const redis = settings.redisUrl
     ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, enableOfflineQueue: false })

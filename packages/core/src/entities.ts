@@ -5,7 +5,33 @@ import { slugPattern } from "./slug";
 /** Client-generated ids: ULIDs or UUIDv7, or any url-safe id up to 64 chars. */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 url-safe characters");
 export const slugSchema = z.string().regex(slugPattern, "must be a slug: a-z, 0-9, '.', '_', '-' (max 64)");
-export const isoTimeSchema = z.iso.datetime({ offset: true });
+/** Years PostgreSQL's timestamptz and JavaScript both take (year 0 is refused by PostgreSQL). */
+function inStoredYears(time: string): boolean {
+  const at = Date.parse(time);
+  if (!Number.isFinite(at)) return false;
+  const year = new Date(at).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
+/** An ISO time with its offset, in a year every store can hold (1 to 9999, UTC). */
+export const isoTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine(inStoredYears, "must be a time between the years 1 and 9999");
+
+/**
+ * No text Cairn stores may hold a NUL character (U+0000): PostgreSQL's text cannot, so no
+ * store takes one (one rule for both databases, checked wherever text comes in, so a write
+ * accepted by a local store can never fail on the server for it).
+ */
+export function hasNoNul(text: string): boolean {
+  return !text.includes("\u0000");
+}
+export const noNulMessage = "must not contain a NUL character (\\u0000)";
+
+/** Text that is stored: any string without a NUL character. */
+export function plainText() {
+  return z.string().refine(hasNoNul, noNulMessage);
+}
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
@@ -27,8 +53,7 @@ export function utf8Length(text: string): number {
 }
 
 /** Entry text: verbatim, never empty, at most 100,000 UTF-8 bytes. */
-export const entryContentSchema = z
-  .string()
+export const entryContentSchema = plainText()
   .refine((text) => /\S/.test(text), "must not be empty")
   .refine((text) => utf8Length(text) <= limits.entryContentBytes, `must be at most ${limits.entryContentBytes} bytes`);
 

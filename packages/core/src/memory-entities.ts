@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { idSchema, isoTimeSchema, slugSchema } from "./entities";
+import { idSchema, isoTimeSchema, plainText, slugSchema } from "./entities";
 import { limits } from "./limits";
 
 /**
@@ -10,15 +10,13 @@ export const memoryKinds = ["note", "fact", "decision", "preference", "summary"]
 export const memoryKindSchema = z.enum(memoryKinds);
 export type MemoryKind = z.infer<typeof memoryKindSchema>;
 
-export const tagSchema = z
-  .string()
+export const tagSchema = plainText()
   .min(1)
   .max(limits.tagLength)
   .regex(/^[^,\s]+$/, "a tag has no spaces or commas");
 
 /** Memory text: never empty, at most 50,000 characters. */
-export const memoryContentSchema = z
-  .string()
+export const memoryContentSchema = plainText()
   .refine((text) => /\S/.test(text), "must not be empty")
   .refine(
     (text) => text.length <= limits.memoryContentChars,

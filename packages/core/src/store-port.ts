@@ -393,6 +393,13 @@ export interface StoreReader extends ChatReader {
 }
 
 export interface StoreWriter extends StoreReader, ChatWriter {
+  /**
+   * Runs `work` so that when it throws, only its own writes are undone and the transaction
+   * can go on (a savepoint). Everything `work` wrote has reached the database when it
+   * returns (PostgreSQL's buffered entries included), so a value the database refuses
+   * fails here, inside, and not later at commit.
+   */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
   createUser(user: User): Promise<void>;
   createToken(token: NewToken): Promise<void>;
   touchToken(tokenId: string, at: string): Promise<void>;
@@ -470,6 +477,12 @@ export interface StoreWriter extends StoreReader, ChatWriter {
 export interface Store extends StoreReader {
   readonly kind: "sqlite" | "postgres";
   readonly vectorBackend: VectorBackend;
+  /**
+   * Whether `error` is the database refusing a value (PostgreSQL's data exceptions and
+   * integrity violations, SQLite's constraint and size errors): the same write fails the
+   * same way every time. Anything else (a lost connection, a full disk) may pass.
+   */
+  isDataError(error: unknown): boolean;
   /** Runs `work` in one transaction: all of it commits or none of it does. */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
   close(): Promise<void>;

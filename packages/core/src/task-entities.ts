@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { idSchema, isoTimeSchema, slugSchema } from "./entities";
+import { idSchema, isoTimeSchema, plainText, slugSchema } from "./entities";
 
 /**
  * The schemas of tasks (SPEC section 2), apart from entities.ts so a
@@ -15,15 +15,15 @@ export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 
 export const taskLimits = { titleChars: 200, descriptionChars: 1_000 } as const;
 
-export const taskTitleSchema = z
-  .string()
+export const taskTitleSchema = plainText()
   .transform((text) => text.trim())
   .refine((text) => text.length > 0, "must not be empty")
   .refine((text) => text.length <= taskLimits.titleChars, `must be at most ${taskLimits.titleChars} characters`);
 
-export const taskDescriptionSchema = z
-  .string()
-  .max(taskLimits.descriptionChars, `must be at most ${taskLimits.descriptionChars} characters`);
+export const taskDescriptionSchema = plainText().max(
+  taskLimits.descriptionChars,
+  `must be at most ${taskLimits.descriptionChars} characters`,
+);
 
 export const taskSchema = z.object({
   id: idSchema,

@@ -1,4 +1,5 @@
 import type { PullResponse } from "@cairn/core/wire/pull";
+import type { OpenAlert } from "@cairn/core/wire/push";
 import type { LocalStore } from "./local-store";
 import { writeChanges } from "./write-changes";
 
@@ -11,6 +12,15 @@ export async function applyPull(local: LocalStore, page: PullResponse): Promise<
   return local.store.transaction(async (tx) => {
     await writeChanges(local, tx, page.changes, { compareMemories: true });
     local.state.set("cursor", String(page.cursor));
+    rememberAlerts(local, page.alerts);
     return page.changes.length;
   });
+}
+
+/** Keeps the open alerts a push or pull reported, for `cairn sync status` (offline). */
+export function rememberAlerts(local: LocalStore, alerts: OpenAlert[] | undefined): void {
+  if (alerts === undefined) return;
+  const text = JSON.stringify(alerts);
+  // Written only when it changes: one more commit per batch costs a large drain.
+  if (text !== (local.state.get("openAlerts") ?? "[]")) local.state.set("openAlerts", text);
 }

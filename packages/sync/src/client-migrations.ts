@@ -59,4 +59,31 @@ CREATE TABLE adopted (
     name: "client/003-current-sessions",
     sql: "CREATE TABLE current_sessions (project_id TEXT PRIMARY KEY, session_id TEXT NOT NULL);",
   },
+  {
+    // How often in a row the server failed (5xx) applying a row: a row that keeps failing is
+    // parked after a few tries instead of holding the queue forever. And the queue's size, kept by
+    // triggers: a write checks the cap and `sync status` reads the depth without counting 100,000 rows.
+    name: "client/004-server-failures-outbox-stats",
+    sql: `
+ALTER TABLE outbox ADD COLUMN server_failures INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_stats (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  queued INTEGER NOT NULL,
+  dead INTEGER NOT NULL
+);
+INSERT INTO outbox_stats (id, queued, dead)
+  SELECT 1, COALESCE(SUM(state != 'dead'), 0), COALESCE(SUM(state = 'dead'), 0) FROM outbox;
+CREATE TRIGGER outbox_stats_insert AFTER INSERT ON outbox BEGIN
+  UPDATE outbox_stats SET queued = queued + (NEW.state != 'dead'), dead = dead + (NEW.state = 'dead') WHERE id = 1;
+END;
+CREATE TRIGGER outbox_stats_delete AFTER DELETE ON outbox BEGIN
+  UPDATE outbox_stats SET queued = queued - (OLD.state != 'dead'), dead = dead - (OLD.state = 'dead') WHERE id = 1;
+END;
+CREATE TRIGGER outbox_stats_state AFTER UPDATE OF state ON outbox
+  WHEN (OLD.state = 'dead') != (NEW.state = 'dead') BEGIN
+  UPDATE outbox_stats SET queued = queued + (NEW.state != 'dead') - (OLD.state != 'dead'),
+    dead = dead + (NEW.state = 'dead') - (OLD.state = 'dead') WHERE id = 1;
+END;
+`,
+  },
 ];

@@ -6,7 +6,7 @@ import { appendEntry } from "@cairn/core/operations/append-entry";
 import { createTestApp, type TestApp } from "@cairn/server/test-app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffDelay } from "./backoff";
-import { drain } from "./drain";
+import { drain, serverFailureLimit } from "./drain";
 import type { HttpResponse, HttpTransport } from "./http-transport";
 import { LocalStore } from "./local-store";
 import { SyncClient } from "./sync-client";
@@ -367,6 +367,72 @@ describe("a token that expires in the middle of a drain", () => {
 });
 
 describe("the queue cap", () => {
+  it("parks a row the server keeps failing on after a few pushes, and sends the rows behind it", async () => {
+    const local = openLocal(server.alice.id);
+    const [stuck, ...behind] = await write(local, 3);
+    const stuckSeq = local.outbox.list(1)[0]?.seq ?? 0;
+    // The server fails every push that carries this row, naming it (applyPush's `failedSeq`);
+    // the `sync.skip` sent in its place once it is parked goes through.
+    const failing: Fault = (body) =>
+      (body?.mutations as { seq: number; op: string }[] | undefined)?.some(
+        (mutation) => mutation.seq === stuckSeq && mutation.op !== "sync.skip",
+      )
+        ? reply(
+            500,
+            JSON.stringify({
+              error: { code: "internal", message: "Internal error", details: { failedSeq: stuckSeq } },
+            }),
+          )
+        : null;
+    for (let attempt = 1; attempt < serverFailureLimit; attempt++) {
+      const failed = await drainVia(local, { fault: failing });
+      expect(failed).toMatchObject({ pushed: 0, pending: 3, dead: 0 });
+      expect(local.outbox.get(stuckSeq)?.serverFailures).toBe(attempt);
+    }
+    const parked = await drainVia(local, { fault: failing });
+    expect(parked).toMatchObject({ pushed: 2, pending: 0, dead: 1, error: null });
+    expect(local.outbox.get(stuckSeq)?.lastError).toMatch(/^server_error: the server failed 5 times in a row/);
+    const unsynced = local.outbox.unsynced([stuck ?? "", ...behind]);
+    expect([...unsynced]).toEqual([stuck]);
+    await local.close();
+  });
+
+  it("never parks a row for 5xx answers that name none (a server that is down)", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 1);
+    const down = () => reply(500, JSON.stringify({ error: { code: "internal", message: "Internal error" } }));
+    for (let attempt = 0; attempt < serverFailureLimit + 2; attempt++) {
+      expect(await drainVia(local, { fault: down })).toMatchObject({ pending: 1, dead: 0 });
+    }
+    expect(await drainVia(local)).toMatchObject({ pushed: 1, pending: 0, dead: 0 });
+    await local.close();
+  });
+
+  it("has no cap and no per-write cost that grows with the queue in a store with no server", async () => {
+    const local = LocalStore.open({
+      path: join(dir, `local-scope-${++storeCount}.db`),
+      userId: "local",
+      server: null,
+      newDeviceId: createIdGenerator(),
+    });
+    const now = () => new Date();
+    const sink = local.sink({ now, queueCap: null });
+    for (let index = 0; index < 5; index++) {
+      await appendEntry({ sink, newId: createIdGenerator(), now }, { project: "p", thread: "t", content: `${index}` });
+    }
+    expect(local.outbox.counts()).toMatchObject({ pending: 5, dead: 0 });
+    // The counts come from the triggers' tally (one row), kept equal to the rows.
+    const counted = local.store.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'dead'").get() as {
+      n: number;
+    };
+    expect(local.outbox.queuedCount()).toBe(counted.n);
+    local.outbox.markDead(local.outbox.list(1)[0]?.seq ?? 0, "rejected");
+    expect(local.outbox.counts()).toMatchObject({ pending: 4, dead: 1 });
+    expect(local.outbox.retryDead()).toBe(1);
+    expect(local.outbox.counts()).toMatchObject({ pending: 5, dead: 0 });
+    await local.close();
+  });
+
   it("refuses a write past the cap and keeps every queued row", async () => {
     const local = openLocal(server.alice.id);
     const now = () => new Date();

@@ -1,8 +1,9 @@
 import { AppError, isAppError } from "@cairn/core/app-error";
+import { createIdGenerator } from "@cairn/core/ids";
 import { limits } from "@cairn/core/limits";
 import { trashRetentionMs } from "@cairn/core/retention";
 import { pushVersion } from "@cairn/core/wire/versions";
-import { applyPull } from "./apply-pull";
+import { applyPull, rememberAlerts } from "./apply-pull";
 import { backoffDelay } from "./backoff";
 import { DrainLock, type DrainLockOptions } from "./drain-lock";
 import type { LocalStore } from "./local-store";
@@ -24,7 +25,12 @@ export interface DrainDeps {
   waitForLock: boolean;
   /** Crash tests stop the process at named durable steps; a no-op otherwise. */
   crashPoint?: ((point: ClientCrashPoint) => void) | undefined;
+  /** A new device id, for when this store finds another copy of itself pushing under its id (default: a ULID). */
+  newDeviceId?: (() => string) | undefined;
 }
+
+/** Pushes in a row the server may fail (5xx) on one row before the row is parked dead. */
+export const serverFailureLimit = 5;
 
 /**
  * The client's named durable steps, where crash tests SIGKILL the CLI (the
@@ -67,6 +73,8 @@ export interface DrainResult {
  *     │                     out_of_order → pending ──(more)──► select
  *     ├─(413, many rows)─► halve the batch ─► select
  *     ├─(413, one row)──► park it dead ─► select
+ *     ├─(409 device_forked)─► become a new device (renumber, pull from 0) ─► select
+ *     ├─(5xx naming a row, the 5th time in a row)─► park that row dead ─► select
  *     ├─(401)───────────► record unauthorized, rows pending ─► release ─► done (error)
  *     └─(network, timeout, 5xx, 429)─► rows pending, backoff (Retry-After) ─► release ─► done (error)
  *
@@ -74,6 +82,9 @@ export interface DrainResult {
  * leaves attempts alone and stores the next attempt time. A row left
  * in_flight by a drainer that died is resent with its seq and ids: the
  * server's per-device seq answers `duplicate` if the first send landed.
+ * Every push says the highest seq sent before it (`sentThrough`): a server
+ * that applied more of this device's seqs than that has met another copy of
+ * this store (a copied CAIRN_HOME), and this one becomes a new device.
  */
 export async function drain(deps: DrainDeps): Promise<DrainResult> {
   const { local, client, now } = deps;
@@ -106,6 +117,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
   }
 
   async function drainHoldingLock(): Promise<DrainResult> {
+    let forked = false;
     // Deletes the server refused while its destruction guard blocked (423) are parked, not dropped:
     // each drain sends them again, and they go through once the alert is acknowledged.
     local.outbox.retryDead("locked:");
@@ -120,12 +132,33 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       if (!lock.renew()) return finish(new AppError("conflict", "Another drainer took over this scope's lock"));
       const batch = local.outbox.nextBatch({ maxRows, maxBytes });
       if (batch.length === 0) break;
-      local.outbox.markInFlight(seqRange(batch), deps.drainer.holder, now().toISOString());
+      const sentThrough = markSent(local, batch, deps.drainer.holder, now());
       deps.crashPoint?.("client.push.in_flight");
       let response: Awaited<ReturnType<SyncClient["push"]>>;
       try {
-        response = await client.pushBody(pushBody(local, batch), signal());
+        response = await client.pushBody(pushBody(local, batch, sentThrough), signal());
       } catch (error) {
+        if (isAppError(error) && serverDetail(error, "reason") === "device_forked" && !forked) {
+          // Another copy of this store pushed under its id: send everything again as a new device.
+          forked = true;
+          local.becomeNewDevice((deps.newDeviceId ?? createIdGenerator())(), now());
+          maxRows = deps.maxBatchRows ?? limits.pushMutations;
+          continue;
+        }
+        const failedSeq = serverDetail(error, "failedSeq");
+        if (typeof failedSeq === "number" && batch.some((row) => row.seq === failedSeq)) {
+          // The server failed while applying this row: after a few pushes in a row, park it so the rows
+          // behind it go on (a server that is down fails before any row and never gets here).
+          const failures = local.outbox.recordServerFailure(failedSeq);
+          if (failures >= serverFailureLimit) {
+            local.outbox.returnToPending(batch.map((row) => row.seq));
+            local.outbox.markDead(
+              failedSeq,
+              `server_error: the server failed ${failures} times in a row applying this mutation (${(error as AppError).message})`,
+            );
+            continue;
+          }
+        }
         // Refused as a whole for what it carries (too big, or a row whose stored JSON is damaged):
         // halve the batch until the one row at fault is alone, and park that row dead.
         if (isAppError(error) && refusedForContent.has(error.code)) {
@@ -145,11 +178,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
         return fail(error, batch);
       }
       deps.crashPoint?.("client.push.response");
-      if (response.alerts !== undefined) {
-        const alerts = JSON.stringify(response.alerts);
-        // Written only when it changes: one more commit per batch costs a large drain.
-        if (alerts !== (local.state.get("openAlerts") ?? "[]")) local.state.set("openAlerts", alerts);
-      }
+      rememberAlerts(local, response.alerts);
       const settled = settle(local, batch, response);
       deps.crashPoint?.("client.push.acked");
       pushed += settled.done;
@@ -159,7 +188,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
         const parked = local.outbox.get(response.lastAppliedSeq + 1);
         if (parked?.state === "dead") {
           try {
-            await client.pushBody(skipBody(local, parked), signal());
+            await client.pushBody(skipBody(local, parked, markSkipSent(local, parked.seq)), signal());
           } catch (error) {
             return fail(error, batch);
           }
@@ -202,6 +231,8 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       local.state.set("failures", "0");
       local.state.set("nextAttemptAt", null);
       local.state.set("unauthorizedAt", null);
+      local.state.set("lastError", null);
+      local.state.set("lastErrorAt", null);
       local.state.set("lastSuccessAt", now().toISOString());
     })();
     return finish(null);
@@ -211,24 +242,52 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
 /** Whole-request refusals that point at the batch's content, not at the network or the login. */
 const refusedForContent = new Set(["payload_too_large", "malformed_json", "bad_request", "invalid_input"]);
 
+/** A value the server put in its error's details (the sync client keeps them under `server`). */
+function serverDetail(error: unknown, key: string): unknown {
+  const details = (error as { details?: { server?: Record<string, unknown> } } | null)?.details;
+  return details?.server?.[key];
+}
+
+/**
+ * Marks a batch in flight and moves the device's sent high-water mark past it, in one
+ * transaction, before the request leaves: the server can then never have applied a seq of
+ * this store beyond what the store recorded as sent. Returns the mark before this batch.
+ */
+function markSent(local: LocalStore, batch: OutboxRow[], drainer: string, at: Date): number {
+  const range = seqRange(batch);
+  const before = local.state.number("sentThrough");
+  local.store.db.transaction(() => {
+    local.outbox.markInFlight(range, drainer, at.toISOString());
+    if (range.last > before) local.state.set("sentThrough", String(range.last));
+  })();
+  return before;
+}
+
+function markSkipSent(local: LocalStore, seq: number): number {
+  const before = local.state.number("sentThrough");
+  if (seq > before) local.state.set("sentThrough", String(seq));
+  return before;
+}
+
 /**
  * The push body, written around each row's stored JSON: the args were
  * serialised once when queued; parsing and serialising them again for every
  * send cost a fifth of a large drain (measured).
  */
-function pushBody(local: LocalStore, batch: OutboxRow[]): string {
+function pushBody(local: LocalStore, batch: OutboxRow[], sentThrough: number): string {
   const mutations = batch.map(
     (row) =>
       `{"seq":${row.seq},"op":${JSON.stringify(row.op)},"args":${row.args},"clientTime":${JSON.stringify(row.clientTime)}}`,
   );
-  return `{"pushVersion":${pushVersion},"deviceId":${JSON.stringify(local.deviceId)},"scope":{"userId":${JSON.stringify(local.userId)}},"mutations":[${mutations.join(",")}]}`;
+  return `{"pushVersion":${pushVersion},"deviceId":${JSON.stringify(local.deviceId)},"scope":{"userId":${JSON.stringify(local.userId)}},"sentThrough":${sentThrough},"mutations":[${mutations.join(",")}]}`;
 }
 
-function skipBody(local: LocalStore, row: OutboxRow): string {
+function skipBody(local: LocalStore, row: OutboxRow, sentThrough: number): string {
   return JSON.stringify({
     pushVersion,
     deviceId: local.deviceId,
     scope: { userId: local.userId },
+    sentThrough,
     mutations: [
       {
         seq: row.seq,

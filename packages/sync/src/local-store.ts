@@ -103,16 +103,17 @@ export class LocalStore {
    * The CLI's sink: each mutation is applied to the local store and queued in
    * the outbox in the same transaction (the transactional outbox). A write
    * that would take the queue past `queueCap` rows fails whole; nothing
-   * already queued is dropped.
+   * already queued is dropped. A null cap: no cap (a store with no server to
+   * send to, where working offline is the whole point).
    */
-  sink(options: { now: () => Date; queueCap: number; crashPoint?: (point: string) => void }): MutationSink {
-    const { now } = options;
+  sink(options: { now: () => Date; queueCap: number | null; crashPoint?: (point: string) => void }): MutationSink {
+    const { now, queueCap } = options;
     return {
       commit: async (mutations) => {
         await this.store.transaction(async (tx) => {
-          const queued = this.outbox.queuedCount();
-          if (queued + mutations.length > options.queueCap) {
-            throw new AppError("queue_full", `The outbox holds ${queued} unsent rows, its cap is ${options.queueCap}`, {
+          const queued = queueCap === null ? 0 : this.outbox.queuedCount();
+          if (queueCap !== null && queued + mutations.length > queueCap) {
+            throw new AppError("queue_full", `The outbox holds ${queued} unsent rows, its cap is ${queueCap}`, {
               hint: "Nothing queued was dropped. Bring the server back (`cairn sync status`), then `cairn sync now`.",
             });
           }
@@ -131,6 +132,27 @@ export class LocalStore {
         options.crashPoint?.("client.write.committed");
       },
     };
+  }
+
+  /**
+   * This store found another copy of itself (a copied or restored CAIRN_HOME) pushing
+   * under its device id: it becomes a new device. Everything still in its outbox is sent
+   * again under the new id from seq 1 (every mutation is keyed by its rows' ids, so what the
+   * server already has changes nothing), and the next pull starts over from the beginning,
+   * since pulls under the shared id left out what the other copy pushed.
+   */
+  becomeNewDevice(newDeviceId: string, at: Date): { previous: string; resent: number } {
+    const previous = this.deviceId;
+    let resent = 0;
+    this.store.db.transaction(() => {
+      resent = this.outbox.renumber();
+      this.state.set("deviceId", newDeviceId);
+      this.state.set("forkedFrom", previous);
+      this.state.set("forkedAt", at.toISOString());
+      this.state.set("sentThrough", "0");
+      this.state.set("cursor", "0");
+    })();
+    return { previous, resent };
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ export interface OutboxRow {
   /** The drainer that sent it, while it is in flight. */
   inFlightBy: string | null;
   sentAt: string | null;
+  /** How many pushes in a row the server failed (5xx) while applying this row. */
+  serverFailures: number;
 }
 
 interface OutboxRecord {
@@ -29,10 +31,11 @@ interface OutboxRecord {
   last_error: string | null;
   in_flight_by: string | null;
   sent_at: string | null;
+  server_failures: number;
 }
 
 const outboxColumns =
-  "seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error, in_flight_by, sent_at";
+  "seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error, in_flight_by, sent_at, server_failures";
 
 function toRow(record: OutboxRecord): OutboxRow {
   return {
@@ -48,6 +51,7 @@ function toRow(record: OutboxRecord): OutboxRow {
     lastError: record.last_error,
     inFlightBy: record.in_flight_by,
     sentAt: record.sent_at,
+    serverFailures: record.server_failures,
   };
 }
 
@@ -119,12 +123,52 @@ export class Outbox {
     })();
   }
 
-  /** Rows waiting to reach the server (pending or in flight); the queue cap counts these. */
+  /** Rows waiting to reach the server (pending or in flight); the queue cap counts these. Kept by triggers: O(1). */
   queuedCount(): number {
-    const row = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'dead'").get() as {
-      n: number;
-    };
-    return row.n;
+    return (this.db.prepare("SELECT queued FROM outbox_stats WHERE id = 1").get() as { queued: number }).queued;
+  }
+
+  /**
+   * The server failed (5xx) while applying this row: counts it, and returns how many
+   * pushes in a row have failed on it (the drain parks it dead past a bound).
+   */
+  recordServerFailure(seq: number): number {
+    const row = this.db
+      .prepare("UPDATE outbox SET server_failures = server_failures + 1 WHERE seq = ? RETURNING server_failures")
+      .get(seq) as { server_failures: number } | undefined;
+    return row?.server_failures ?? 0;
+  }
+
+  /**
+   * Gives every row a new seq, 1, 2, 3… in the same order, for a new device id (see
+   * LocalStore.becomeNewDevice): the server keeps seqs per device, and a new device's
+   * first seq is 1. Rows in flight go back to pending: under the new id they were never sent.
+   */
+  renumber(): number {
+    const records = this.db.prepare(`SELECT ${outboxColumns} FROM outbox ORDER BY seq`).all() as OutboxRecord[];
+    const insert = this.db.prepare(
+      `INSERT INTO outbox (seq, op, args, entity_id, client_time, bytes, state, attempts, next_attempt_at, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM outbox").run();
+      this.db.prepare("DELETE FROM sqlite_sequence WHERE name = 'outbox'").run();
+      records.forEach((record, index) => {
+        insert.run(
+          index + 1,
+          record.op,
+          record.args,
+          record.entity_id,
+          record.client_time,
+          record.bytes,
+          record.state === "dead" ? "dead" : "pending",
+          record.attempts,
+          record.next_attempt_at,
+          record.last_error,
+        );
+      });
+    })();
+    return records.length;
   }
 
   /** A rejected row is parked, visible and retryable, never silently dropped. */
@@ -197,17 +241,22 @@ export class Outbox {
 
   /** `pending` counts every row not yet on the server, `inFlight` included. */
   counts(): { pending: number; inFlight: number; dead: number; oldestPendingAt: string | null } {
-    const row = this.db
-      .prepare(
-        `SELECT SUM(state != 'dead') AS pending, SUM(state = 'in_flight') AS in_flight, SUM(state = 'dead') AS dead,
-                MIN(CASE WHEN state != 'dead' THEN client_time END) AS oldest FROM outbox`,
-      )
-      .get() as { pending: number | null; in_flight: number | null; dead: number | null; oldest: string | null };
+    // Each part reads an index or the triggers' tally: no scan of the queue, however long it is.
+    const stats = this.db.prepare("SELECT queued, dead FROM outbox_stats WHERE id = 1").get() as {
+      queued: number;
+      dead: number;
+    };
+    const inFlight = (
+      this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'in_flight'").get() as { n: number }
+    ).n;
+    const oldest = this.db.prepare("SELECT client_time FROM outbox WHERE state != 'dead' ORDER BY seq LIMIT 1").get() as
+      | { client_time: string }
+      | undefined;
     return {
-      pending: row.pending ?? 0,
-      inFlight: row.in_flight ?? 0,
-      dead: row.dead ?? 0,
-      oldestPendingAt: row.oldest,
+      pending: stats.queued,
+      inFlight,
+      dead: stats.dead,
+      oldestPendingAt: oldest?.client_time ?? null,
     };
   }
 

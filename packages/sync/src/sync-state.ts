@@ -21,7 +21,13 @@ export type SyncStateKey =
   /** Open destruction alerts, as the server reported them on the last push (JSON). */
   | "openAlerts"
   /** When this store last purged its 30-day trash. */
-  | "lastTrashPurgeAt";
+  | "lastTrashPurgeAt"
+  /** The highest outbox seq this device ever sent (see PushRequest.sentThrough). */
+  | "sentThrough"
+  /** The device id this store had before it found another copy of itself pushing under it. */
+  | "forkedFrom"
+  /** When it found that and became a new device. */
+  | "forkedAt";
 
 /** Durable sync bookkeeping of one scope's store (device id, pull cursor, failures). */
 export class SyncState {

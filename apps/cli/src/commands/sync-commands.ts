@@ -51,6 +51,7 @@ export function registerSyncCommands(program: Command, context: CliContext): voi
           `server:  ${status.server ?? "(not logged in)"}`,
           `user:    ${status.user ? `${status.user.name} (${status.user.id})` : "-"}`,
           `store:   ${status.store}`,
+          `device:  ${status.deviceId}${status.fork ? ` (was ${status.fork.from} until ${status.fork.at}: another copy of this store pushed under that id)` : ""}`,
           `daemon:  ${daemon ? `running (pid ${daemon.pid})` : "not running"}${status.paused ? " (sync paused)" : ""}`,
           `queue:   ${status.pending} pending (${status.inFlight} in flight), ${status.dead} dead${status.oldestPendingAt ? `, oldest ${status.oldestPendingAt}` : ""}`,
           `last ok: ${status.lastSuccessAt ?? "never"}`,
@@ -178,7 +179,7 @@ export async function syncNow(context: CliContext) {
 export async function syncStatus(context: CliContext) {
   const credentials = credentialsOf(context);
   return withScope(context, credentials, async (local) => {
-    const [{ preflight }, { liveDaemon }] = await Promise.all([
+    const [{ preflight, forkOf }, { liveDaemon }] = await Promise.all([
       import("../preflight-load"),
       import("../daemon/daemon-client"),
     ]);
@@ -193,6 +194,7 @@ export async function syncStatus(context: CliContext) {
       scope: scopeKey(credentials),
       store: local.path,
       deviceId: local.deviceId,
+      fork: forkOf(local),
       daemon: daemon ? { running: true, pid: daemon.pid, port: daemon.port } : { running: false },
       paused: local.state.get("paused") !== null,
       pending: counts.pending,

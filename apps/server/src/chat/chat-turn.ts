@@ -1,7 +1,7 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { AppError } from "@cairn/core/app-error";
 import type { ChatMessage, NewChatMessage, StoredToolCall } from "@cairn/core/chat/chat-entities";
-import { idSchema } from "@cairn/core/entities";
+import { idSchema, plainText } from "@cairn/core/entities";
 import { ownedConversation } from "@cairn/core/operations/conversations";
 import type { ToolContext } from "@cairn/core/tools/tool";
 import { parseInput } from "@cairn/core/validate";
@@ -29,8 +29,7 @@ export interface ChatDeps extends ServerDeps {
 }
 
 export const chatInput = z.object({
-  message: z
-    .string()
+  message: plainText()
     .refine((text) => /\S/.test(text), "must not be empty")
     .refine((text) => text.length <= 10_000, "must be at most 10,000 characters"),
   conversation_id: idSchema.optional(),

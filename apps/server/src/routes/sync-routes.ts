@@ -3,7 +3,7 @@ import { pullChanges } from "@cairn/core/operations/pull-changes";
 import { recoveryBootstrap, syncDigest } from "@cairn/core/operations/safety";
 import { parseInput } from "@cairn/core/validate";
 import { pullQuerySchema } from "@cairn/core/wire/pull";
-import { pushRequestSchema } from "@cairn/core/wire/push";
+import { type OpenAlert, pushRequestSchema } from "@cairn/core/wire/push";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
@@ -14,16 +14,7 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const userId = userOf(request).id;
     const response = await applyPush(deps, userId, parseInput(pushRequestSchema, request.body));
     deps.faultPoint?.("push.committed");
-    const { alerts } = await deps.store.listAlerts(userId, { open: true, limit: 5, offset: 0 });
-    return {
-      ...response,
-      alerts: alerts.map((alert) => ({
-        id: alert.id,
-        severity: alert.severity,
-        deleteCount: alert.deleteCount,
-        createdAt: alert.createdAt,
-      })),
-    };
+    return { ...response, alerts: await openAlerts(deps, userId) };
   });
 
   app.get("/api/sync/digest", async (request) =>
@@ -33,7 +24,20 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post("/api/recovery/bootstrap", async (request) =>
     recoveryBootstrap(deps, userOf(request).id, (request.body ?? {}) as Record<string, string>),
   );
-  app.get("/api/sync/pull", async (request) =>
-    pullChanges(deps, userOf(request).id, parseInput(pullQuerySchema, request.query)),
-  );
+  app.get("/api/sync/pull", async (request) => {
+    const userId = userOf(request).id;
+    const page = await pullChanges(deps, userId, parseInput(pullQuerySchema, request.query));
+    return { ...page, alerts: await openAlerts(deps, userId) };
+  });
+}
+
+/** The user's open destruction alerts as push and pull report them (`cairn sync status` shows them offline). */
+async function openAlerts(deps: ServerDeps, userId: string): Promise<OpenAlert[]> {
+  const { alerts } = await deps.store.listAlerts(userId, { open: true, limit: 5, offset: 0 });
+  return alerts.map((alert) => ({
+    id: alert.id,
+    severity: alert.severity,
+    deleteCount: alert.deleteCount,
+    createdAt: alert.createdAt,
+  }));
 }

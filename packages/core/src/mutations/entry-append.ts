@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { entryContentSchema, idSchema, isoTimeSchema, slugSchema } from "../entities";
+import { entryContentSchema, idSchema, isoTimeSchema, plainText, slugSchema } from "../entities";
 import { defineMutation, type MutationContext } from "./mutation";
 import { ensureSessionFor } from "./session-mutations";
 import { threadKey } from "./thread-key";
@@ -8,11 +8,11 @@ export const entryAppendArgs = z.object({
   id: idSchema,
   projectId: slugSchema,
   threadId: slugSchema,
-  threadName: z.string().max(200).optional(),
+  threadName: plainText().max(200).optional(),
   sessionId: idSchema.nullable().default(null),
   /** The agent of the session, when this write is its first (see ensureSessionFor). */
-  sessionAgent: z.string().max(200).optional(),
-  author: z.string().max(200).default(""),
+  sessionAgent: plainText().max(200).optional(),
+  author: plainText().max(200).default(""),
   content: entryContentSchema,
   createdAt: isoTimeSchema,
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { Memory } from "../entities";
-import { idSchema, isoTimeSchema, slugSchema } from "../entities";
+import { idSchema, isoTimeSchema, plainText, slugSchema } from "../entities";
 import { limits } from "../limits";
 import { memoryContentSchema, memoryKindSchema, tagSchema, versionSchema } from "../memory-entities";
 import { defineMutation } from "./mutation";
@@ -18,7 +18,7 @@ export const memoryPutArgs = z.object({
   version: versionSchema,
   deletedAt: isoTimeSchema.nullable().default(null),
   /** The agent of the session, when this write is its first (see ensureSessionFor). */
-  sessionAgent: z.string().max(200).optional(),
+  sessionAgent: plainText().max(200).optional(),
   /** The version this write was made from (null: a new memory). Another value means a concurrent edit. */
   baseVersion: versionSchema.nullable().default(null),
 });

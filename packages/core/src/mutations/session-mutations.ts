@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { idSchema, isoTimeSchema, slugSchema } from "../entities";
+import { idSchema, isoTimeSchema, plainText, slugSchema } from "../entities";
 import { defineMutation, type MutationContext } from "./mutation";
 
 /**
@@ -38,13 +38,13 @@ export async function ensureSessionFor(
 export const sessionStartArgs = z.object({
   id: idSchema,
   projectId: slugSchema,
-  agent: z.string().max(200).default(""),
+  agent: plainText().max(200).default(""),
   startedAt: isoTimeSchema,
 });
 export const sessionEndArgs = z.object({
   id: idSchema,
   endedAt: isoTimeSchema,
-  summary: z.string().max(5000).nullable().default(null),
+  summary: plainText().max(5000).nullable().default(null),
 });
 
 /** `session.start`: a new work session in a project (a replay leaves the existing one as it is). */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { isoTimeSchema, slugSchema } from "../entities";
+import { isoTimeSchema, plainText, slugSchema } from "../entities";
 import { ensureThreadFor } from "./entry-append";
 import { defineMutation } from "./mutation";
 import { threadKey } from "./thread-key";
@@ -7,7 +7,7 @@ import { threadKey } from "./thread-key";
 export const threadCreateArgs = z.object({
   projectId: slugSchema,
   threadId: slugSchema,
-  name: z.string().max(200).optional(),
+  name: plainText().max(200).optional(),
   createdAt: isoTimeSchema,
 });
 

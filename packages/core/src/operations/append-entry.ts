@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { entryContentSchema, idSchema, slugSchema } from "../entities";
+import { entryContentSchema, idSchema, plainText, slugSchema } from "../entities";
 import type { EntryAppendArgs } from "../mutations/entry-append";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { parseInput } from "../validate";
@@ -7,12 +7,12 @@ import { parseInput } from "../validate";
 export const appendEntryInput = z.object({
   project: slugSchema,
   thread: slugSchema,
-  threadName: z.string().max(200).optional(),
+  threadName: plainText().max(200).optional(),
   content: entryContentSchema,
-  author: z.string().max(200).default(""),
+  author: plainText().max(200).default(""),
   sessionId: idSchema.nullable().default(null),
   /** The agent of the session, when this entry starts it. */
-  sessionAgent: z.string().max(200).optional(),
+  sessionAgent: plainText().max(200).optional(),
 });
 export type AppendEntryInput = z.input<typeof appendEntryInput>;
 

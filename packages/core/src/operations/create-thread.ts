@@ -1,12 +1,12 @@
 import * as z from "zod";
-import { slugSchema } from "../entities";
+import { plainText, slugSchema } from "../entities";
 import { parseInput } from "../validate";
 import type { WriteDeps } from "./append-entry";
 
 export const createThreadInput = z.object({
   project: slugSchema,
   thread: slugSchema,
-  name: z.string().max(200).optional(),
+  name: plainText().max(200).optional(),
 });
 
 /** Creates an empty thread; creating one that exists changes nothing. */

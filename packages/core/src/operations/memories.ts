@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
-import { idSchema, type Memory, slugSchema } from "../entities";
+import { idSchema, type Memory, plainText, slugSchema } from "../entities";
 import { limits } from "../limits";
 import { memoryContentSchema, memoryKindSchema, tagSchema } from "../memory-entities";
 import type { MemoryPutArgs } from "../mutations/memory-put";
@@ -26,7 +26,7 @@ export const rememberInput = z.object({
   tags: z.array(tagSchema).max(limits.memoryTags).default([]),
   sessionId: idSchema.nullable().default(null),
   /** The agent of the session, when this memory starts it. */
-  sessionAgent: z.string().max(200).optional(),
+  sessionAgent: plainText().max(200).optional(),
 });
 
 /** Stores a new memory. */

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
-import { idSchema, type Session, slugSchema } from "../entities";
+import { idSchema, plainText, type Session, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { sessionIdleMs, sessionOpen } from "../retention";
 import type { StoreReader } from "../store-port";
@@ -10,7 +10,7 @@ import { pagingSchema } from "./paging";
 
 export { sessionIdleMs, sessionOpen };
 
-export const startSessionInput = z.object({ project: slugSchema, agent: z.string().max(200).default("") });
+export const startSessionInput = z.object({ project: slugSchema, agent: plainText().max(200).default("") });
 
 export async function startSession(
   deps: { sink: MutationSink; newId: () => string; now: () => Date },

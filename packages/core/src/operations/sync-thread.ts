@@ -1,18 +1,18 @@
 import * as z from "zod";
-import { entryContentSchema, idSchema, isoTimeSchema, slugSchema } from "../entities";
+import { entryContentSchema, idSchema, isoTimeSchema, plainText, slugSchema } from "../entities";
 import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
 import { parseInput } from "../validate";
 
 export const syncThreadInput = z.object({
   project: slugSchema,
   thread: slugSchema,
-  name: z.string().max(200).optional(),
+  name: plainText().max(200).optional(),
   entries: z
     .array(
       z.object({
         id: idSchema,
         content: entryContentSchema,
-        author: z.string().max(200).default(""),
+        author: plainText().max(200).default(""),
         sessionId: idSchema.nullable().default(null),
         createdAt: isoTimeSchema.optional(),
       }),

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Secrets } from "../accounts/secrets";
 import { AppError } from "../app-error";
-import { idSchema, slugSchema } from "../entities";
+import { entryContentSchema, idSchema, plainText, slugSchema } from "../entities";
 import type { StoreReader, StoreWriter } from "../store-port";
 import { parseInput } from "../validate";
 import { parseSignature, signatureHeader } from "../webhooks/signature";
@@ -74,7 +74,7 @@ export async function listWebhookDeliveries(
   });
 }
 
-export const addSourceInput = z.object({ name: z.string().min(1).max(100) });
+export const addSourceInput = z.object({ name: plainText().min(1).max(100) });
 
 /** A new inbound source (a flow that posts to /api/webhooks/ingest); its secret is shown once. */
 export async function addWebhookSource(deps: WebhookDeps, userId: string, input: z.input<typeof addSourceInput>) {
@@ -102,8 +102,8 @@ export const ingestBody = z.discriminatedUnion("type", [
     type: z.literal("entry"),
     project: slugSchema,
     thread: slugSchema,
-    content: z.string().min(1),
-    author: z.string().max(200).optional(),
+    content: entryContentSchema,
+    author: plainText().max(200).optional(),
   }),
 ]);
 

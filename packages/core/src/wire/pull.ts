@@ -3,6 +3,7 @@ import { entrySchema, threadSchema } from "../entities";
 import { memorySchema, sessionSchema } from "../memory-entities";
 import { taskSchema } from "../task-entities";
 
+import { openAlertSchema } from "./push";
 import { pullVersion } from "./versions";
 
 /** Version 1 of the pull wire format (SPEC section 3). */
@@ -27,5 +28,7 @@ export const pullResponseSchema = z.object({
   changes: z.array(changeSchema),
   cursor: z.number().int().nonnegative(),
   hasMore: z.boolean(),
+  /** The user's open destruction alerts, as on a push: a device that only pulls sees them too. */
+  alerts: z.array(openAlertSchema).optional(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;

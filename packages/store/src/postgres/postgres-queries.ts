@@ -29,6 +29,12 @@ import {
 import { type PostgresVectorBackend, postgresDialect } from "./postgres-vectors";
 import type { Queryable } from "./queryable";
 
+/** PostgreSQL refusing a value: SQLSTATE class 22 (data exception) or 23 (integrity violation). */
+export function isPostgresDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 // The methods written once in portable SQL are mixed in by the constructor (see
 // shared/feature-queries.ts); biome.json allows this one declaration merge here.
 export interface PostgresQueries extends FeatureQueries {}
@@ -92,6 +98,31 @@ export class PostgresQueries implements StoreWriter {
   private query<Row extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<Row>> {
     return this.db.query<Row>(text, values);
   }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.inTransaction) throw new Error("savepoint outside a transaction");
+    const name = `cairn_${++this.savepoints}`;
+    await this.flushEntries();
+    await this.db.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await this.flushEntries();
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      this.pendingEntries = [];
+      await this.db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.db.query(`RELEASE SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+
+  isDataError(error: unknown): boolean {
+    return isPostgresDataError(error);
+  }
+
+  /** Names savepoints apart (they may nest). */
+  private savepoints = 0;
 
   /** Writes the buffered entries with one multi-row insert (insert-or-ignore on (user, id)). */
   async flushEntries(): Promise<void> {

@@ -15,6 +15,15 @@ export function storeFileError(path: string, error: unknown): AppError | null {
   });
 }
 
+/** SQLite refusing a value (a constraint, a string or blob over its limit, a type): the same write fails every time. */
+export function isSqliteDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" &&
+    (code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_TOOBIG" || code === "SQLITE_MISMATCH")
+  );
+}
+
 /**
  * Opens a SQLite file with Cairn's pragmas and brings its schema up to date.
  * WAL with synchronous=NORMAL: a commit survives a process crash, and only an

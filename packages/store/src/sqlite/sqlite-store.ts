@@ -24,7 +24,7 @@ import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "../ro
 import { threadActivityClause } from "../shared/attribution-filter";
 import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
-import { openSqlite, storeFileError } from "./open-sqlite";
+import { isSqliteDataError, openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
 import { presentSqliteTerms, searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
 import { sqliteDialect } from "./sqlite-vectors";
@@ -64,6 +64,8 @@ export class SqliteStore implements Store, StoreWriter {
   private firstUnindexedPk: number | null = null;
   /** The same for memories. */
   private firstUnindexedMemoryPk: number | null = null;
+  /** Names savepoints apart (they may nest). */
+  private savepoints = 0;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
@@ -130,6 +132,26 @@ export class SqliteStore implements Store, StoreWriter {
       this.firstUnindexedPk = null;
       this.firstUnindexedMemoryPk = null;
     }
+  }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const name = `cairn_${++this.savepoints}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.db.exec(`ROLLBACK TO ${name}`);
+        this.db.exec(`RELEASE ${name}`);
+      }
+      throw error;
+    }
+  }
+
+  isDataError(error: unknown): boolean {
+    return isSqliteDataError(error);
   }
 
   async close(): Promise<void> {
