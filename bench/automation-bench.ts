@@ -97,7 +97,12 @@ async function startReceiverProcess() {
  */
 export async function webhookFanout(cairnBin: string, dir: string, events = 10_000, rounds = 4) {
   const receiver = await startReceiverProcess();
-  const server = await startServerProcess({ cairnBin, dataDir: join(dir, "fanout"), env: fastJobs });
+  // The receiver runs on this machine: allowed as an administrator would allow n8n beside the server.
+  const server = await startServerProcess({
+    cairnBin,
+    dataDir: join(dir, "fanout"),
+    env: { ...fastJobs, CAIRN_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" },
+  });
   try {
     // Warm first: the server's first writes also compile its code, and would flatter either side.
     await writeLatencies(server, 3000, "warm-up");

@@ -21,6 +21,8 @@ export const cliEnvVars = {
   CAIRN_DELIVERY_CONCURRENCY: "Server: webhook deliveries sent at once (default 128)",
   CAIRN_DELIVERY_PER_ENDPOINT: "Server: webhook deliveries to one endpoint in flight at once, about (default 32)",
   CAIRN_JOB_RETRY_BASE_MS: "Server: a failed job's first retry delay, doubling to 5 minutes (default 1000)",
+  CAIRN_WEBHOOK_ALLOW_HOSTS:
+    "Server and admin: hosts webhooks may reach although internal (loopback, private networks), comma-separated name or name:port",
   CAIRN_EVENT_SCAN_MS:
     "Server: how often new changes are turned into webhook deliveries and session summaries (default 1000)",
   CAIRN_EMBEDDING_PROVIDER:

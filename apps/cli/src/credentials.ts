@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "@cairn/core/app-error";
+import { privateDirectory } from "@cairn/store/private-files";
 import * as z from "zod";
 import type { CairnPaths } from "./paths";
 
@@ -44,7 +45,7 @@ export function readCredentials(paths: CairnPaths): Credentials | null {
 
 /** Saves a login atomically (write, then rename) and readable by the owner only. */
 export function writeCredentials(paths: CairnPaths, credentials: Credentials): void {
-  mkdirSync(paths.configDir, { recursive: true });
+  privateDirectory(paths.configDir);
   const path = join(paths.configDir, fileName);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

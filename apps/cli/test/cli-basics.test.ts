@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { addUser, cairn, cleanup, startServer, tempDir } from "./harness";
@@ -33,6 +33,30 @@ describe("the CLI on its own", () => {
     expect(whoami.code).toBe(4);
     expect(JSON.parse(whoami.stderr)).toMatchObject({ error: { code: "not_logged_in" } });
     expect(cairn(home, ["sync", "now"]).code).toBe(4);
+  });
+
+  it("keeps its files readable by their owner only, and tightens those an older release left open", async () => {
+    const parent = dir("private");
+    const home = join(parent, "home");
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(
+      cairn(home, ["thread", "push", "--thread", "secret", "a private note", "--json"], { cwd: parent }).code,
+    ).toBe(0);
+    const stores = join(home, "stores");
+    // The -wal and -shm files exist while a store is open; SQLite gives them the store's mode.
+    const files = readdirSync(stores).filter((name) => name.endsWith(".db"));
+    expect(files).toHaveLength(1);
+    const modes = (paths: string[]) => Object.fromEntries(paths.map((path) => [path, mode(path)]));
+    expect(modes([home, stores, ...files.map((name) => join(stores, name))])).toEqual({
+      [home]: 0o700,
+      [stores]: 0o700,
+      ...Object.fromEntries(files.map((name) => [join(stores, name), 0o600])),
+    });
+    const store = join(stores, files.find((name) => name.endsWith(".db")) ?? "");
+    chmodSync(store, 0o644);
+    chmodSync(stores, 0o755);
+    expect(cairn(home, ["thread", "list", "--all-projects", "--json"]).code).toBe(0);
+    expect([mode(store), mode(stores)]).toEqual([0o600, 0o700]);
   });
 
   it("refuses an entry over 100,000 bytes without writing anything", () => {

@@ -18,26 +18,33 @@ describe.skipIf(testPgDisabled())("jobs on two servers sharing one PostgreSQL da
     cleanup(dir);
   });
 
+  // The receiver listens on this machine, which webhooks may reach only when an administrator allows it.
+  const loopbackAllowed = { CAIRN_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" };
+
   it("runs each of 1,000 delivery jobs exactly once between them", async () => {
     const databaseUrl = backend?.databaseUrl() ?? "";
     const user = addUser(dir, dir, "jobs", databaseUrl);
     const receiver = await startReceiver();
     try {
-      const added = cairn(dir, [
-        "admin",
-        "webhook",
-        "add",
-        receiver.url,
-        "--events",
-        "memory.created",
-        "--user",
-        "jobs",
-        "--database-url",
-        databaseUrl,
-        "--json",
-      ]);
+      const added = cairn(
+        dir,
+        [
+          "admin",
+          "webhook",
+          "add",
+          receiver.url,
+          "--events",
+          "memory.created",
+          "--user",
+          "jobs",
+          "--database-url",
+          databaseUrl,
+          "--json",
+        ],
+        { env: loopbackAllowed },
+      );
       expect(added.code).toBe(0);
-      const env = { CAIRN_EVENT_SCAN_MS: "50", CAIRN_JOB_POLL_MS: "50" };
+      const env = { CAIRN_EVENT_SCAN_MS: "50", CAIRN_JOB_POLL_MS: "50", ...loopbackAllowed };
       servers.push(await startServer({ dataDir: dir, databaseUrl, env }));
       servers.push(await startServer({ dataDir: dir, databaseUrl, env }));
       const total = 1000;

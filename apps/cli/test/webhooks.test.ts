@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, cairn, cleanup, type ServerProcess, startServer, tempDir } from "./harness";
@@ -12,14 +13,52 @@ import { startReceiver, until, verifySignature } from "./webhook-receiver";
  * firing `session.ended`; the delete guard's alert firing
  * `destruction.alert`; and the signed ingest endpoint refusing every forgery.
  */
+/**
+ * The status of a POST of `body` that stops sending after its first kilobyte and waits: a
+ * server refuses an oversized body by its declared length (413) before reading it. Sending it
+ * all races the server's close against the upload (fetch then reports EPIPE, not the answer).
+ */
+function statusOfUpload(url: string, body: string, signature: string, sourceId: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(body)),
+          "cairn-source": sourceId,
+          "cairn-signature": signature,
+        },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+        outgoing.destroy();
+      },
+    );
+    outgoing.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ECONNRESET" && error.code !== "EPIPE") reject(error);
+    });
+    outgoing.write(body.slice(0, 1024));
+  });
+}
+
 describe("webhooks", () => {
   const dir = tempDir("webhooks");
-  const fastJobs = { CAIRN_EVENT_SCAN_MS: "50", CAIRN_JOB_POLL_MS: "50", CAIRN_JOB_RETRY_BASE_MS: "100" };
+  // The receivers listen on this machine, which webhooks may reach only where an administrator allows it.
+  const loopbackAllowed = { CAIRN_WEBHOOK_ALLOW_HOSTS: "127.0.0.1" };
+  const fastJobs = {
+    CAIRN_EVENT_SCAN_MS: "50",
+    CAIRN_JOB_POLL_MS: "50",
+    CAIRN_JOB_RETRY_BASE_MS: "100",
+    ...loopbackAllowed,
+  };
   let server: ServerProcess;
   let token = "";
   const where = ["--data", dir];
   const admin = (args: string[]) => {
-    const result = cairn(dir, ["admin", ...args, "--user", "hooks", ...where, "--json"]);
+    const result = cairn(dir, ["admin", ...args, "--user", "hooks", ...where, "--json"], { env: loopbackAllowed });
     if (result.code !== 0) throw new Error(`admin ${args.join(" ")} failed: ${result.stderr}`);
     return result;
   };
@@ -145,6 +184,51 @@ describe("webhooks", () => {
     }
   });
 
+  it("refuses webhooks to this machine and its networks unless an administrator allowed the host", async () => {
+    const receiver = await startReceiver();
+    try {
+      // Without the allow-list (a plain `cairn admin webhook add`): refused, and nothing is stored.
+      const refused = cairn(dir, [
+        "admin",
+        "webhook",
+        "add",
+        receiver.url,
+        "--events",
+        "memory.created",
+        "--user",
+        "hooks",
+        ...where,
+        "--json",
+      ]);
+      expect(refused.code).toBe(2);
+      expect(JSON.parse(refused.stderr).error).toMatchObject({
+        code: "invalid_input",
+        message: expect.stringMatching(/^url: refused: 127\.0\.0\.1 is an internal address/),
+      });
+      // Over HTTP on this server (which allows 127.0.0.1 only), every other internal spelling is refused.
+      const port = new URL(receiver.url).port;
+      for (const url of [
+        `http://localhost:${port}/hook`,
+        `http://[::1]:${port}/hook`,
+        `http://[::ffff:127.0.0.1]:${port}/hook`,
+        "http://167772161/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.8/hook",
+        "http://192.168.1.1/hook",
+      ]) {
+        const added = await api("/api/webhooks", { method: "POST", body: { url, events: ["memory.created"] } });
+        expect({ url, status: added.status }).toEqual({ url, status: 422 });
+      }
+      const listed = await api("/api/webhooks");
+      expect((listed.body.webhooks as { url: string }[]).map((hook) => hook.url)).not.toContain(
+        `http://localhost:${port}/hook`,
+      );
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("summarises an ended session into a summary memory and fires session.ended with it", async () => {
     const receiver = await startReceiver();
     try {
@@ -224,7 +308,9 @@ describe("webhooks", () => {
     expect(refusal.error.code).toBe("unauthenticated");
     expect(refusal.error.message).not.toMatch(/timestamp|replay|secret|source/i);
     const big = JSON.stringify({ type: "memory", project: "inbound", content: "x".repeat(2 * 1024 * 1024) });
-    expect((await post(big, sign(source.secret, big))).status).toBe(413);
+    expect(
+      await statusOfUpload(`${server.url}/api/webhooks/ingest`, big, sign(source.secret, big), source.source.id),
+    ).toBe(413);
     const invalid = JSON.stringify({ type: "memory", project: "inbound" });
     expect((await post(invalid, sign(source.secret, invalid))).status).toBe(422);
     expect(await count()).toBe(1);

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { Redis } from "ioredis";
 import { registerAuth } from "./auth";
 import { createChatModel, describeChatModel } from "./chat/chat-model";
-import { handleError } from "./error-handler";
+import { handleClientError, handleError, handleFrameworkError } from "./error-handler";
 import { oracleTool } from "./oracle/oracle-tool";
 import { refuseNul } from "./refuse-nul";
 import { chatRoutes } from "./routes/chat-routes";
@@ -51,6 +51,8 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
       const given = request.headers["x-request-id"];
       return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
     },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: (error, socket) => handleClientError(error, socket, randomUUID()),
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>

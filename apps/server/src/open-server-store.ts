@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "@cairn/core/store-port";
+import { privateDirectory } from "@cairn/store/private-files";
 
 /** The server's database: PostgreSQL when a URL is given, else `cairn.db` in the data directory. */
 export async function openServerStore(options: {
@@ -19,7 +19,7 @@ export async function openServerStore(options: {
     url.searchParams.delete("schema");
     return PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  privateDirectory(options.dataDir);
   const { SqliteStore } = await import("@cairn/store/sqlite/sqlite-store");
   return new SqliteStore({
     path: join(options.dataDir, "cairn.db"),

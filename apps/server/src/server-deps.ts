@@ -4,6 +4,7 @@ import type { Embedder } from "@cairn/core/embeddings/embedder";
 import type { FaultPoint } from "@cairn/core/operations/apply-push";
 import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
 import type { Store } from "@cairn/core/store-port";
+import type { AddressPolicy } from "@cairn/core/webhooks/address-policy";
 import type { JobRunner } from "./jobs/job-runner";
 
 /** What the HTTP app needs; `main` chooses the implementations. */
@@ -24,6 +25,8 @@ export interface ServerDeps {
   queryEmbeddingTimeoutMs?: number | undefined;
   /** The durable job runner of this process, when it runs one (routes that queue jobs wake it). */
   jobs?: JobRunner | undefined;
+  /** Which hosts webhooks may reach (default: no internal address). */
+  webhookPolicy?: AddressPolicy | undefined;
   /** Named crash points for crash tests; absent in normal runs. */
   faultPoint?: ((point: FaultPoint) => void) | undefined;
 }

@@ -42,6 +42,11 @@ export const serverOptionsSchema = z.object({
   embeddingBaseUrl: z.string().url().optional(),
   /** The embedding provider's key; never logged. */
   embeddingApiKey: z.string().optional(),
+  /**
+   * Hosts webhooks may reach although they are internal (loopback, private networks): a
+   * comma-separated list of names or name:port (see core/webhooks/address-policy.ts).
+   */
+  webhookAllowHosts: z.string().default(""),
   /** How often the server looks for changes to turn into webhook deliveries and session summaries. */
   eventScanMs: z.number().int().positive().default(1_000),
   /** How often the server looks for rows written since their embeddings. */

@@ -3,6 +3,7 @@ import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import type { Store } from "@cairn/core/store-port";
 import { parseInput } from "@cairn/core/validate";
+import { addressPolicyOf } from "@cairn/core/webhooks/address-policy";
 import { ThreadWriteLock } from "@cairn/store/sqlite/thread-write-lock";
 import type { FastifyInstance } from "fastify";
 import { createChatModel } from "./chat/chat-model";
@@ -70,6 +71,7 @@ export async function startServer(
     faultPoint: runtime.faultPoint,
     embedder,
     queryEmbeddingTimeoutMs: options.queryEmbeddingTimeoutMs,
+    webhookPolicy: addressPolicyOf(options.webhookAllowHosts),
   };
   let adminToken: string | null = null;
   if ((await store.countUsers()) === 0) {
@@ -115,6 +117,7 @@ export async function startServer(
         {
           store: { dataDir: options.dataDir, databaseUrl: options.databaseUrl, sqliteBinding: runtime.sqliteBinding },
           writeLock,
+          webhookAllowHosts: options.webhookAllowHosts,
           runner: {
             ...runnerOptions,
             owner: `${owner}:deliveries`,

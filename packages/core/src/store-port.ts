@@ -174,6 +174,8 @@ export interface Alert {
   deleteCount: number;
   /** Deletes refused with 423 while the guard blocked. */
   blockedCount: number;
+  /** Of those, how many went through after the acknowledgement (counted when blocked, not again). */
+  releasedCount: number;
   deletedIds: string[];
   createdAt: string;
   updatedAt: string;
@@ -445,6 +447,8 @@ export interface StoreWriter extends StoreReader, ChatWriter {
   /** Inserts or updates a destruction alert. */
   putAlert(userId: string, alert: Alert): Promise<void>;
   ackAlert(userId: string, id: string, at: string, by: string): Promise<boolean>;
+  /** Opens an acknowledged alert again (it turned critical since); false when it was open. */
+  reopenAlert(userId: string, id: string): Promise<boolean>;
   /** Deletes for good a row that is in the trash; false when it is not. */
   purgeTrashItem(userId: string, type: TrashType, id: string, projectId?: string): Promise<boolean>;
   /** System job: deletes for good every row of every user in the trash since before `before`. */

@@ -1,10 +1,10 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { AppError } from "@cairn/core/app-error";
 import { nextVersion } from "@cairn/core/hlc";
 import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import { applyMutation } from "@cairn/core/mutations/registry";
+import { privateDirectory } from "@cairn/store/private-files";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { clientMigrations } from "./client-migrations";
 import { Outbox } from "./outbox";
@@ -40,7 +40,7 @@ export class LocalStore {
     newDeviceId: () => string;
     nativeBinding?: string | undefined;
   }): LocalStore {
-    mkdirSync(dirname(options.path), { recursive: true });
+    privateDirectory(dirname(options.path));
     const store = new SqliteStore({
       path: options.path,
       extraMigrations: clientMigrations,

@@ -1,5 +1,6 @@
 import type { AccountDeps } from "@cairn/core/accounts/create-user";
 import { AppError } from "@cairn/core/app-error";
+import { type AddressPolicy, addressPolicyOf } from "@cairn/core/webhooks/address-policy";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { printResult } from "../output";
@@ -13,6 +14,11 @@ async function userIdOf(deps: AccountDeps, name: string): Promise<string> {
   const user = await deps.store.findUserByName(name);
   if (!user) throw new AppError("not_found", `No user named ${name}`, { hint: "cairn admin user add NAME" });
   return user.id;
+}
+
+/** The hosts webhooks may reach although internal, as the server is configured (CAIRN_WEBHOOK_ALLOW_HOSTS). */
+function webhookPolicy(context: CliContext): AddressPolicy {
+  return addressPolicyOf(context.env.CAIRN_WEBHOOK_ALLOW_HOSTS);
 }
 
 const withUser = (command: Command) =>
@@ -42,7 +48,10 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
       .map((event) => event.trim())
       .filter(Boolean);
     const created = await withAccounts(context, options, async (deps) =>
-      addWebhook(deps, await userIdOf(deps, options.user), { url, events: events as never }),
+      addWebhook({ ...deps, webhookPolicy: webhookPolicy(context) }, await userIdOf(deps, options.user), {
+        url,
+        events: events as never,
+      }),
     );
     printResult(context, Boolean(options.json), created, () =>
       [
@@ -82,7 +91,7 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
   ).action(async (id: string, options: UserOptions) => {
     const { sendTestEvent } = await import("@cairn/server/webhooks/test-delivery");
     const result = await withAccounts(context, options, async (deps) =>
-      sendTestEvent(deps, await userIdOf(deps, options.user), id),
+      sendTestEvent({ ...deps, webhookPolicy: webhookPolicy(context) }, await userIdOf(deps, options.user), id),
     );
     if (result.error !== null) {
       throw new AppError("upstream_error", `The test event was not delivered: ${result.error}`, { details: result });

@@ -115,12 +115,14 @@ export function registerDaemonCommands(sync: Command, context: CliContext): void
 
 /** Starts `cairn sync daemon run` detached and waits for its owner record. */
 async function spawnDaemon(context: CliContext, scope: string) {
-  const [{ spawn }, { closeSync, mkdirSync, openSync, readFileSync }, { readOwnerRecord }] = await Promise.all([
-    import("node:child_process"),
-    import("node:fs"),
-    import("../daemon/owner-record"),
-  ]);
-  mkdirSync(daemonsDir(context.paths), { recursive: true });
+  const [{ spawn }, { closeSync, openSync, readFileSync }, { readOwnerRecord }, { privateDirectory }] =
+    await Promise.all([
+      import("node:child_process"),
+      import("node:fs"),
+      import("../daemon/owner-record"),
+      import("@cairn/store/private-files"),
+    ]);
+  privateDirectory(daemonsDir(context.paths));
   const logPath = daemonLogPath(context.paths, scope);
   const logFd = openSync(logPath, "a", 0o600);
   const child = spawn(context.executable.node, [context.executable.script, "sync", "daemon", "run"], {

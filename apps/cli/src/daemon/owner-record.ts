@@ -1,5 +1,6 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { privateDirectory } from "@cairn/store/private-files";
 import * as z from "zod";
 import type { CairnPaths } from "../paths";
 import { daemonsDir } from "./daemon-paths";
@@ -97,7 +98,7 @@ export function orphanReason(record: OwnerRecord, isAlive: (pid: number) => bool
 }
 
 function writeTemporary(path: string, record: OwnerRecord): string {
-  mkdirSync(join(path, ".."), { recursive: true });
+  privateDirectory(join(path, ".."));
   const temporary = `${path}.${record.pid}.${Date.now()}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return temporary;

@@ -1,4 +1,5 @@
 import { storeSink } from "@cairn/core/mutations/store-sink";
+import type { StoreWriter } from "@cairn/core/store-port";
 import { serverClock } from "../server-clock";
 import type { ServerDeps } from "../server-deps";
 
@@ -16,9 +17,14 @@ export function routeWriter(deps: ServerDeps) {
     clocks.set(deps, nextVersion);
   }
   const clock = nextVersion;
-  return (userId: string) => ({
+  return (userId: string, options: { before?: (tx: StoreWriter) => Promise<void> } = {}) => ({
     store: deps.store,
-    sink: storeSink(deps.store, userId, { now: deps.now, newId: deps.newId, guard: deps.guard }),
+    sink: storeSink(deps.store, userId, {
+      now: deps.now,
+      newId: deps.newId,
+      guard: deps.guard,
+      before: options.before,
+    }),
     newId: deps.newId,
     now: deps.now,
     nextVersion: clock,

@@ -1,6 +1,14 @@
+import { type LookupAddress, type LookupOptions, lookup } from "node:dns";
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { Job } from "@cairn/core/jobs/job-entities";
 import type { Store } from "@cairn/core/store-port";
+import {
+  type AddressPolicy,
+  defaultAddressPolicy,
+  hostAllowedOnAnyPort,
+  refusedAddress,
+  refusedTarget,
+} from "@cairn/core/webhooks/address-policy";
 import { signPayload } from "@cairn/core/webhooks/signature";
 import type { DeliveryAttempt } from "@cairn/core/webhooks/webhook-entities";
 import { Agent, request } from "undici";
@@ -24,7 +32,7 @@ export interface DeliveryPayload {
  * status and time and retried by the job runner, until the last attempt
  * marks the delivery dead.
  */
-export function deliveryJob(deps: { store: Store; secrets: Secrets; now: () => Date }): JobHandler {
+export function deliveryJob(deps: DeliveryDeps): JobHandler {
   return {
     kind: "webhook.deliver",
     maxAttempts: deliveryAttempts,
@@ -60,33 +68,83 @@ export function deliveryJob(deps: { store: Store; secrets: Secrets; now: () => D
   };
 }
 
+/** What a delivery needs: the store, signing, the clock, and where webhooks may go. */
+export interface DeliveryDeps {
+  store: Store;
+  secrets: Secrets;
+  now: () => Date;
+  /** Which hosts a webhook may reach (default: no internal address). */
+  webhookPolicy?: AddressPolicy | undefined;
+  /** How names are resolved when a delivery connects (default: the system's, dns.lookup). */
+  resolveHost?: typeof lookup | undefined;
+}
+
 /**
- * Connections to receivers, kept alive between deliveries. undici's `request` rather than `fetch`: no
- * WHATWG streams or per-request abort signals, about half the CPU per delivery (measured in the fan-out
- * benchmark). Connecting, the answer's headers and each wait for its body get 10 s each; the job's own
- * limit (15 s) ends an attempt whose receiver trickles.
+ * Connections to receivers, kept alive between deliveries, one pool per address policy.
+ * undici's `request` rather than `fetch`: no WHATWG streams or per-request abort signals,
+ * about half the CPU per delivery (measured in the fan-out benchmark). Connecting, the
+ * answer's headers and each wait for its body get 10 s each; the job's own limit (15 s)
+ * ends an attempt whose receiver trickles. A name is resolved when the connection is made
+ * and refused when any address it gives is internal (the URL's text was checked when the
+ * webhook was added, but a name may point anywhere by the time it is used).
  */
-const receivers = new Agent({
-  connect: { timeout: attemptTimeoutMs },
-  headersTimeout: attemptTimeoutMs,
-  bodyTimeout: attemptTimeoutMs,
-});
+const receiverPools = new WeakMap<typeof lookup, Map<AddressPolicy, Agent>>();
+
+function receiversFor(policy: AddressPolicy, resolve: typeof lookup): Agent {
+  let pools = receiverPools.get(resolve);
+  if (!pools) {
+    pools = new Map();
+    receiverPools.set(resolve, pools);
+  }
+  let agent = pools.get(policy);
+  if (!agent) {
+    agent = new Agent({
+      connect: { timeout: attemptTimeoutMs, lookup: checkedLookup(policy, resolve) as never },
+      headersTimeout: attemptTimeoutMs,
+      bodyTimeout: attemptTimeoutMs,
+    });
+    pools.set(policy, agent);
+  }
+  return agent;
+}
+
+type LookupCallback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+
+/** dns.lookup, refusing every answer that holds an internal address unless the host is allowed by name. */
+export function checkedLookup(policy: AddressPolicy, resolve: typeof lookup = lookup) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, "", 0);
+      const refused = hostAllowedOnAnyPort(policy, hostname)
+        ? undefined
+        : addresses.map((found) => refusedAddress(hostname, found.address)).find((reason) => reason !== null);
+      if (refused) return callback(Object.assign(new Error(`refused: ${refused}`), { code: "ECAIRNREFUSED" }), "", 0);
+      if (options.all) return callback(null, addresses);
+      const [first] = addresses;
+      return callback(null, first?.address ?? "", first?.family ?? 4);
+    });
+  };
+}
 
 const timeoutCodes = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 /** One signed POST of a body to an endpoint: its status, an error when it was not a 2xx, and how long it took. */
 export async function postSigned(
-  deps: { secrets: Secrets; now: () => Date },
+  deps: Pick<DeliveryDeps, "secrets" | "now" | "webhookPolicy" | "resolveHost">,
   endpoint: { url: string; secret: string },
   send: { body: string; eventType: string; deliveryId: string; signal?: AbortSignal | undefined },
 ): Promise<{ httpStatus: number | null; error: string | null; durationMs: number }> {
   const started = performance.now();
   let httpStatus: number | null = null;
   let error: string | null = null;
+  const policy = deps.webhookPolicy ?? defaultAddressPolicy;
+  // An address in the URL itself is never looked up: it is checked here (the policy may have changed since it was added).
+  const refused = refusedTarget(endpoint.url, policy);
+  if (refused !== null) return { httpStatus, error: `refused: ${refused}`, durationMs: 0 };
   try {
     const response = await request(endpoint.url, {
       method: "POST",
-      dispatcher: receivers,
+      dispatcher: receiversFor(policy, deps.resolveHost ?? lookup),
       headers: {
         "content-type": "application/json",
         "user-agent": "Cairn-Webhooks/1",
@@ -113,7 +171,9 @@ export async function postSigned(
     error =
       typeof code === "string" && timeoutCodes.has(code)
         ? `no answer within ${attemptTimeoutMs / 1000} s`
-        : `the request failed: ${cause}`;
+        : /^refused: /.test(cause)
+          ? cause
+          : `the request failed: ${cause}`;
   }
   return { httpStatus, error, durationMs: performance.now() - started };
 }

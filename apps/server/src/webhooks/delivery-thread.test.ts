@@ -46,6 +46,7 @@ describe("the delivery thread", () => {
       {
         store: { dataDir: dir },
         writeLock,
+        webhookAllowHosts: "",
         runner: { owner: "host:1:abc:deliveries", pollMs: 1000, leaseMs: 60_000, concurrency: 4 },
       },
       log,

@@ -33,6 +33,8 @@ export function startDeliveryThread(
     store: Omit<DeliveryWorkerData["store"], "threadWriteLock">;
     /** SQLite: the buffer of the write lock the request thread's connection holds as `requestThreadHolder`. */
     writeLock: SharedArrayBuffer | undefined;
+    /** The hosts webhooks may reach although internal (the server option, as text: it crosses threads). */
+    webhookAllowHosts: string;
     runner: JobRunnerOptions;
   },
   log: RunnerLog,
@@ -51,6 +53,7 @@ export function startDeliveryThread(
         ...settings.store,
         threadWriteLock: settings.writeLock ? { buffer: settings.writeLock, holder } : undefined,
       },
+      webhookAllowHosts: settings.webhookAllowHosts,
       runner: { ...settings.runner, owner: `${settings.runner.owner}:${generation}` },
     };
     worker = new Worker(script, { workerData: data });

@@ -2,6 +2,7 @@ import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import { createIdGenerator } from "@cairn/core/ids";
+import { addressPolicyOf } from "@cairn/core/webhooks/address-policy";
 import { type JobRunnerOptions, startJobRunner } from "../jobs/job-runner";
 import { nodeSecrets } from "../node-secrets";
 import { openServerStore } from "../open-server-store";
@@ -11,6 +12,8 @@ import { deliveryJob } from "./delivery-job";
 export interface DeliveryWorkerData {
   /** As `openServerStore` takes it; on SQLite with the process's shared write lock and this thread's id in it. */
   store: Parameters<typeof openServerStore>[0];
+  /** The hosts webhooks may reach although internal (see address-policy.ts). */
+  webhookAllowHosts: string;
   runner: JobRunnerOptions;
 }
 
@@ -44,7 +47,7 @@ export async function runDeliveryWorker(port: MessagePort, data: DeliveryWorkerD
   const now = () => new Date();
   const runner = startJobRunner(
     { store, now, newId: createIdGenerator() },
-    [deliveryJob({ store, secrets: nodeSecrets, now })],
+    [deliveryJob({ store, secrets: nodeSecrets, now, webhookPolicy: addressPolicyOf(data.webhookAllowHosts) })],
     data.runner,
     log,
   );

@@ -1,12 +1,19 @@
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import { AppError } from "@cairn/core/app-error";
 import type { Store } from "@cairn/core/store-port";
+import type { AddressPolicy } from "@cairn/core/webhooks/address-policy";
 import type { WebhookEvent } from "@cairn/core/webhooks/webhook-entities";
 import { postSigned } from "./delivery-job";
 
 /** `cairn admin webhook test`: one signed `webhook.test` event, sent now (not queued, not logged as a delivery). */
 export async function sendTestEvent(
-  deps: { store: Store; secrets: Secrets; now: () => Date; newId: () => string },
+  deps: {
+    store: Store;
+    secrets: Secrets;
+    now: () => Date;
+    newId: () => string;
+    webhookPolicy?: AddressPolicy | undefined;
+  },
   userId: string,
   endpointId: string,
 ) {

@@ -1,7 +1,7 @@
 import { isAppError } from "../app-error";
 import { createIdGenerator } from "../ids";
 import { type DeleteGuard, defaultDeleteGuard, serverHooks } from "../operations/server-hooks";
-import type { Store } from "../store-port";
+import type { Store, StoreWriter } from "../store-port";
 import { mutationContext } from "./mutation";
 import type { MutationSink } from "./mutation-sink";
 import { applyMutation } from "./registry";
@@ -15,7 +15,13 @@ import { applyMutation } from "./registry";
 export function storeSink(
   store: Store,
   userId: string,
-  options: { now?: () => Date; newId?: () => string; guard?: DeleteGuard | undefined } = {},
+  options: {
+    now?: () => Date;
+    newId?: () => string;
+    guard?: DeleteGuard | undefined;
+    /** Written in the same transaction, before the mutations: commits with them or not at all. */
+    before?: ((tx: StoreWriter) => Promise<void>) | undefined;
+  } = {},
 ): MutationSink {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? createIdGenerator();
@@ -23,6 +29,7 @@ export function storeSink(
     async commit(mutations) {
       let refused: unknown = null;
       await store.transaction(async (tx) => {
+        await options.before?.(tx);
         const hooks = serverHooks({
           tx,
           userId,

@@ -47,27 +47,79 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
       details,
     });
 
+  const refuse = (alert: Alert) =>
+    new AppError(
+      "locked",
+      `Deletes are blocked: ${alert.deleteCount} deletes within ${Math.round(guard.windowMs / 1000)} s raised alert ${alert.id}`,
+      {
+        details: { alertId: alert.id },
+        hint: `Check what was deleted (cairn alerts list), then acknowledge it: cairn alerts ack ${alert.id}`,
+      },
+    );
+  /** Fired as `destruction.alert` by a job, committed with the alert: a new alert, or one turned critical. */
+  const fire = (alert: Alert, at: Date) =>
+    tx.enqueueJob({
+      id: newId(),
+      kind: alertKind,
+      userId,
+      dedupeKey: `${alertKind}:${alert.id}:${alert.severity}`,
+      payload: { alertId: alert.id },
+      maxAttempts: 8,
+      runAt: at.toISOString(),
+      createdAt: at.toISOString(),
+    });
+
+  /**
+   * A delete in the window after an acknowledgement: it goes through (the user confirmed the
+   * burst), and it still counts. Deletes the guard had blocked come through first and were
+   * counted when blocked; every other one adds to the acknowledged alert, which turns critical
+   * (open again, and fired again) when its count passes the critical threshold.
+   */
+  async function countAfterAck(acknowledged: Alert, target: MutationTarget, at: Date): Promise<void> {
+    if (acknowledged.releasedCount < acknowledged.blockedCount) {
+      await tx.putAlert(userId, {
+        ...acknowledged,
+        releasedCount: acknowledged.releasedCount + 1,
+        updatedAt: at.toISOString(),
+      });
+      return;
+    }
+    const deleteCount = acknowledged.deleteCount + 1;
+    const escalates = acknowledged.severity !== "critical" && deleteCount > guard.criticalAbove;
+    // Turned critical in block mode: this delete waits for the new acknowledgement, like the first burst's.
+    const refused = escalates && guard.mode === "block";
+    const updated: Alert = {
+      ...acknowledged,
+      severity: escalates ? "critical" : acknowledged.severity,
+      windowEnd: at.toISOString(),
+      deleteCount,
+      blockedCount: acknowledged.blockedCount + (refused ? 1 : 0),
+      deletedIds: refused
+        ? acknowledged.deletedIds
+        : [...new Set([...acknowledged.deletedIds, target.id])].slice(0, 100),
+      updatedAt: at.toISOString(),
+    };
+    await tx.putAlert(userId, updated);
+    if (!escalates) return;
+    await tx.reopenAlert(userId, acknowledged.id);
+    await audit("alert.escalated", null, { alertId: acknowledged.id, deleteCount, severity: "critical" });
+    await fire(updated, at);
+    if (refused) throw refuse(updated);
+  }
+
   return {
     async beforeDelete(target) {
       const at = now();
-      // Acknowledging an alert confirms the deletion: for one window after it, deletes
-      // (such as the ones the CLI parked meanwhile) go through without a new alert,
-      // and they never count towards the next one.
       const [latest] = (await tx.listAlerts(userId, { limit: 1, offset: 0 })).alerts;
       const ackedAt = latest?.acknowledgedAt ? Date.parse(latest.acknowledgedAt) : null;
-      if (ackedAt !== null && at.getTime() < ackedAt + guard.windowMs) return;
+      if (latest && ackedAt !== null && at.getTime() < ackedAt + guard.windowMs) {
+        await countAfterAck(latest, target, at);
+        return;
+      }
+      // Deletes of the window after an acknowledgement were counted on that alert: not again here.
       const floor = ackedAt === null ? 0 : ackedAt + guard.windowMs;
       const since = new Date(Math.max(at.getTime() - guard.windowMs, floor)).toISOString();
       const open = latest?.acknowledgedAt === null ? latest : undefined;
-      const refuse = (alert: Alert) =>
-        new AppError(
-          "locked",
-          `Deletes are blocked: ${alert.deleteCount} deletes within ${Math.round(guard.windowMs / 1000)} s raised alert ${alert.id}`,
-          {
-            details: { alertId: alert.id },
-            hint: `Check what was deleted (cairn alerts list), then acknowledge it: cairn alerts ack ${alert.id}`,
-          },
-        );
       if (guard.mode === "block" && open) {
         const updated = {
           ...open,
@@ -103,6 +155,7 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
             windowEnd: at.toISOString(),
             deleteCount: count,
             blockedCount: blocked ? 1 : 0,
+            releasedCount: 0,
             deletedIds,
             createdAt: at.toISOString(),
             updatedAt: at.toISOString(),
@@ -111,19 +164,7 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
           };
       await tx.putAlert(userId, alert);
       if (!current) await audit("alert.raised", null, { alertId: alert.id, deleteCount: count, severity });
-      if (!current || current.severity !== alert.severity) {
-        // Fired as `destruction.alert` by a job, committed with the alert: a new alert, or one turned critical.
-        await tx.enqueueJob({
-          id: newId(),
-          kind: alertKind,
-          userId,
-          dedupeKey: `${alertKind}:${alert.id}:${alert.severity}`,
-          payload: { alertId: alert.id },
-          maxAttempts: 8,
-          runAt: at.toISOString(),
-          createdAt: at.toISOString(),
-        });
-      }
+      if (!current || current.severity !== alert.severity) await fire(alert, at);
       if (blocked) throw refuse(alert);
     },
     deleted: (target) => audit("delete", target),

@@ -4,6 +4,7 @@ import { AppError } from "../app-error";
 import { entryContentSchema, idSchema, plainText, slugSchema } from "../entities";
 import type { StoreReader, StoreWriter } from "../store-port";
 import { parseInput } from "../validate";
+import { type AddressPolicy, defaultAddressPolicy, refusedTarget } from "../webhooks/address-policy";
 import { parseSignature, signatureHeader } from "../webhooks/signature";
 import { type WebhookEndpoint, webhookEventTypes } from "../webhooks/webhook-entities";
 import { type AppendEntryInput, appendEntry } from "./append-entry";
@@ -14,6 +15,8 @@ interface WebhookDeps {
   secrets: Secrets;
   newId: () => string;
   now: () => Date;
+  /** Which hosts a webhook may reach (default: no internal address). */
+  webhookPolicy?: AddressPolicy | undefined;
 }
 
 export const addWebhookInput = z.object({
@@ -25,9 +28,19 @@ export const addWebhookInput = z.object({
   events: z.array(z.enum(webhookEventTypes)).min(1, "name at least one event").max(webhookEventTypes.length),
 });
 
-/** A new endpoint for the user's events; its signing secret is returned once and never shown again. */
+/**
+ * A new endpoint for the user's events; its signing secret is returned once and never shown
+ * again. An internal address is refused (see address-policy.ts) unless an administrator allowed its host.
+ */
 export async function addWebhook(deps: WebhookDeps, userId: string, input: z.input<typeof addWebhookInput>) {
   const parsed = parseInput(addWebhookInput, input);
+  const refused = refusedTarget(parsed.url, deps.webhookPolicy ?? defaultAddressPolicy);
+  if (refused !== null) {
+    throw new AppError("invalid_input", `url: refused: ${refused} (an administrator can allow it)`, {
+      details: { fields: [{ path: "url", message: `refused: ${refused}` }] },
+      hint: "Webhooks may not reach this server's own machine or network. An administrator can allow a host with CAIRN_WEBHOOK_ALLOW_HOSTS (e.g. 127.0.0.1:5678 for n8n on this machine).",
+    });
+  }
   const endpoint = {
     id: deps.newId(),
     url: parsed.url,
@@ -115,7 +128,9 @@ export const ingestBody = z.discriminatedUnion("type", [
  * like a wrong one, with nothing that tells an attacker which check failed.
  */
 export async function ingestWebhook(
-  deps: WebhookDeps & { writerFor: (userId: string) => MemoryWriteDeps },
+  deps: WebhookDeps & {
+    writerFor: (userId: string, options: { before: (tx: StoreWriter) => Promise<void> }) => MemoryWriteDeps;
+  },
   request: { sourceId: string | undefined; signature: string | undefined; rawBody: string },
 ) {
   const refused = () => new AppError("unauthenticated", "The request's signature is not valid");
@@ -133,15 +148,6 @@ export async function ingestWebhook(
   if (!valid || !source || !signature) throw refused();
   const now = deps.now().getTime();
   if (Math.abs(now - signature.t * 1000) > replayWindowMs) throw refused();
-  const fresh = await deps.store.transaction((tx) =>
-    tx.recordIngestSignature(
-      source.id,
-      signature.v1,
-      new Date(now).toISOString(),
-      new Date(now - 2 * replayWindowMs).toISOString(),
-    ),
-  );
-  if (!fresh) throw refused();
   let body: unknown;
   try {
     body = JSON.parse(request.rawBody);
@@ -149,7 +155,19 @@ export async function ingestWebhook(
     throw new AppError("malformed_json", "The body is not valid JSON");
   }
   const parsed = parseInput(ingestBody, body);
-  const writer = deps.writerFor(source.userId);
+  // The signature is recorded in the transaction that writes the row: a request whose write
+  // failed (a 5xx) left no trace, so its retry is taken, and one that wrote is a replay after.
+  const writer = deps.writerFor(source.userId, {
+    before: async (tx) => {
+      const fresh = await tx.recordIngestSignature(
+        source.id,
+        signature.v1,
+        new Date(now).toISOString(),
+        new Date(now - 2 * replayWindowMs).toISOString(),
+      );
+      if (!fresh) throw refused();
+    },
+  });
   if (parsed.type === "memory") {
     const memory = await remember(writer, {
       project: parsed.project,

@@ -217,6 +217,109 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
       expect(alerts[0]).toMatchObject({ severity: "critical", deleteCount: 7, blockedCount: 0 });
     });
 
+    it("keeps counting deletes after an acknowledgement, and turns the alert critical and open again", async () => {
+      const guard: DeleteGuard = { mode: "warn", warnAbove: 3, criticalAbove: 5, windowMs: 60_000 };
+      tick(10 * 60_000);
+      const made: Memory[] = [];
+      for (let index = 0; index < 7; index++) {
+        made.push(await remember(writer(other.id), { project: "acked", content: `a ${index}` }));
+      }
+      const forget = (memory: Memory) => ({
+        op: "memory.put",
+        args: {
+          ...memory,
+          deletedAt: now().toISOString(),
+          version: nextVersion(memory.version, clock + 5, "acked"),
+          baseVersion: memory.version,
+        },
+      });
+      await applyPush({ store, now, newId, guard }, other.id, push(other.id, "acker", 1, made.slice(0, 4).map(forget)));
+      const [raised] = (await store.listAlerts(other.id, { open: true, limit: 1, offset: 0 })).alerts;
+      expect(raised).toMatchObject({ severity: "warning", deleteCount: 4 });
+      await ackAlert({ store, now, newId }, other.id, { id: raised?.id ?? "", by: "test" });
+      tick(5_000);
+      // Still within the window: each delete counts on the acknowledged alert (before, none did).
+      await applyPush({ store, now, newId, guard }, other.id, push(other.id, "acker", 5, [forget(made[4] as Memory)]));
+      expect((await store.listAlerts(other.id, { limit: 1, offset: 0 })).alerts[0]).toMatchObject({
+        id: raised?.id,
+        deleteCount: 5,
+        severity: "warning",
+        acknowledgedBy: "test",
+      });
+      const jobsBefore = (await store.listJobs({ kind: "webhook.alert", limit: 50, offset: 0 })).total;
+      await applyPush({ store, now, newId, guard }, other.id, push(other.id, "acker", 6, made.slice(5).map(forget)));
+      const [escalated] = (await store.listAlerts(other.id, { open: true, limit: 1, offset: 0 })).alerts;
+      expect(escalated).toMatchObject({ id: raised?.id, severity: "critical", deleteCount: 7, acknowledgedAt: null });
+      expect(escalated?.deletedIds).toEqual(expect.arrayContaining(made.map((memory) => memory.id)));
+      // Fired again as critical, once.
+      expect((await store.listJobs({ kind: "webhook.alert", limit: 50, offset: 0 })).total).toBe(jobsBefore + 1);
+      const audit = await store.listAudit(other.id, { action: "alert.escalated", limit: 5, offset: 0 });
+      expect(audit.total).toBe(1);
+    });
+
+    it("in block mode, lets the parked deletes through after the acknowledgement without counting them twice", async () => {
+      const guard: DeleteGuard = { mode: "block", warnAbove: 3, criticalAbove: 6, windowMs: 60_000 };
+      // The alerts of the tests before, acknowledged long ago.
+      for (const open of (await store.listAlerts(other.id, { open: true, limit: 50, offset: 0 })).alerts) {
+        await ackAlert({ store, now, newId }, other.id, { id: open.id, by: "earlier" });
+      }
+      tick(10 * 60_000);
+      const made: Memory[] = [];
+      for (let index = 0; index < 8; index++) {
+        made.push(await remember(writer(other.id), { project: "parked", content: `p ${index}` }));
+      }
+      const forgets = made.map((memory) => ({
+        op: "memory.put",
+        args: {
+          ...memory,
+          deletedAt: now().toISOString(),
+          version: nextVersion(memory.version, clock + 5, "parked"),
+          baseVersion: memory.version,
+        },
+      }));
+      const first = await applyPush(
+        { store, now, newId, guard },
+        other.id,
+        push(other.id, "parker", 1, forgets.slice(0, 5)),
+      );
+      expect(first.results.map((result) => result.status)).toEqual([
+        "applied",
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+      ]);
+      const [alert] = (await store.listAlerts(other.id, { open: true, limit: 1, offset: 0 })).alerts;
+      expect(alert).toMatchObject({ deleteCount: 5, blockedCount: 2 });
+      await ackAlert({ store, now, newId }, other.id, { id: alert?.id ?? "", by: "test" });
+      tick(1_000);
+      // The device re-sends its two parked deletes: through, and not counted again.
+      const released = await applyPush(
+        { store, now, newId, guard },
+        other.id,
+        push(other.id, "parker", 6, forgets.slice(3, 5)),
+      );
+      expect(released.results.map((result) => result.status)).toEqual(["applied", "applied"]);
+      expect((await store.listAlerts(other.id, { limit: 1, offset: 0 })).alerts[0]).toMatchObject({
+        deleteCount: 5,
+        releasedCount: 2,
+      });
+      // New deletes count: the sixth goes through, the seventh passes the critical threshold and waits.
+      const more = await applyPush(
+        { store, now, newId, guard },
+        other.id,
+        push(other.id, "parker", 8, forgets.slice(5, 7)),
+      );
+      expect(more.results.map((result) => result.status)).toEqual(["applied", "rejected"]);
+      expect(more.results[1]?.reason).toMatch(/^locked/);
+      expect((await store.listAlerts(other.id, { open: true, limit: 1, offset: 0 })).alerts[0]).toMatchObject({
+        id: alert?.id,
+        severity: "critical",
+        deleteCount: 7,
+        blockedCount: 3,
+      });
+    });
+
     it("records sessions, closes idle ones, and answers what the last session did", async () => {
       tick(3_600_000);
       await closeIdleSessions({ store, now }); // the sessions of earlier tests

@@ -90,6 +90,7 @@ interface AlertRow {
   window_end: string | Date;
   delete_count: number | string;
   blocked_count: number | string;
+  released_count: number | string;
   deleted_ids: string;
   created_at: string | Date;
   updated_at: string | Date;
@@ -98,7 +99,7 @@ interface AlertRow {
 }
 
 const alertColumns =
-  "id, kind, severity, window_start, window_end, delete_count, blocked_count, deleted_ids, created_at, updated_at, acknowledged_at, acknowledged_by";
+  "id, kind, severity, window_start, window_end, delete_count, blocked_count, released_count, deleted_ids, created_at, updated_at, acknowledged_at, acknowledged_by";
 
 function toAlert(row: AlertRow): Alert {
   return {
@@ -109,6 +110,7 @@ function toAlert(row: AlertRow): Alert {
     windowEnd: isoTime(row.window_end),
     deleteCount: Number(row.delete_count),
     blockedCount: Number(row.blocked_count),
+    releasedCount: Number(row.released_count),
     deletedIds: JSON.parse(row.deleted_ids) as string[],
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
@@ -134,11 +136,11 @@ export async function listAlerts(
 export async function putAlert(sql: SqlExec, userId: string, alert: Alert): Promise<void> {
   await sql.run(
     `INSERT INTO alerts (id, user_id, kind, severity, window_start, window_end, delete_count, blocked_count,
-                         deleted_ids, created_at, updated_at, acknowledged_at, acknowledged_by)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         released_count, deleted_ids, created_at, updated_at, acknowledged_at, acknowledged_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, window_end = excluded.window_end,
        delete_count = excluded.delete_count, blocked_count = excluded.blocked_count,
-       deleted_ids = excluded.deleted_ids, updated_at = excluded.updated_at`,
+       released_count = excluded.released_count, deleted_ids = excluded.deleted_ids, updated_at = excluded.updated_at`,
     [
       alert.id,
       userId,
@@ -148,6 +150,7 @@ export async function putAlert(sql: SqlExec, userId: string, alert: Alert): Prom
       alert.windowEnd,
       alert.deleteCount,
       alert.blockedCount,
+      alert.releasedCount,
       JSON.stringify(alert.deletedIds),
       alert.createdAt,
       alert.updatedAt,
@@ -155,6 +158,15 @@ export async function putAlert(sql: SqlExec, userId: string, alert: Alert): Prom
       alert.acknowledgedBy,
     ],
   );
+}
+
+/** Opens an acknowledged alert again (it turned critical): deletes wait for a new acknowledgement. */
+export async function reopenAlert(sql: SqlExec, userId: string, id: string): Promise<boolean> {
+  const changed = await sql.run(
+    "UPDATE alerts SET acknowledged_at = NULL, acknowledged_by = NULL WHERE user_id = ? AND id = ? AND acknowledged_at IS NOT NULL",
+    [userId, id],
+  );
+  return changed > 0;
 }
 
 export async function ackAlert(sql: SqlExec, userId: string, id: string, at: string, by: string): Promise<boolean> {

@@ -55,6 +55,7 @@ export type FeatureQueries = ChatReader &
     | "recordAudit"
     | "putAlert"
     | "ackAlert"
+    | "reopenAlert"
     | "purgeTrashItem"
     | "purgeTrashBefore"
     | "getUser"
@@ -194,6 +195,7 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     recordAudit: (userId: string, event: AuditEvent) => activity.recordAudit(sql, userId, event),
     putAlert: (userId: string, alert: Alert) => activity.putAlert(sql, userId, alert),
     ackAlert: (userId: string, id: string, at: string, by: string) => activity.ackAlert(sql, userId, id, at, by),
+    reopenAlert: (userId: string, id: string) => activity.reopenAlert(sql, userId, id),
     purgeTrashItem: (userId: string, type: TrashType, id: string, projectId?: string) =>
       trash.purgeTrashItem(sql, userId, type, id, projectId),
     purgeTrashBefore: (before: string) => trash.purgeTrashBefore(sql, before),

@@ -1,6 +1,7 @@
 import { AppError } from "@cairn/core/app-error";
 import Database from "better-sqlite3";
 import type { Migration } from "../migration";
+import { privateFile } from "../private-files";
 
 const damagedCodes = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_IOERR_SHORT_READ"]);
 
@@ -35,6 +36,7 @@ export function openSqlite(
   options: { nativeBinding?: string | undefined } = {},
 ): Database.Database {
   let db: Database.Database | undefined;
+  if (path !== ":memory:") privateFile(path);
   try {
     db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma("journal_mode = WAL");

@@ -383,4 +383,10 @@ DROP INDEX jobs_due;
 CREATE INDEX jobs_due_by_kind ON jobs (status, kind, run_at);
 `,
   },
+  {
+    // Deletes the guard blocked that went through after the acknowledgement: counted once, when
+    // they were blocked, and not again (see server-hooks.ts).
+    name: "server/011-alerts-released",
+    sql: "ALTER TABLE alerts ADD COLUMN released_count INTEGER NOT NULL DEFAULT 0;",
+  },
 ];
