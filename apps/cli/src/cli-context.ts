@@ -30,6 +30,10 @@ export interface CliContext extends Writers {
   executable: { node: string; script: string };
   /** Asks a question on the terminal; null when stdin is not a terminal (nobody to answer). */
   ask: (question: string) => Promise<string | null>;
+  /** Asks for a secret on the terminal, not echoing it; null when stdin is not a terminal. */
+  askSecret: (question: string) => Promise<string | null>;
+  /** Whether stdout is a terminal (a person reads it) rather than a pipe or a file; asked only by `serve`. */
+  stdoutIsTerminal: () => boolean;
   /** Writes progress to a terminal (stderr); a no-op when stderr is not one. */
   progress: (line: string | null) => void;
   /** Crash tests: SIGKILL this process when it reaches the named durable step; a no-op otherwise. */

@@ -9,6 +9,8 @@ export const cliEnvVars = {
   CAIRN_HOST: "Server listen address (default 127.0.0.1)",
   CAIRN_PORT: "Server port (default 8787)",
   CAIRN_LOG_LEVEL: "Server log level (default info)",
+  CAIRN_LOG_FORMAT:
+    "Server log format: readable (one line a request; the default on a terminal) or json (the default otherwise)",
   CAIRN_DELETE_GUARD:
     "Server: warn|block; block refuses deletes (423) after a mass-deletion alert until it is acknowledged",
   CAIRN_DELETE_WARN_ABOVE: "Server: deletes within the window above which an alert is raised (default 10)",

@@ -35,6 +35,17 @@ async function pushAfterWrite(context: CliContext, local: LocalStore, credential
 }
 
 /**
+ * After a change made on the server for this account (a chat turn's tools, an import): the
+ * same push-and-pull as after a local write, so the rows it changed show here at once, not
+ * only after `cairn sync now`. Failure is fine: the next sync brings them.
+ */
+export async function pullAfterServerChange(context: CliContext): Promise<void> {
+  const credentials = credentialsOf(context);
+  if (!credentials) return;
+  await withScope(context, credentials, (local) => pushAfterWrite(context, local, credentials));
+}
+
+/**
  * Every CLI write: commits it in the current scope's store (with its outbox
  * row), pushes it (daemon or inline), and reports whether the entity it
  * touched has reached the server.

@@ -44,6 +44,38 @@ async function ask(question: string): Promise<string | null> {
   }
 }
 
+/**
+ * Asks for a secret on the terminal without showing what is typed (a token at `cairn login`);
+ * null without a terminal. Backspace edits, Ctrl-C aborts with nothing.
+ */
+async function askSecret(question: string): Promise<string | null> {
+  const input = process.stdin;
+  if (!input.isTTY || !process.stderr.isTTY) return null;
+  writeFd(2, question);
+  input.setRawMode(true);
+  input.resume();
+  input.setEncoding("utf8");
+  return new Promise((resolve) => {
+    let typed = "";
+    const done = (value: string | null) => {
+      input.setRawMode(false);
+      input.pause();
+      input.off("data", onData);
+      writeFd(2, "\n");
+      resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n") return done(typed);
+        if (char === "\u0003" || char === "\u0004") return done(null);
+        if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
+        else if (char >= " ") typed += char;
+      }
+    };
+    input.on("data", onData);
+  });
+}
+
 /** One progress line, redrawn in place on a terminal; null clears it. Nothing when stderr is not a terminal. */
 function progressLine(line: string | null): void {
   if (!process.stderr.isTTY) return;
@@ -94,6 +126,9 @@ async function main(): Promise<void> {
     osUser: osUser(),
     sqliteBinding: sqliteBinding(),
     ask,
+    askSecret,
+    // Asked lazily: touching process.stdout loads Node's stream modules, ~5 ms of every command.
+    stdoutIsTerminal: () => (require("node:tty") as typeof import("node:tty")).isatty(1),
     progress: progressLine,
     pid: process.pid,
     executable: { node: process.execPath, script: process.argv[1] ?? "" },

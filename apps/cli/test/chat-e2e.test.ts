@@ -64,12 +64,42 @@ describe("chat and tasks end to end (offline model, SQLite)", () => {
     expect(resumed.conversation_id).toBe(json.conversation_id);
     expect(resumed.assistant_message).toContain("built-in offline assistant");
 
-    expect((await cairnAsync(dir, ["task", "list", "--json"])).json<{ tasks: unknown[] }>().tasks).toEqual([]);
-    expect((await cairnAsync(dir, ["sync", "now", "--json"])).code).toBe(0);
+    // The agent's task is in this machine's store already: the turn pulled it (no `sync now`).
     const local = (await cairnAsync(dir, ["task", "list", "--json"])).json<{
       tasks: { title: string; status: string }[];
     }>();
     expect(local.tasks).toMatchObject([{ title: "buy groceries", status: "pending" }]);
+  });
+
+  it("confirms a delete from the command line: one-shot chats continue the project's conversation", async () => {
+    const asked = await cairnAsync(dir, ["chat", "--new", "delete buy groceries"]);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toContain("This would delete 1 task:\n1. buy groceries");
+    const conversation = /conversation (\S+):/.exec(asked.stderr)?.[1];
+    expect(conversation).toMatch(/^[0-9A-Z]{26}$/);
+    const yes = await cairnAsync(dir, ["chat", "--json", "yes"]);
+    expect(yes.code).toBe(0);
+    expect(yes.json()).toMatchObject({
+      conversation_id: conversation,
+      assistant_message: expect.stringContaining("Deleted 1 task"),
+      tool_calls: [{ tool_name: "delete_task", success: true }],
+    });
+    // Gone here too, without a sync.
+    expect((await cairnAsync(dir, ["task", "list", "--json"])).json<{ tasks: unknown[] }>().tasks).toEqual([]);
+    // --new starts elsewhere: there, nothing waits for a yes.
+    const fresh = await cairnAsync(dir, ["chat", "--new", "--json", "yes"]);
+    expect(fresh.json<{ conversation_id: string; assistant_message: string }>()).toMatchObject({
+      assistant_message: "Nothing is waiting for your confirmation.",
+    });
+    expect(fresh.json<{ conversation_id: string }>().conversation_id).not.toBe(conversation);
+  });
+
+  it("never says a tool did what it did not, and exits 1 when it failed", async () => {
+    const failed = await cairnAsync(dir, ["chat", "complete the unicorn grooming"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("That didn't work");
+    expect(failed.stdout).not.toMatch(/Done|Marked/);
+    expect(failed.stderr).toContain("complete_task failed");
   });
 
   it("cairn ask answers from memory with citations, and abstains on what it does not hold", async () => {

@@ -155,13 +155,56 @@ describe("cairn serve and admin", () => {
     expect(await second.stop()).toBe(0);
   });
 
+  it("says a port is in use, and how to choose another, instead of reporting a bug", async () => {
+    const dataDir = dir("busy-port");
+    const first = await startServer({ dataDir });
+    try {
+      const second = cairn(dataDir, ["serve", "--port", String(first.port), "--data", join(dataDir, "second")]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`Port ${first.port} on 127.0.0.1 is already in use`);
+      expect(second.stderr).toContain(`--port ${first.port + 1}`);
+      expect(second.stderr).not.toMatch(/bug|Internal error/);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it("adds a user on the database directly and never stores the token in clear", () => {
     const home = dir("admin");
     const dataDir = join(home, "server");
-    const result = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);
+    // No database there yet: refused, naming where it looked, unless asked to make one.
+    const refused = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stderr).error).toMatchObject({
+      code: "not_found",
+      message: `No Cairn server database at ${join(dataDir, "cairn.db")}`,
+    });
+    // CAIRN_HOME alone (no --data) is the trap the refusal is for: a new, empty database in the wrong place.
+    expect(
+      cairn(home, ["admin", "user", "add", "carol", "--json"], { env: { CAIRN_HOME: join(home, "elsewhere") } }).code,
+    ).toBe(1);
+    const result = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--create", "--json"]);
     expect(result.code).toBe(0);
-    const body = result.json<{ user: { id: string; name: string }; token: string }>();
-    expect(body).toEqual({ user: { id: expect.any(String), name: "carol" }, token: expect.stringMatching(/^cairn_/) });
+    const body = result.json<{ user: { id: string; name: string }; token: string; database: string }>();
+    expect(body).toEqual({
+      user: { id: expect.any(String), name: "carol" },
+      token: expect.stringMatching(/^cairn_/),
+      database: join(dataDir, "cairn.db"),
+    });
+    expect(cairn(home, ["admin", "user", "add", "erin", "--data", dataDir]).stdout).toContain(
+      `in ${join(dataDir, "cairn.db")}`,
+    );
+    const listed = cairn(home, ["admin", "user", "list", "--data", dataDir, "--json"]).json<{
+      users: { name: string; activeTokens: number }[];
+      total: number;
+    }>();
+    expect(listed).toMatchObject({
+      total: 2,
+      users: [
+        { name: "carol", activeTokens: 1 },
+        { name: "erin", activeTokens: 1 },
+      ],
+    });
     const database = readFileSync(join(dataDir, "cairn.db"));
     expect(database.includes(body.token)).toBe(false);
     const again = cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);

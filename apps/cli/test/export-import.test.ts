@@ -111,8 +111,8 @@ describe("export and import", () => {
     ).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
-    sourceToken = addUser(source, source, "porter").token;
-    targetToken = addUser(target, target, "porter").token;
+    sourceToken = addUser(source, source, "porter", undefined, { create: true }).token;
+    targetToken = addUser(target, target, "porter", undefined, { create: true }).token;
     first = await startServer({ dataDir: source, env });
     second = await startServer({ dataDir: target, env });
   });
@@ -143,7 +143,8 @@ describe("export and import", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    const exported = ok(cairn(home, ["export", "--format", "jsonl"])).stdout;
+    const exporting = ok(cairn(home, ["export", "--format", "jsonl", "--json"]));
+    const exported = exporting.stdout;
     const rows = exported
       .trim()
       .split("\n")
@@ -162,12 +163,22 @@ describe("export and import", () => {
         .sort(),
     ).toEqual(["entry", "entry", "memory", "memory", "task", "task"]);
     expect(rows.at(-1)?.type).toBe("session.end");
+    // The summary goes to stderr (stdout is the data); piped, no progress line is drawn.
+    expect(JSON.parse(exporting.stderr)).toMatchObject({
+      format: "jsonl",
+      lines: rows.length,
+      bytes: Buffer.byteLength(exported),
+    });
     const file = join(home, "atlas.jsonl");
     writeFileSync(file, exported);
 
     ok(cairn(home, ["login", "--server", second.url, "--token", targetToken]));
-    const imported = ok(cairn(home, ["import", file, "--json"])).json<{ rows: number }>();
-    expect(imported.rows).toBe(rows.length);
+    const imported = ok(cairn(home, ["import", file, "--json"])).json<{
+      rows: number;
+      new: number;
+      unchanged: number;
+    }>();
+    expect(imported).toMatchObject({ rows: rows.length, new: rows.length, unchanged: 0 });
     const before = await digest(first, sourceToken);
     const after = await digest(second, targetToken);
     expect(after).toEqual(before);
@@ -180,8 +191,10 @@ describe("export and import", () => {
       exportedMemories.map((row) => row.memory.id).sort(),
     );
     expect(memories.memories.map((memory) => memory.content)).toContain(tricky);
-    // Importing again changes nothing; the new server's own jobs add no second summary either.
-    ok(cairn(home, ["import", file]));
+    // Importing again changes nothing, and says so; the new server's own jobs add no second summary either.
+    const again = ok(cairn(home, ["import", file]));
+    expect(again.stdout).toContain(`imported ${rows.length} rows: 0 new, ${rows.length} unchanged`);
+    expect(again.stderr).toBe("");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await digest(second, targetToken)).toEqual(before);
     // A project filter narrows the export (the personal task comes along).

@@ -193,15 +193,27 @@ export async function startServer(options: {
   };
 }
 
-/** Creates a user on the server's database directly and returns its token. */
+/**
+ * Creates a user on the server's database directly and returns its token. `create`: the database
+ * does not exist yet (no server has started on it), and this makes it, as `--create` does.
+ */
 export function addUser(
   home: string,
   dataDir: string,
   name: string,
   databaseUrl?: string,
+  options: { create?: boolean } = {},
 ): { id: string; token: string } {
   const where = databaseUrl ? ["--database-url", databaseUrl] : ["--data", dataDir];
-  const result = cairn(home, ["admin", "user", "add", name, ...where, "--json"]);
+  const result = cairn(home, [
+    "admin",
+    "user",
+    "add",
+    name,
+    ...where,
+    ...(options.create ? ["--create"] : []),
+    "--json",
+  ]);
   if (result.code !== 0) throw new Error(`admin user add failed: ${result.stderr}`);
   const body = result.json<{ user: { id: string }; token: string }>();
   return { id: body.user.id, token: body.token };

@@ -56,7 +56,7 @@ for (const backend of serverBackends()) {
 
     beforeAll(async () => {
       fake = await startFakeEmbeddings();
-      const user = addUser(dir, dir, "hybrid", databaseUrl);
+      const user = addUser(dir, dir, "hybrid", databaseUrl, { create: true });
       token = user.token;
       server = await startServer({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}), env: env() });
     });

@@ -23,7 +23,7 @@ describe.skipIf(testPgDisabled())("jobs on two servers sharing one PostgreSQL da
 
   it("runs each of 1,000 delivery jobs exactly once between them", async () => {
     const databaseUrl = backend?.databaseUrl() ?? "";
-    const user = addUser(dir, dir, "jobs", databaseUrl);
+    const user = addUser(dir, dir, "jobs", databaseUrl, { create: true });
     const receiver = await startReceiver();
     try {
       const added = cairn(

@@ -241,6 +241,33 @@ describe.each(serverBackends())("memories, sessions, recovery and mass-deletion 
     cleanup(warnHome, home);
   });
 
+  it("shows an alert raised by deletes made elsewhere after a pull, until it is acknowledged", async () => {
+    const user = newUser("watcher");
+    const home = tempDir("watcher");
+    login(home, server, user.token);
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const created = await api<{ memory: { id: string } }>(server, user.token, "/api/memories", {
+        method: "POST",
+        body: JSON.stringify({ project: "elsewhere", content: `made elsewhere ${index}` }),
+      });
+      ids.push(created.body.memory.id);
+    }
+    for (const id of ids) await api(server, user.token, `/api/memories/${id}`, { method: "DELETE" });
+    // This device pushed nothing: it learns of the alert from its pull.
+    expect(ok(cairn(home, ["sync", "now", "--json"])).json()).toMatchObject({ pushed: 0 });
+    const check = cairn(home, ["sync", "status", "--check", "--json"]);
+    expect(check.code).toBe(2);
+    const problems = check.json<{ problems: { code: string; actual?: string }[] }>().problems;
+    const [alert] = (await api<{ alerts: { id: string }[] }>(server, user.token, "/api/alerts?open=true")).body.alerts;
+    expect(problems).toContainEqual(expect.objectContaining({ code: "destruction_alert", actual: alert?.id }));
+    expect(cairn(home, ["sync", "status"]).stdout).toMatch(/destruction_alert.*12 deletes/);
+    await api(server, user.token, `/api/alerts/${alert?.id}/ack`, { method: "POST" });
+    ok(cairn(home, ["sync", "now"]));
+    expect(cairn(home, ["sync", "status", "--check"]).code).toBe(0);
+    cleanup(home);
+  });
+
   it("ends two offline edits of one memory on the same higher version on both devices, the loser in the audit log", async () => {
     const user = newUser("editor");
     const first = tempDir("edit-a");

@@ -39,6 +39,8 @@ describe("thread sync end to end", () => {
       expect(now.code).toBe(0);
       expect(now.json()).toMatchObject({ pushed: 1, pending: 0, dead: 0 });
       expect(cairn(homeA, ["sync", "now", "--json"]).json()).toMatchObject({ pushed: 0, pending: 0 });
+      // The error of the failed push is history once a sync has worked.
+      expect(cairn(homeA, ["sync", "status", "--json"]).json()).toMatchObject({ lastError: null, lastErrorAt: null });
 
       const onServer = await serverThread(server.url, alice.token, "parser", "demo");
       expect(onServer.entries.map((entry) => entry.id)).toEqual([written.id]);

@@ -80,7 +80,7 @@ describe("webhooks", () => {
   };
 
   beforeAll(async () => {
-    token = addUser(dir, dir, "hooks").token;
+    token = addUser(dir, dir, "hooks", undefined, { create: true }).token;
     server = await startServer({ dataDir: dir, env: fastJobs });
   });
   afterAll(async () => {

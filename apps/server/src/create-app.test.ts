@@ -1,3 +1,4 @@
+import { createUser } from "@cairn/core/accounts/create-user";
 import { hostileQueries } from "@cairn/store/contract/store-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./test-app";
@@ -167,6 +168,32 @@ describe("threads API", () => {
     expect(removed.statusCode).toBe(200);
     const gone = await t.app.inject({ url: "/api/threads/parser", headers: auth(t.alice.token) });
     expect(gone.statusCode).toBe(404);
+  });
+
+  it("lists the user's projects with their counts, and only theirs", async () => {
+    const carol = await createUser(t.deps, { name: "carol-projects" });
+    const bob = { token: carol.token };
+    await t.app.inject({
+      method: "POST",
+      url: "/api/threads/sync",
+      headers: auth(bob.token),
+      payload: { project: "bobs-project", thread: "notes", entries: [{ id: "bp-1", content: "only bob's" }] },
+    });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/memories",
+      headers: auth(bob.token),
+      payload: { project: "bobs-project", content: "a memory of bob's" },
+    });
+    const bobs = await t.app.inject({ url: "/api/projects", headers: auth(bob.token) });
+    expect(bobs.statusCode).toBe(200);
+    expect(bobs.json()).toMatchObject({
+      total: 1,
+      projects: [{ id: "bobs-project", threads: 1, entries: 1, memories: 1, tasks: 0 }],
+    });
+    const alices = await t.app.inject({ url: "/api/projects", headers: auth(t.alice.token) });
+    expect(alices.json().projects.map((project: { id: string }) => project.id)).not.toContain("bobs-project");
+    expect((await t.app.inject({ url: "/api/projects?limit=0", headers: auth(bob.token) })).statusCode).toBe(422);
   });
 
   it("never shows one user's threads to another (404, never data)", async () => {

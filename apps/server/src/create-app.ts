@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@cairn/core/app-error";
-import { mcpTools } from "@cairn/core/tools/registry";
+import { agentTools, mcpTools } from "@cairn/core/tools/registry";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { Redis } from "ioredis";
@@ -107,7 +107,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   });
 
   healthRoutes(app, deps, { chat: describeChatModel(settings), redis });
-  meRoutes(app);
+  meRoutes(app, deps);
   threadRoutes(app, deps);
   syncRoutes(app, deps);
   searchRoutes(app, deps);
@@ -129,12 +129,14 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
     },
   };
   oracleRoutes(app, oracleDeps);
-  mcpRoutes(app, deps, [...mcpTools, oracleTool(oracleDeps)], logInternal);
+  const askOracle = oracleTool(oracleDeps);
+  mcpRoutes(app, deps, [...mcpTools, askOracle], logInternal);
   chatRoutes(
     app,
     {
       ...deps,
       model,
+      tools: [...agentTools, askOracle],
       chat: settings,
       logInternal,
     },

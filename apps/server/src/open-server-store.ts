@@ -10,6 +10,8 @@ export async function openServerStore(options: {
   sqliteBinding?: string | undefined;
   /** SQLite: the process's shared write lock and this connection's id in it (see thread-write-lock.ts). */
   threadWriteLock?: { buffer: SharedArrayBuffer; holder: number; first?: boolean } | undefined;
+  /** false: a PostgreSQL database without Cairn's tables is refused, not set up (admin commands; SQLite's file is checked by them). */
+  createIfMissing?: boolean | undefined;
 }): Promise<Store> {
   if (options.databaseUrl) {
     // Loaded only here so SQLite-only installs never pay for pg at start-up.
@@ -17,7 +19,11 @@ export async function openServerStore(options: {
     const url = new URL(options.databaseUrl);
     const schema = url.searchParams.get("schema") ?? undefined;
     url.searchParams.delete("schema");
-    return PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
+    return PostgresStore.open({
+      connectionString: url.toString(),
+      ...(schema ? { schema } : {}),
+      ...(options.createIfMissing === false ? { createIfMissing: false } : {}),
+    });
   }
   privateDirectory(options.dataDir);
   const { SqliteStore } = await import("@cairn/store/sqlite/sqlite-store");

@@ -17,6 +17,8 @@ export const serverOptionsSchema = z.object({
   writesPerMinute: z.number().int().positive().default(600),
   readsPerMinute: z.number().int().positive().default(6000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** json: one JSON object a line (production, log collectors); readable: one short line a request, for a terminal. */
+  logFormat: z.enum(["json", "readable"]).default("json"),
   /** The destruction guard (SPEC section 6): warn, or block deletes after an alert until it is acknowledged. */
   deleteGuard: z.enum(["warn", "block"]).default("warn"),
   deleteWarnAbove: z.number().int().positive().default(10),

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { createUser } from "@cairn/core/accounts/create-user";
+import { AppError } from "@cairn/core/app-error";
 import { createIdGenerator } from "@cairn/core/ids";
 import type { Store } from "@cairn/core/store-port";
 import { parseInput } from "@cairn/core/validate";
@@ -14,11 +15,36 @@ import { type JobRunner, startJobRunner } from "./jobs/job-runner";
 import { maintenanceJobs } from "./jobs/maintenance-jobs";
 import { nodeSecrets } from "./node-secrets";
 import { openServerStore } from "./open-server-store";
+import { readableLogStream } from "./readable-log";
 import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 import { requestThreadHolder, startDeliveryThread } from "./webhooks/delivery-thread";
 import { eventJobs } from "./webhooks/event-jobs";
+
+/** Why the server could not listen, in words with the fix (a port in use is the usual case, not a bug). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "EADDRINUSE") {
+    return new AppError("unavailable", `Port ${port} on ${host} is already in use (another cairn serve?)`, {
+      cause: error,
+      hint: `Stop what listens there, or choose another port: cairn serve --port ${port + 1} (or CAIRN_PORT=${port + 1}).`,
+    });
+  }
+  if (code === "EACCES") {
+    return new AppError("forbidden", `Not allowed to listen on port ${port} of ${host}`, {
+      cause: error,
+      hint: "Ports below 1024 need privileges: choose a port above 1024 with --port (or CAIRN_PORT).",
+    });
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+    return new AppError("bad_request", `This machine has no address ${host} to listen on`, {
+      cause: error,
+      hint: "Use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface).",
+    });
+  }
+  return error;
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -80,14 +106,21 @@ export async function startServer(
   const app = await createApp({
     deps,
     options,
-    logger: options.logLevel === "silent" ? false : { level: options.logLevel, redact: ["req.headers.authorization"] },
+    logger:
+      options.logLevel === "silent"
+        ? false
+        : {
+            level: options.logLevel,
+            redact: ["req.headers.authorization"],
+            ...(options.logFormat === "readable" ? { stream: readableLogStream() } : {}),
+          },
   });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close();
     await store.close();
-    throw error;
+    throw listenError(error, options.host, options.port);
   }
   const handlers = maintenanceJobs({ store, now }, options.jobIntervalMs, app.log);
   if (embedder) handlers.push(...embeddingJobs({ store, embedder, now }, options.embeddingScanMs, () => jobs));

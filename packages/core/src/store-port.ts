@@ -33,6 +33,19 @@ export interface ThreadSummary extends Thread {
   lastEntryAt: string | null;
 }
 
+/** A project with what it holds (live rows) and when it was last active. */
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastActivityAt: string;
+  threads: number;
+  entries: number;
+  memories: number;
+  tasks: number;
+  sessions: number;
+}
+
 export interface ThreadListQuery {
   projectId?: string | undefined;
   /** Only threads with entries recorded in this session / window. */
@@ -313,9 +326,19 @@ export interface StoreReader extends ChatReader {
   getUser(userId: string): Promise<User | null>;
   findUserByName(name: string): Promise<User | null>;
   countUsers(): Promise<number>;
+  /** System: every user by name, with their live tokens' count (`cairn admin user list`). */
+  listUsers(query: {
+    limit: number;
+    offset: number;
+  }): Promise<{ users: (User & { activeTokens: number })[]; total: number }>;
   findTokenByHash(hash: string): Promise<{ token: ApiToken; user: User } | null>;
   listTokens(userId: string): Promise<ApiToken[]>;
   listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }>;
+  /** The user's projects, most recently active first, with their counts; personal tasks counted apart. */
+  listProjects(
+    userId: string,
+    query: { limit: number; offset: number },
+  ): Promise<{ projects: ProjectSummary[]; total: number; personalTasks: number }>;
   /** Threads with this id; in one project when `projectId` is given, else in any. Deleted ones excluded. */
   findThreads(userId: string, threadId: string, projectId?: string): Promise<Thread[]>;
   listEntries(userId: string, query: EntryListQuery): Promise<{ entries: Entry[]; total: number }>;

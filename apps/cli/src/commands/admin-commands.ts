@@ -2,7 +2,7 @@ import { AppError } from "@cairn/core/app-error";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { printResult } from "../output";
-import { type DatabaseOptions, databaseOptions, withAccounts } from "./admin-database";
+import { type DatabaseOptions, databaseName, databaseOptions, withAccounts } from "./admin-database";
 import { registerAdminJobsCommand } from "./admin-jobs-command";
 import { registerAdminWebhookCommand } from "./admin-webhook-command";
 
@@ -13,18 +13,39 @@ export function registerAdminCommands(program: Command, context: CliContext): vo
   registerAdminWebhookCommand(admin, context);
   const user = admin.command("user").description("Users");
   databaseOptions(
-    user.command("add").description("Create a user and its first token (shown once)").argument("<name>"),
+    user
+      .command("add")
+      .description("Create a user and its first token (shown once)")
+      .argument("<name>")
+      .option("--create", "make the server database when there is none yet"),
   ).action(async (name: string, options: DatabaseOptions) => {
     const { createUser } = await import("@cairn/core/accounts/create-user");
+    const database = databaseName(context, options).name;
     const created = await withAccounts(context, options, (deps) => createUser(deps, { name }));
-    const result = { user: { id: created.user.id, name: created.user.name }, token: created.token };
+    const result = { user: { id: created.user.id, name: created.user.name }, token: created.token, database };
     printResult(
       context,
       Boolean(options.json),
       result,
-      () => `created user ${name} (${created.user.id})\ntoken (shown once): ${created.token}`,
+      () => `created user ${name} (${created.user.id}) in ${database}\ntoken (shown once): ${created.token}`,
     );
   });
+
+  databaseOptions(user.command("list").description("Every user of the server database, with their live tokens")).action(
+    async (options: DatabaseOptions) => {
+      const database = databaseName(context, options).name;
+      const listed = await withAccounts(context, options, (deps) => deps.store.listUsers({ limit: 1000, offset: 0 }));
+      const result = { ...listed, database };
+      printResult(context, Boolean(options.json), result, () =>
+        [
+          `${listed.total} user(s) in ${database}`,
+          ...listed.users.map(
+            (each) => `  ${each.name}  ${each.id}  created ${each.createdAt}  ${each.activeTokens} live token(s)`,
+          ),
+        ].join("\n"),
+      );
+    },
+  );
 
   const token = admin.command("token").description("API tokens");
   databaseOptions(

@@ -1,6 +1,6 @@
 import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, requireCredentials, syncClientFor } from "../cli-context";
+import { type CliContext, requireCredentials, syncClientFor, textInput } from "../cli-context";
 import { printResult } from "../output";
 
 export interface OracleReply {
@@ -26,11 +26,12 @@ export function registerAskCommand(program: Command, context: CliContext): void 
   program
     .command("ask")
     .description("Ask the oracle: an answer from your memory, citing the entries and memories it comes from")
-    .argument("<question...>")
+    .argument("[question...]", "the question (or on stdin)")
     .option("--project <name>", "only this project (default: every project)")
     .option("--json", "print JSON")
     .action(async (words: string[], options: { project?: string; json?: boolean }) => {
-      const reply = await askServer(context, { question: words.join(" "), project: options.project });
+      const question = (await textInput(context, words)).trim();
+      const reply = await askServer(context, { question, project: options.project });
       printResult(context, Boolean(options.json), reply, () =>
         [
           reply.answer,

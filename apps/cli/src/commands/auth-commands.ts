@@ -8,14 +8,22 @@ import { printResult } from "../output";
 export function registerAuthCommands(program: Command, context: CliContext): void {
   program
     .command("login")
-    .description("Log in to a Cairn server (token from --token or stdin)")
+    .description("Log in to a Cairn server (token from --token, stdin, or asked for on a terminal)")
     .requiredOption("--server <url>", "server URL, e.g. http://127.0.0.1:8787")
     .option("--token <token>", "API token (or pipe it on stdin)")
     .option("--json", "print JSON")
     .action(async (options: { server: string; token?: string; json?: boolean }) => {
-      const token = (options.token ?? (await context.readStdin()) ?? "").trim();
+      // On a terminal, asked for without echo: a token on the command line stays in the shell's history.
+      const token = (
+        options.token ??
+        (await context.readStdin()) ??
+        (await context.askSecret(`Token for ${options.server} (not shown): `)) ??
+        ""
+      ).trim();
       if (!token)
-        throw new AppError("bad_request", "No token given", { hint: "Pass --token TOKEN or pipe it on stdin." });
+        throw new AppError("bad_request", "No token given", {
+          hint: "Pass --token TOKEN, pipe it on stdin, or run `cairn login --server URL` in a terminal to be asked.",
+        });
       let server: string;
       try {
         server = new URL(options.server).toString().replace(/\/+$/, "");

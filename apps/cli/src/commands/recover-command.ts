@@ -5,6 +5,7 @@ import type { Credentials } from "../credentials";
 import { scopeKey } from "../credentials";
 import { printResult } from "../output";
 import { scopeStorePath } from "../paths";
+import { progressBar } from "../progress";
 
 const plurals: Record<string, string> = { entry: "entries", memory: "memories" };
 
@@ -64,6 +65,7 @@ export async function recoverStore(
   ]);
   const setAside = options.dryRun ? null : await setAsideIfDamaged(context, credentials);
   const local = await openScope(context, credentials);
+  const bar = progressBar(context, "recovered", "rows");
   try {
     const result = await recover({
       local,
@@ -71,9 +73,9 @@ export async function recoverStore(
       projectId: options.project ? nameToId(options.project) : undefined,
       since: options.since ? parseTimeFilter(options.since, context.now()) : undefined,
       dryRun: Boolean(options.dryRun),
-      onProgress: (done, total) => context.progress(`recovering ${done}/${total} rows`),
+      onProgress: (done, total) => bar.update(done, total),
     });
-    context.progress(null);
+    bar.finish();
     const output = {
       restored: result.restored,
       verified: result.verified,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context";
 import { defaultServerDataDir } from "../paths";
+import { databaseName } from "./admin-database";
 import { intOption } from "./options";
 
 /** For crash tests: die like a power cut (SIGKILL, no clean-up) at one named point. */
@@ -69,6 +70,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           dataDir: options.data ?? defaultServerDataDir(context.paths, env),
           ...(databaseUrl ? { databaseUrl } : {}),
           logLevel: (options.logLevel ?? env.CAIRN_LOG_LEVEL ?? "info") as "info",
+          // A person at a terminal reads one line a request; anything else (a service, a pipe) gets JSON.
+          logFormat: (env.CAIRN_LOG_FORMAT ?? (context.stdoutIsTerminal() ? "readable" : "json")) as "json",
           deleteGuard: (options.deleteGuard ?? env.CAIRN_DELETE_GUARD ?? "warn") as "warn",
           ...(env.CAIRN_REDIS_URL ? { redisUrl: env.CAIRN_REDIS_URL } : {}),
           ...(env.CAIRN_WEBHOOK_ALLOW_HOSTS ? { webhookAllowHosts: env.CAIRN_WEBHOOK_ALLOW_HOSTS } : {}),
@@ -110,9 +113,10 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         },
       );
       const database = server.store.kind;
+      const location = databaseName(context, { data: options.data, databaseUrl }).name;
       if (options.json) {
         context.stdout(
-          `${JSON.stringify({ ready: true, url: server.url, database, adminToken: server.adminToken })}\n`,
+          `${JSON.stringify({ ready: true, url: server.url, database, location, adminToken: server.adminToken })}\n`,
         );
       } else {
         if (server.adminToken) {
@@ -125,7 +129,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             ].join("\n"),
           );
         }
-        context.stdout(`Cairn server ready at ${server.url} (${database})\n`);
+        context.stdout(`Cairn server ready at ${server.url} (${database}: ${location})\n`);
       }
       const signal = await stopped;
       server.app.log.info({ signal }, "shutting down");

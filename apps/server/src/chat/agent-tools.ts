@@ -1,7 +1,6 @@
 import { toAppError } from "@cairn/core/app-error";
 import type { ToolInvocation } from "@cairn/core/chat/chat-entities";
-import { agentTools } from "@cairn/core/tools/registry";
-import type { ToolContext } from "@cairn/core/tools/tool";
+import type { ToolContext, ToolDefinition } from "@cairn/core/tools/tool";
 import { type Tool, type ToolSet, tool } from "ai";
 
 /** How each call of a turn ended: its result and whether it succeeded (the response's tool_calls). */
@@ -15,13 +14,14 @@ export type ToolOutcomes = Map<string, { result: unknown; success: boolean }>;
  * user or try another way.
  */
 export function agentToolSet(
+  definitions: ToolDefinition[],
   context: ToolContext,
   outcomes: ToolOutcomes,
   record: (invocation: ToolInvocation) => Promise<void>,
   logInternal: (error: unknown) => void = () => {},
 ): ToolSet {
   const set: Record<string, Tool> = {};
-  for (const definition of agentTools) {
+  for (const definition of definitions) {
     set[definition.name] = tool({
       description: definition.description,
       inputSchema: definition.input,

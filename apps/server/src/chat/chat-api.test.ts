@@ -204,6 +204,11 @@ describe("chat with a scripted model", () => {
     expect((await tasks()).filter((task) => task.title === "renew passport")).toHaveLength(1);
     const rows = await messages(String(once.body.conversation_id));
     expect(rows.filter((row) => row.role === "user")).toHaveLength(1);
+    // The same id with another text is not a retry: refused, and nothing runs.
+    const other = await chat({ message: "add something else", client_message_id: "cm-1" });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ error: { code: "conflict" } });
+    expect((await tasks()).map((task) => task.title)).not.toContain("something else");
 
     // Twice at once, in an existing conversation and as a first message.
     for (const conversationId of [once.body.conversation_id, undefined]) {

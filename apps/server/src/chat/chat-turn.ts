@@ -3,7 +3,8 @@ import { AppError } from "@cairn/core/app-error";
 import type { ChatMessage, NewChatMessage, StoredToolCall } from "@cairn/core/chat/chat-entities";
 import { idSchema, plainText } from "@cairn/core/entities";
 import { ownedConversation } from "@cairn/core/operations/conversations";
-import type { ToolContext } from "@cairn/core/tools/tool";
+import { agentTools } from "@cairn/core/tools/registry";
+import type { ToolContext, ToolDefinition } from "@cairn/core/tools/tool";
 import { parseInput } from "@cairn/core/validate";
 import { stepCountIs, streamText } from "ai";
 import * as z from "zod";
@@ -23,6 +24,8 @@ export type ChatSettings = Pick<
 
 export interface ChatDeps extends ServerDeps {
   model: LanguageModelV3;
+  /** The tools the agent may call (default: the registry's agent tools). */
+  tools?: ToolDefinition[] | undefined;
   chat: ChatSettings;
   /** Where a tool's internal error is logged (its cause never reaches the model). */
   logInternal?: ((error: unknown) => void) | undefined;
@@ -152,6 +155,13 @@ async function claimUserMessage(
   for (;;) {
     const existing = await deps.store.findMessageByClientId(userId, conversationId, input.client_message_id ?? "");
     if (!existing) throw new AppError("internal", "A stored message disappeared");
+    // A retry sends the same message; another text under the same id is another message, not a retry.
+    if (existing.content !== input.message) {
+      throw new AppError("conflict", "This client_message_id was already used for a different message", {
+        details: { client_message_id: input.client_message_id },
+        hint: "Send a new client_message_id for a new message.",
+      });
+    }
     if (existing.status === "complete") {
       const turn = await deps.store.messagesAfter(userId, conversationId, existing.seq, 200);
       const answer = answerOf(conversationId, turn);
@@ -189,6 +199,7 @@ async function runModel(
   const outcomes: ToolOutcomes = new Map();
   const context = toolContext(deps, userId, { id: conversationId, turnSeq: userMessage.seq });
   const tools = agentToolSet(
+    deps.tools ?? agentTools,
     context,
     outcomes,
     (invocation) => deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
@@ -208,6 +219,8 @@ async function runModel(
         stopWhen: stepCountIs(deps.chat.chatMaxSteps),
         maxRetries: deps.chat.chatRetries,
         abortSignal,
+        // The turn's identity, for models that make their own tool call ids (the offline model: see offline-model.ts).
+        providerOptions: { cairn: { turn: userMessage.id } },
         // Failures arrive as error parts; the SDK's default would print them (and provider text) to stderr.
         onError: () => {},
       }),

@@ -1,4 +1,5 @@
 import type { LanguageModelV3ToolResultOutput } from "@ai-sdk/provider";
+import type { Intent } from "./offline-intents";
 
 /** A task as the tools show it (see taskView). */
 export interface TaskLike {
@@ -24,14 +25,46 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-/** The offline model's answer from one tool result: what happened, in plain words, from the data only. */
-export function describeResult(tool: string, output: LanguageModelV3ToolResultOutput): string {
-  if (output.type === "error-text") return `That didn't work: ${output.value}`;
+/** What a count question counted, in words ("open tasks due today", "high priority tasks done"). */
+function countedWhat(input: Record<string, unknown>): string {
+  const status: Record<string, string> = {
+    open: "open ",
+    pending: "not yet started ",
+    in_progress: "in-progress ",
+    done: "finished ",
+    all: "",
+  };
+  const due: Record<string, string> = {
+    overdue: " overdue",
+    today: " due today (or late)",
+    tomorrow: " due tomorrow",
+    week: " due this week",
+    none: " without a due date",
+  };
+  const priority = typeof input.priority === "string" ? `${input.priority} priority ` : "";
+  return `${status[String(input.status ?? "open")] ?? ""}${priority}task%s${due[String(input.due)] ?? ""}`;
+}
+
+/** The error a tool answered with, whatever the way it came back (an error part, or a result holding one). */
+function failureOf(output: LanguageModelV3ToolResultOutput): string | null {
+  if (output.type === "error-text") return output.value;
   if (output.type === "error-json") {
     const error = (output.value ?? {}) as { message?: string };
-    return `That didn't work: ${error.message ?? JSON.stringify(output.value)}`;
+    return error.message ?? JSON.stringify(output.value);
   }
-  if (output.type !== "json") return "Done.";
+  if (output.type !== "json") return null;
+  const error = (output.value as { error?: { message?: unknown } } | null)?.error;
+  return error ? String(error.message ?? "the tool failed") : null;
+}
+
+/**
+ * The offline model's answer from one tool result: what happened, in plain words, from the
+ * data only. A failed call is said to have failed: an answer never claims what a tool did not do.
+ */
+export function describeResult(tool: string, output: LanguageModelV3ToolResultOutput, intent?: Intent): string {
+  const failure = failureOf(output);
+  if (failure !== null) return `That didn't work: ${failure}`;
+  if (output.type !== "json") return "I got no usable answer from that.";
   const result = (output.value ?? {}) as Record<string, unknown>;
   const tasks = (result.tasks ?? []) as TaskLike[];
   switch (result.status) {
@@ -64,14 +97,25 @@ export function describeResult(tool: string, output: LanguageModelV3ToolResultOu
     }
   }
   if (tool === "list_tasks") {
+    const total = Number(result.total ?? tasks.length);
+    if (intent?.kind === "tool" && intent.reply === "count") {
+      const what = countedWhat(intent.input).replace("%s", total === 1 ? "" : "s");
+      return `You have ${total} ${what}.`;
+    }
     if (tasks.length === 0) return "No tasks match.";
-    const more = Number(result.total) > tasks.length ? `\n(${Number(result.total) - tasks.length} more)` : "";
-    return `${plural(Number(result.total), "task")}:\n${numbered(tasks)}${more}`;
+    const more = total > tasks.length ? `\n(${total - tasks.length} more)` : "";
+    return `${plural(total, "task")}:\n${numbered(tasks)}${more}`;
   }
   if (tool === "search_memory") {
     const hits = (result.hits ?? []) as { type: string; id: string; snippet: string }[];
     if (hits.length === 0) return "Nothing in memory about that.";
     return hits.map((hit) => `[${hit.type}:${hit.id}] ${hit.snippet.replace(/<\/?mark>/g, "")}`).join("\n");
+  }
+  if (tool === "ask_oracle") {
+    const citations = (result.citations ?? []) as { ref: string }[];
+    const answer = String(result.answer ?? "");
+    if (result.abstained || citations.length === 0) return answer || "Memory holds nothing about that.";
+    return `${answer}\n${citations.map((citation, index) => `[${index + 1}] ${citation.ref}`).join("\n")}`;
   }
   return "Done.";
 }

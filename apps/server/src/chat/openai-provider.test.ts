@@ -63,6 +63,7 @@ describe.each(["openai-compatible", "openai"] as const)(
       expect(requests.every((request) => request.stream === true && request.model === "fake-model")).toBe(true);
       expect(requests[0]?.tools?.map((entry) => entry.function.name).sort()).toEqual([
         "add_task",
+        "ask_oracle",
         "complete_task",
         "delete_task",
         "get_task",

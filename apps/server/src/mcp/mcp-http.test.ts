@@ -58,6 +58,7 @@ describe("MCP over Streamable HTTP at /mcp", () => {
             "completed_until",
             "due",
             "limit",
+            "priority",
             "project",
             "status",
             "title",
@@ -79,6 +80,7 @@ describe("MCP over Streamable HTTP at /mcp", () => {
             "description",
             "due",
             "new_title",
+            "postpone_by",
             "priority",
             "status",
             "task",
@@ -182,7 +184,8 @@ describe("MCP over Streamable HTTP at /mcp", () => {
   it("answers a failing tool with an error result the model can read, and asks before deleting", async () => {
     const client = await connect(t.alice.token);
     const missing = await client.callTool({ name: "get_task", arguments: { task: "no such thing" } });
-    expect(body(missing)).toMatchObject({ status: "not_found" });
+    expect(missing.isError).toBe(true);
+    expect(body(missing)).toMatchObject({ error: { code: "not_found", message: 'No task matches "no such thing"' } });
     const invalid = await client.callTool({ name: "add_task", arguments: { title: "x".repeat(300) } });
     expect(invalid.isError).toBe(true);
     const ask = await client.callTool({ name: "delete_task", arguments: { task: "alice 0" } });

@@ -225,11 +225,37 @@ export async function listTasks(
   return deps.store.listTasks(userId, taskQuery(parsed, deps.now?.() ?? new Date()));
 }
 
+/** Words a reference carries that name no task ("the dentist thing", "my tax return task"). */
+const filler = new Set([
+  "the",
+  "a",
+  "an",
+  "my",
+  "our",
+  "that",
+  "this",
+  "thing",
+  "task",
+  "todo",
+  "item",
+  "stuff",
+  "one",
+]);
+
+/** A word's stem for matching titles: "taxes" and "tax", "calling" and "call" match. */
+function stem(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/(?:ing|ed|es|s)$/, "")
+    .replace(/(.)\1$/, "$1");
+}
+
 /**
  * The tasks a reference names: the live task with that id, else the live
- * tasks whose title contains the words (open ones only when `open`). An
- * exact title match among several wins. The agent's tools and the CLI both
- * resolve "buy milk" this way.
+ * tasks whose title contains the words (open ones only when `open`), else those
+ * whose title holds every meaningful word of the reference in some form ("the
+ * taxes thing" names "file tax return"). An exact title match among several
+ * wins. The agent's tools and the CLI both resolve "buy milk" this way.
  */
 export async function findTasksByRef(
   deps: { store: StoreReader },
@@ -242,14 +268,31 @@ export async function findTasksByRef(
     const byId = await deps.store.getTask(userId, trimmed);
     if (byId && byId.deletedAt === null) return [byId];
   }
-  const page = await deps.store.listTasks(userId, {
-    titleContains: trimmed,
-    ...(options.open ? { statuses: ["pending", "in_progress"] as TaskStatus[] } : {}),
-    limit: 20,
-    offset: 0,
-  });
+  const statuses = options.open ? { statuses: ["pending", "in_progress"] as TaskStatus[] } : {};
+  const page = await deps.store.listTasks(userId, { titleContains: trimmed, ...statuses, limit: 20, offset: 0 });
   const exact = page.tasks.filter((task) => task.title.toLowerCase() === trimmed.toLowerCase());
-  return exact.length === 1 ? exact : page.tasks;
+  if (exact.length === 1) return exact;
+  if (page.tasks.length > 0) return page.tasks;
+  const words = trimmed
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0 && !filler.has(word.toLowerCase()))
+    .map(stem)
+    .filter((word) => word.length >= 2);
+  if (words.length === 0) return [];
+  // The longest stem is the rarest, most likely: the store narrows by it, the rest is checked here.
+  const anchor = [...words].sort((left, right) => right.length - left.length)[0] ?? "";
+  const candidates = await deps.store.listTasks(userId, { titleContains: anchor, ...statuses, limit: 200, offset: 0 });
+  return candidates.tasks
+    .filter((task) => {
+      const title = task.title
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .map(stem);
+      return words.every((word) =>
+        title.some((part) => part.startsWith(word) || (part.length >= 3 && word.startsWith(part))),
+      );
+    })
+    .slice(0, 20);
 }
 
 /** The one task a reference names, or not_found / conflict (listing the matches). */

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
 import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
+import type { Change, StoreReader } from "../store-port";
 import { parseInput } from "../validate";
 import type { ExportRow } from "./export-rows";
 
@@ -20,13 +21,67 @@ export const importInput = z.object({
  * replay: an entry that exists is skipped, a memory or task at the same
  * version changes nothing, a session or thread that exists stays as it is.
  */
-export async function importRows(deps: { sink: MutationSink }, input: z.input<typeof importInput>) {
+export async function importRows(
+  deps: { sink: MutationSink; store: StoreReader },
+  userId: string,
+  input: z.input<typeof importInput>,
+) {
   const parsed = parseInput(importInput, input);
-  const mutations = parsed.rows.flatMap((row, index) => mutationsOf(row as unknown as ExportRow, index));
+  const rows = parsed.rows as unknown as ExportRow[];
+  const mutations = rows.flatMap((row, index) => mutationsOf(row, index));
+  const before = await deps.store.changeHorizon(userId);
   await deps.sink.commit(mutations);
-  const counts: Record<string, number> = {};
-  for (const row of parsed.rows) counts[row.type] = (counts[row.type] ?? 0) + 1;
-  return { imported: counts };
+  // What this batch wrote shows in the change log after `before`: those rows are new (or newer
+  // versions); the others were there already. Another device's writes meanwhile are not in the batch.
+  const after = await deps.store.changeHorizon(userId);
+  const written = new Set<string>();
+  if (after > before) {
+    for (const change of await deps.store.changesSince(userId, before, after - before, { upTo: after })) {
+      written.add(`${change.type}:${changeId(change)}`);
+    }
+  }
+  const imported: Record<string, number> = {};
+  const created: Record<string, number> = {};
+  const unchanged: Record<string, number> = {};
+  for (const row of rows) {
+    imported[row.type] = (imported[row.type] ?? 0) + 1;
+    const target = written.has(rowKey(row)) ? created : unchanged;
+    target[row.type] = (target[row.type] ?? 0) + 1;
+  }
+  return { imported, new: created, unchanged };
+}
+
+function changeId(change: Change): string {
+  switch (change.type) {
+    case "thread":
+      return `${change.thread.projectId}/${change.thread.id}`;
+    case "entry":
+      return change.entry.id;
+    case "memory":
+      return change.memory.id;
+    case "session":
+      return change.session.id;
+    case "task":
+      return change.task.id;
+  }
+}
+
+/** The change-log key of what an imported row writes. */
+function rowKey(row: ExportRow): string {
+  switch (row.type) {
+    case "session":
+      return `session:${row.session?.id}`;
+    case "session.end":
+      return `session:${row.id}`;
+    case "thread":
+      return `thread:${row.thread?.projectId}/${row.thread?.id}`;
+    case "entry":
+      return `entry:${row.entry?.id}`;
+    case "memory":
+      return `memory:${row.memory?.id}`;
+    case "task":
+      return `task:${row.task?.id}`;
+  }
 }
 
 function mutationsOf(row: ExportRow, index: number): PendingMutation[] {

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
+import { endOfDay, parseDurationDays } from "../due-date";
 import { slugSchema } from "../entities";
 import {
   addTask,
@@ -24,9 +25,16 @@ function resolveTaskRef(context: ToolContext, ref: string, open = false): Promis
   return findTasksByRef(context, context.userId, ref, { open });
 }
 
-/** The answer when a reference names no task or several: the model asks the user. */
+/**
+ * The answer when a reference names no task (a tool error, like a missing thread's) or several
+ * (the matches: the model asks the user which one).
+ */
 function unresolved(ref: string, matches: Task[]) {
-  if (matches.length === 0) return { status: "not_found", message: `No task matches "${ref}".` };
+  if (matches.length === 0) {
+    throw new AppError("not_found", `No task matches "${ref}"`, {
+      hint: "List the tasks (list_tasks) and name one by its id or more of its title.",
+    });
+  }
   return {
     status: "ambiguous",
     message: `${matches.length} tasks match "${ref}". Ask the user which one they mean; do not guess.`,
@@ -39,6 +47,7 @@ const filterSchema = z
     status: z.enum(["pending", "in_progress", "done", "open", "all"]).optional(),
     due: dueFilterSchema.optional(),
     title: z.string().max(200).optional().describe("Words the titles contain"),
+    priority: taskPrioritySchema.optional(),
     completed_since: z.string().optional().describe('Completed since: "7d", "2w", or an ISO date'),
     completed_until: z.string().optional().describe("Completed before: a duration back from now or an ISO date"),
     project: slugSchema.optional(),
@@ -50,12 +59,25 @@ async function tasksMatching(context: ToolContext, filter: z.infer<typeof filter
     status: filter.status ?? "all",
     due: filter.due,
     title: filter.title,
+    priority: filter.priority,
     completedSince: filter.completed_since,
     completedUntil: filter.completed_until,
     project: filter.project,
     limit: 200,
   });
   return (await context.store.listTasks(context.userId, taskQuery(parsed, context.now()))).tasks;
+}
+
+/** The due date `span` later than the task's (or than the end of today, when it has none), as an ISO time. */
+function postponed(task: Task, span: string, now: Date): string {
+  const days = parseDurationDays(span);
+  if (days === null) {
+    throw new AppError("invalid_input", `postpone_by: "${span}" is not a span of time`, {
+      hint: 'Say "a week", "3 days" or "2 weeks".',
+    });
+  }
+  const from = task.dueAt === null ? endOfDay(now).getTime() : Date.parse(task.dueAt);
+  return new Date(from + days * 86_400_000).toISOString();
 }
 
 /** How long a described change may wait for the user's yes. */
@@ -161,6 +183,7 @@ export const listTasksTool = defineTool({
       status: input.status ?? "all",
       due: input.due,
       title: input.title,
+      priority: input.priority,
       completedSince: input.completed_since,
       completedUntil: input.completed_until,
       project: input.project,
@@ -186,8 +209,9 @@ export const getTaskTool = defineTool({
 export const updateTaskTool = defineTool({
   name: "update_task",
   description:
-    "Change one task: its title, description, status, priority or due date (null clears it). If the reference " +
-    "matches several tasks, the answer lists them: ask the user which one.",
+    "Change one task: its title, description, status, priority or due date (null clears it), or move its due " +
+    'date later by a span (postpone_by: "a week", "3 days"). If the reference matches several tasks, the answer ' +
+    "lists them: ask the user which one.",
   readOnly: false,
   destructive: false,
   input: z.object({
@@ -197,17 +221,23 @@ export const updateTaskTool = defineTool({
     status: taskStatusSchema.optional(),
     priority: taskPrioritySchema.optional(),
     due: z.string().max(100).nullable().optional(),
+    postpone_by: z
+      .string()
+      .max(40)
+      .optional()
+      .describe('Move the due date later by this span ("a week", "3 days"); from today when it has none'),
   }),
   async run(context, input) {
     const matches = await resolveTaskRef(context, input.task);
     if (matches.length !== 1) return unresolved(input.task, matches);
+    const current = matches[0] as Task;
     const task = await updateTask(context.writer, context.userId, {
-      id: (matches[0] as Task).id,
+      id: current.id,
       title: input.new_title,
       description: input.description,
       status: input.status,
       priority: input.priority,
-      due: input.due,
+      due: input.postpone_by === undefined ? input.due : postponed(current, input.postpone_by, context.now()),
     });
     return { status: "updated", task: taskView(task) };
   },

@@ -2,9 +2,12 @@ import type { Memory } from "@cairn/core/entities";
 import { nextVersion } from "@cairn/core/hlc";
 import { applyPush } from "@cairn/core/operations/apply-push";
 import { forgetMemory, listMemories, remember, searchMemories, updateMemory } from "@cairn/core/operations/memories";
+import { listProjects } from "@cairn/core/operations/projects";
 import { ackAlert, closeIdleSessions, purgeExpiredTrash, syncDigest } from "@cairn/core/operations/safety";
 import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
 import { lastSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
+import { syncThread } from "@cairn/core/operations/sync-thread";
+import { addTask } from "@cairn/core/operations/tasks";
 import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store-port";
 import type { PushRequest } from "@cairn/core/wire/push";
@@ -337,6 +340,40 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
       const ended = await store.getSession(user.id, session.id);
       expect(ended?.endedAt).toBe(new Date(Date.parse(ended?.lastActivityAt ?? "") + 30 * 60_000).toISOString());
       await expect(sessionRecord({ store }, other.id, session.id)).rejects.toMatchObject({ code: "not_found" });
+    });
+
+    it("lists a user's projects with what each holds, most recently active first", async () => {
+      const owner = { id: "m-projects", name: "m-projects", createdAt: "2026-01-01T00:00:00.000Z" };
+      await store.transaction((tx) => tx.createUser(owner));
+      const write = writer(owner.id);
+      tick();
+      await remember(write, { project: "older", content: "an old note" });
+      await syncThread(
+        { sink: write.sink, now },
+        {
+          project: "older",
+          thread: "log",
+          entries: [
+            { id: "proj-e1", content: "one" },
+            { id: "proj-e2", content: "two" },
+          ],
+        },
+      );
+      tick(60_000);
+      await remember(write, { project: "newer", content: "a new note" });
+      const gone = await remember(write, { project: "newer", content: "forgotten" });
+      await forgetMemory(write, owner.id, gone.id);
+      await addTask(write, owner.id, { title: "project task", project: "newer" });
+      await addTask(write, owner.id, { title: "personal task" });
+      const listed = await listProjects({ store }, owner.id, {});
+      expect(listed).toMatchObject({ total: 2, personalTasks: 1 });
+      expect(listed.projects.map((project) => project.id)).toEqual(["newer", "older"]);
+      expect(listed.projects[0]).toMatchObject({ memories: 1, tasks: 1, entries: 0, threads: 0 });
+      expect(listed.projects[1]).toMatchObject({ memories: 1, entries: 2, threads: 1, tasks: 0 });
+      expect((await listProjects({ store }, owner.id, { limit: 1, offset: 1 })).projects.map((p) => p.id)).toEqual([
+        "older",
+      ]);
+      expect((await listProjects({ store }, other.id, {})).projects.map((p) => p.id)).not.toContain("older");
     });
 
     it("computes a digest that changes with the rows and ignores other users", async () => {

@@ -1,3 +1,4 @@
+import { AppError } from "@cairn/core/app-error";
 import type { Store, StoreWriter } from "@cairn/core/store-port";
 import pg from "pg";
 import type { Migration } from "../migration";
@@ -12,6 +13,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** false: rank vectors with array arithmetic even where pgvector is available (tests of the fallback). */
   pgvector?: boolean;
+  /** false: refuse (not_found) a database or schema that has no Cairn tables yet, instead of creating them. */
+  createIfMissing?: boolean;
 }
 
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -40,6 +43,18 @@ export class PostgresStore extends PostgresQueries implements Store {
     // A dropped connection must not crash the process; the next query reconnects.
     pool.on("error", () => {});
     try {
+      if (options.createIfMissing === false) {
+        const found = await pool.query<{ table: string | null }>("SELECT to_regclass('schema_migrations') AS table");
+        if (!found.rows[0]?.table) {
+          throw new AppError(
+            "not_found",
+            `No Cairn server database at this PostgreSQL URL${options.schema ? ` (schema ${options.schema})` : ""}`,
+            {
+              hint: "Check --database-url (and its ?schema=); --create makes the tables in an empty database.",
+            },
+          );
+        }
+      }
       if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
       await runPostgresMigrations(pool, postgresMigrations);
       return new PostgresStore(pool, options.pgvector === false ? "postgres-arrays" : await detectPgvector(pool));

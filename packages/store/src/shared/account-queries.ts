@@ -20,6 +20,26 @@ export async function countUsers(sql: SqlExec): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Every user, by name, with how many live (not revoked) tokens each has: for the administrator. */
+export async function listUsers(
+  sql: SqlExec,
+  query: { limit: number; offset: number },
+): Promise<{ users: (User & { activeTokens: number })[]; total: number }> {
+  const rows = await sql.all<UserRow & { active_tokens: number | string }>(
+    `SELECT ${columns.user
+      .split(", ")
+      .map((column) => `u.${column}`)
+      .join(", ")},
+       (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL) AS active_tokens
+     FROM users u ORDER BY u.name LIMIT ? OFFSET ?`,
+    [query.limit, query.offset],
+  );
+  return {
+    users: rows.map((row) => ({ ...toUser(row), activeTokens: Number(row.active_tokens) })),
+    total: await countUsers(sql),
+  };
+}
+
 /** The token with this hash and its user (every authenticated request asks this). */
 export async function findTokenByHash(sql: SqlExec, hash: string): Promise<{ token: ApiToken; user: User } | null> {
   const [token] = await sql.all<TokenRow>(`SELECT ${columns.token} FROM api_tokens WHERE token_hash = ?`, [hash]);

@@ -21,6 +21,7 @@ import * as embeddings from "./embedding-queries";
 import * as feeds from "./feed-queries";
 import * as jobs from "./job-queries";
 import * as memories from "./memory-queries";
+import * as projects from "./project-queries";
 import * as sessions from "./session-queries";
 import type { SqlExec } from "./sql-exec";
 import * as tasks from "./task-queries";
@@ -61,6 +62,8 @@ export type FeatureQueries = ChatReader &
     | "getUser"
     | "findUserByName"
     | "countUsers"
+    | "listUsers"
+    | "listProjects"
     | "findTokenByHash"
     | "listTokens"
     | "createUser"
@@ -113,6 +116,8 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     getUser: (userId) => accounts.getUser(sql, userId),
     findUserByName: (name) => accounts.findUserByName(sql, name),
     countUsers: () => accounts.countUsers(sql),
+    listUsers: (query) => accounts.listUsers(sql, query),
+    listProjects: (userId, query) => projects.listProjects(sql, userId, query),
     findTokenByHash: (hash) => accounts.findTokenByHash(sql, hash),
     listTokens: (userId) => accounts.listTokens(sql, userId),
     createUser: (user) => accounts.createUser(sql, user),
