@@ -196,6 +196,37 @@ describe("threads API", () => {
     expect((await t.app.inject({ url: "/api/projects?limit=0", headers: auth(bob.token) })).statusCode).toBe(422);
   });
 
+  it("holds thread deletes to the delete guard like every delete (block mode: 423 after an alert)", async () => {
+    const dave = await createUser(t.deps, { name: "dave-guard" });
+    const previous = t.deps.guard;
+    t.deps.guard = { mode: "block", warnAbove: 2, criticalAbove: 50, windowMs: 60_000 };
+    try {
+      for (const thread of ["g1", "g2", "g3", "g4"]) {
+        await t.app.inject({
+          method: "POST",
+          url: "/api/threads/sync",
+          headers: auth(dave.token),
+          payload: { project: "guarded", thread, entries: [{ id: `${thread}-e`, content: "keep me" }] },
+        });
+      }
+      const statuses: number[] = [];
+      for (const thread of ["g1", "g2", "g3", "g4"]) {
+        const removed = await t.app.inject({
+          method: "DELETE",
+          url: `/api/threads/${thread}?project=guarded`,
+          headers: auth(dave.token),
+        });
+        statuses.push(removed.statusCode);
+      }
+      // Two go through; the third raises the alert and is refused, as is every delete after it.
+      expect(statuses).toEqual([200, 200, 423, 423]);
+      const left = await t.app.inject({ url: "/api/threads?project=guarded", headers: auth(dave.token) });
+      expect(left.json().threads.map((thread: { id: string }) => thread.id).sort()).toEqual(["g3", "g4"]);
+    } finally {
+      t.deps.guard = previous;
+    }
+  });
+
   it("never shows one user's threads to another (404, never data)", async () => {
     const other = await createTestApp();
     try {

@@ -1,4 +1,3 @@
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { deleteThread } from "@cairn/core/operations/delete-thread";
 import { getThread } from "@cairn/core/operations/get-thread";
 import { listThreads } from "@cairn/core/operations/list-threads";
@@ -8,15 +7,18 @@ import { threadStatus } from "@cairn/core/operations/thread-status";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { routeWriter } from "./route-writer";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;
 
 /** The threads API of SPEC section 4: thin adapters over the thread operations. */
 export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  // The server's one writer: its sink runs the delete guard and the audit, as every write must.
+  const writer = routeWriter(deps);
   app.post("/api/threads/sync", async (request) => {
     const user = userOf(request);
-    return syncThread({ sink: storeSink(deps.store, user.id), now: deps.now }, request.body as never);
+    return syncThread(writer(user.id), request.body as never);
   });
 
   app.get("/api/threads", async (request) => listThreads(deps, userOf(request).id, request.query as Query));
@@ -33,7 +35,7 @@ export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.delete<{ Params: Params }>("/api/threads/:id", async (request) => {
     const user = userOf(request);
-    return deleteThread({ store: deps.store, sink: storeSink(deps.store, user.id), now: deps.now }, user.id, {
+    return deleteThread(writer(user.id), user.id, {
       ...(request.query as Query),
       thread: request.params.id,
     });
