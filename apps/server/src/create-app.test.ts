@@ -221,7 +221,12 @@ describe("threads API", () => {
       // Two go through; the third raises the alert and is refused, as is every delete after it.
       expect(statuses).toEqual([200, 200, 423, 423]);
       const left = await t.app.inject({ url: "/api/threads?project=guarded", headers: auth(dave.token) });
-      expect(left.json().threads.map((thread: { id: string }) => thread.id).sort()).toEqual(["g3", "g4"]);
+      expect(
+        left
+          .json()
+          .threads.map((thread: { id: string }) => thread.id)
+          .sort(),
+      ).toEqual(["g3", "g4"]);
     } finally {
       t.deps.guard = previous;
     }

@@ -15,6 +15,7 @@ import { agentToolSet, type ToolOutcomes } from "./agent-tools";
 import { answerOf, type ChatAnswer } from "./chat-answer";
 import { historyOf } from "./history";
 import { streamWithDeadline } from "./stream-with-deadline";
+import { toolUnit } from "./tool-unit";
 import { classifyTurnError, TurnError } from "./turn-errors";
 
 export type ChatSettings = Pick<
@@ -198,12 +199,17 @@ async function runModel(
   });
   const outcomes: ToolOutcomes = new Map();
   const context = toolContext(deps, userId, { id: conversationId, turnSeq: userMessage.seq });
+  const writer = routeWriter(deps);
   const tools = agentToolSet(
     deps.tools ?? agentTools,
-    context,
+    {
+      context,
+      unit: () => toolUnit(context, (after) => writer(userId, { after }).sink),
+      record: (invocation) => deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
+      faultPoint: deps.faultPoint,
+      logInternal: deps.logInternal,
+    },
     outcomes,
-    (invocation) => deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
-    deps.logInternal,
   );
 
   const steps: Step[] = [];

@@ -17,13 +17,17 @@ export function routeWriter(deps: ServerDeps) {
     clocks.set(deps, nextVersion);
   }
   const clock = nextVersion;
-  return (userId: string, options: { before?: (tx: StoreWriter) => Promise<void> } = {}) => ({
+  return (
+    userId: string,
+    options: { before?: (tx: StoreWriter) => Promise<void>; after?: (tx: StoreWriter) => Promise<void> } = {},
+  ) => ({
     store: deps.store,
     sink: storeSink(deps.store, userId, {
       now: deps.now,
       newId: deps.newId,
       guard: deps.guard,
       before: options.before,
+      after: options.after,
     }),
     newId: deps.newId,
     now: deps.now,

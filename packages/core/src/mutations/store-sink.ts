@@ -21,6 +21,8 @@ export function storeSink(
     guard?: DeleteGuard | undefined;
     /** Written in the same transaction, before the mutations: commits with them or not at all. */
     before?: ((tx: StoreWriter) => Promise<void>) | undefined;
+    /** Written in the same transaction, after the mutations applied (not when the guard refused one). */
+    after?: ((tx: StoreWriter) => Promise<void>) | undefined;
   } = {},
 ): MutationSink {
   const now = options.now ?? (() => new Date());
@@ -47,6 +49,7 @@ export function storeSink(
             refused = error;
           }
         }
+        if (!refused) await options.after?.(tx);
       });
       if (refused) throw refused;
     },

@@ -19,7 +19,7 @@ export interface ApplyPushDeps {
 }
 
 /** Named points where crash tests kill the server (see apps/cli/test). */
-export type FaultPoint = "push.applied" | "push.committed" | "job.running";
+export type FaultPoint = "push.applied" | "push.committed" | "job.running" | "tool.ran" | "tool.committed";
 
 /**
  * Applies a device's mutations in seq order, in one transaction, with the
