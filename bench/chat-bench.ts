@@ -74,8 +74,10 @@ export async function chatOverhead(turns = 500): Promise<{
     const { user, token } = await createUser(deps, { name: "bench" });
     const at = new Date().toISOString();
     const conversationId = deps.newId();
-    await store.transaction(async (tx) => {
-      await tx.createConversation(user.id, { id: conversationId, title: "bench", createdAt: at, updatedAt: at }, null);
+    await store.system.transaction(async (tx) => {
+      await tx
+        .forUser(user.id)
+        .createConversation({ id: conversationId, title: "bench", createdAt: at, updatedAt: at }, null);
       const rows: NewChatMessage[] = Array.from({ length: 1000 }, (_, index) => ({
         id: deps.newId(),
         conversationId,
@@ -88,7 +90,7 @@ export async function chatOverhead(turns = 500): Promise<{
         error: null,
         createdAt: at,
       }));
-      await tx.appendMessages(user.id, conversationId, rows, at);
+      await tx.forUser(user.id).appendMessages(conversationId, rows, at);
     });
     const chatTimes: number[] = [];
     const bareTimes: number[] = [];

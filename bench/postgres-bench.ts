@@ -23,7 +23,7 @@ export async function postgresIngest(
   const admin = new pg.Client({ connectionString });
   await admin.connect();
   try {
-    await store.transaction(async (tx) => {
+    await store.system.transaction(async (tx) => {
       await tx.createUser({ id: "raw", name: "raw", createdAt: "2026-01-01T00:00:00.000Z" });
       await tx.createUser({ id: "cairn", name: "cairn", createdAt: "2026-01-01T00:00:00.000Z" });
     });
@@ -51,17 +51,20 @@ export async function postgresIngest(
 
     started = process.hrtime.bigint();
     for (let offset = 0; offset < entries.length; offset += 500) {
-      await applyPush({ store, now: () => new Date() }, "cairn", {
-        pushVersion: 1,
-        deviceId: "bench",
-        scope: { userId: "cairn" },
-        mutations: entries.slice(offset, offset + 500).map((entry, index) => ({
-          seq: offset + index + 1,
-          op: "entry.append",
-          args: { ...entry, sessionId: null },
-          clientTime: entry.createdAt,
-        })),
-      });
+      await applyPush(
+        { store: store.forUser("cairn"), now: () => new Date() },
+        {
+          pushVersion: 1,
+          deviceId: "bench",
+          scope: { userId: "cairn" },
+          mutations: entries.slice(offset, offset + 500).map((entry, index) => ({
+            seq: offset + index + 1,
+            op: "entry.append",
+            args: { ...entry, sessionId: null },
+            clientTime: entry.createdAt,
+          })),
+        },
+      );
     }
     const cairn = entries.length / (Number(process.hrtime.bigint() - started) / 1e9);
     await admin.query("ANALYZE entries");
@@ -69,7 +72,7 @@ export async function postgresIngest(
     const search: { name: string; ours: Latency; plain: Latency }[] = [];
     for (const set of searchSets) {
       const ours = await measureAsync(set.queries, async (query) => {
-        await unifiedSearch({ store }, "cairn", { q: query, limit: 20 });
+        await unifiedSearch({ store: store.forUser("cairn") }, { q: query, limit: 20 });
       });
       const plain = await measureAsync(set.queries, async (query) => {
         await admin.query(

@@ -73,7 +73,7 @@ export async function storeSearch(store: SqliteStore, userId: string, set: Laten
   const times: number[] = [];
   for (const query of set.queries) {
     const started = process.hrtime.bigint();
-    await search({ store }, userId, { q: query, limit: 20 });
+    await search({ store: store.forUser(userId) }, { q: query, limit: 20 });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return { p50: percentile(times, 50), p99: percentile(times, 99) };

@@ -80,11 +80,14 @@ async function main(): Promise<void> {
     let hit10 = 0;
     let reciprocal = 0;
     for (const question of answerable) {
-      const result = await search({ store, now }, user.id, {
-        q: topicTerms(question.question).join(" "),
-        type: "entry,memory",
-        limit: 10,
-      });
+      const result = await search(
+        { store: store.forUser(user.id), now },
+        {
+          q: topicTerms(question.question).join(" "),
+          type: "entry,memory",
+          limit: 10,
+        },
+      );
       const rank = result.hits.findIndex((hit) => hit.id === idOf.get(question.answer ?? ""));
       if (rank >= 0 && rank < 5) hit5 += 1;
       if (rank >= 0) {

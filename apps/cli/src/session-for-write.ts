@@ -16,7 +16,7 @@ export async function sessionForWrite(
 ): Promise<{ sessionId: string; sessionAgent?: string }> {
   const currentId = local.currentSessionId(projectId);
   if (currentId) {
-    const current = await local.store.getSession(local.userId, currentId);
+    const current = await local.user.getSession(currentId);
     if (current && sessionOpen(current, context.now())) return { sessionId: currentId };
   }
   const sessionId = context.newId();

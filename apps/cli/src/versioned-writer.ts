@@ -4,7 +4,7 @@ import { type CliContext, localSink } from "./cli-context";
 /** What every write of a versioned row (memory, task) needs: the local sink, ids, time and this device's clock. */
 export function versionedWriter(context: CliContext, local: LocalStore) {
   return {
-    store: local.store,
+    store: local.user,
     sink: localSink(context, local),
     newId: context.newId,
     now: context.now,

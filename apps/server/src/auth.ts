@@ -2,7 +2,7 @@ import { authenticate } from "@cairn/core/accounts/authenticate";
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import { AppError } from "@cairn/core/app-error";
 import type { User } from "@cairn/core/entities";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {

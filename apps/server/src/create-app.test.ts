@@ -48,7 +48,9 @@ describe("health and auth", () => {
 
     const extra = await t.app.inject({ url: "/api/me", headers: auth(t.alice.token) });
     expect(extra.json()).toEqual({ user: { id: t.alice.id, name: "alice" }, token: { expiresAt: null } });
-    await t.deps.store.transaction((tx) => tx.revokeToken(t.bob.id, t.bob.tokenId, new Date().toISOString()));
+    await t.deps.store.system.transaction((tx) =>
+      tx.forUser(t.bob.id).revokeToken(t.bob.tokenId, new Date().toISOString()),
+    );
     const revoked = await t.app.inject({ url: "/api/me", headers: auth(t.bob.token) });
     expect(revoked.statusCode).toBe(401);
     expect(JSON.stringify(revoked.json())).not.toContain(t.bob.token);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { privateDirectory } from "@cairn/store/private-files";
 
 /** The server's database: PostgreSQL when a URL is given, else `cairn.db` in the data directory. */

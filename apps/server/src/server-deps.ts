@@ -3,7 +3,7 @@ import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { Embedder } from "@cairn/core/embeddings/embedder";
 import type { FaultPoint } from "@cairn/core/operations/apply-push";
 import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import type { AddressPolicy } from "@cairn/core/webhooks/address-policy";
 import type { JobRunner } from "./jobs/job-runner";
 

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { AppError } from "@cairn/core/app-error";
 import { createIdGenerator } from "@cairn/core/ids";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { parseInput } from "@cairn/core/validate";
 import { addressPolicyOf } from "@cairn/core/webhooks/address-policy";
 import { ThreadWriteLock } from "@cairn/store/sqlite/thread-write-lock";
@@ -100,7 +100,7 @@ export async function startServer(
     webhookPolicy: addressPolicyOf(options.webhookAllowHosts),
   };
   let adminToken: string | null = null;
-  if ((await store.countUsers()) === 0) {
+  if ((await store.system.countUsers()) === 0) {
     adminToken = (await createUser(deps, { name: "admin", tokenName: "bootstrap" })).token;
   }
   const app = await createApp({

@@ -1,4 +1,4 @@
-import type { Change } from "@cairn/core/store-port";
+import type { Change } from "@cairn/core/store/store-types";
 import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "./row-mappers";
 import { type MemoryRow, memoryColumns, toMemory } from "./shared/memory-queries";
 import { type SessionRow, sessionColumns, toSession } from "./shared/session-queries";

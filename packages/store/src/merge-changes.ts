@@ -1,4 +1,4 @@
-import type { Change } from "@cairn/core/store-port";
+import type { Change } from "@cairn/core/store/store-types";
 
 /** Merges per-table change lists (each sorted by seq) into the first `limit` in server order. */
 export function mergeChanges(lists: Change[][], limit: number): Change[] {

@@ -52,8 +52,8 @@ export async function adoptLocalScope(
   const batchRows = options.batchRows ?? 500;
   for (let start = 0; start < fresh.length; start += batchRows) {
     const batch = fresh.slice(start, start + batchRows);
-    await destination.store.transaction(async (tx) => {
-      const context = mutationContext(tx, destination.userId);
+    await destination.user.transaction(async (tx) => {
+      const context = mutationContext(tx);
       for (const row of batch) {
         const args: unknown = JSON.parse(row.args);
         try {

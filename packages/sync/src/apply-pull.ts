@@ -9,7 +9,7 @@ import { writeChanges } from "./write-changes";
  * A memory keeps the higher version (a local edit not yet pushed may be newer).
  */
 export async function applyPull(local: LocalStore, page: PullResponse): Promise<number> {
-  return local.store.transaction(async (tx) => {
+  return local.user.transaction(async (tx) => {
     await writeChanges(local, tx, page.changes, { compareMemories: true });
     local.state.set("cursor", String(page.cursor));
     rememberAlerts(local, page.alerts);

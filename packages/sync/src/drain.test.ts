@@ -245,7 +245,7 @@ describe("drain", () => {
     expect(seen.map((push) => push.mutations.length)).toEqual([2, 2, 1]);
     const pulled = await drainVia(second, { token });
     expect(pulled.pulled).toBeGreaterThanOrEqual(5);
-    const rows = await second.store.listEntries(server.bob.id, {
+    const rows = await second.store.forUser(server.bob.id).listEntries({
       projectId: "p",
       threadId: "t",
       limit: 100,
@@ -447,7 +447,7 @@ describe("the queue cap", () => {
       appendEntry({ sink, newId: createIdGenerator(), now }, { project: "p", thread: "cap", content: "one too many" }),
     ).rejects.toMatchObject({ code: "queue_full" });
     expect(local.outbox.counts().pending).toBe(3);
-    const entries = await local.store.listEntries(server.alice.id, {
+    const entries = await local.store.forUser(server.alice.id).listEntries({
       projectId: "p",
       threadId: "cap",
       limit: 10,

@@ -307,7 +307,7 @@ async function purgeLocalTrash(local: LocalStore, now: Date): Promise<void> {
   const last = local.state.get("lastTrashPurgeAt");
   if (last !== null && now.getTime() - Date.parse(last) < 86_400_000) return;
   const before = new Date(now.getTime() - trashRetentionMs).toISOString();
-  await local.store.transaction((tx) => tx.purgeTrashBefore(before));
+  await local.store.system.transaction((tx) => tx.purgeTrashBefore(before));
   local.state.set("lastTrashPurgeAt", now.toISOString());
 }
 

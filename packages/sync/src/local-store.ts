@@ -4,6 +4,7 @@ import { nextVersion } from "@cairn/core/hlc";
 import { mutationContext } from "@cairn/core/mutations/mutation";
 import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import { applyMutation } from "@cairn/core/mutations/registry";
+import type { UserStore } from "@cairn/core/store/store-port";
 import { privateDirectory } from "@cairn/store/private-files";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { clientMigrations } from "./client-migrations";
@@ -16,6 +17,8 @@ import { SyncState } from "./sync-state";
  */
 export class LocalStore {
   readonly store: SqliteStore;
+  /** The rows of this store's user: every use case reads and writes through it. */
+  readonly user: UserStore;
   readonly outbox: Outbox;
   readonly state: SyncState;
 
@@ -24,6 +27,7 @@ export class LocalStore {
     readonly userId: string,
   ) {
     this.store = store;
+    this.user = store.forUser(userId);
     this.outbox = new Outbox(store.db);
     this.state = new SyncState(store.db);
   }
@@ -110,14 +114,14 @@ export class LocalStore {
     const { now, queueCap } = options;
     return {
       commit: async (mutations) => {
-        await this.store.transaction(async (tx) => {
+        await this.user.transaction(async (tx) => {
           const queued = queueCap === null ? 0 : this.outbox.queuedCount();
           if (queueCap !== null && queued + mutations.length > queueCap) {
             throw new AppError("queue_full", `The outbox holds ${queued} unsent rows, its cap is ${queueCap}`, {
               hint: "Nothing queued was dropped. Bring the server back (`cairn sync status`), then `cairn sync now`.",
             });
           }
-          const context = mutationContext(tx, this.userId);
+          const context = mutationContext(tx);
           for (const mutation of mutations) {
             const { entityId } = await applyMutation(context, mutation.op, mutation.args);
             this.outbox.enqueue({

@@ -35,7 +35,7 @@ const open = () =>
   });
 const now = () => new Date();
 const writer = (local: LocalStore) => ({
-  store: local.store,
+  store: local.user,
   sink: local.sink({ now, queueCap: 100_000 }),
   newId: createIdGenerator(),
   now,
@@ -77,11 +77,11 @@ describe("recover", () => {
     const local = open();
     const memory = await remember(writer(local), { project: "merge", content: "first version" });
     expect((await sync(local)).pending).toBe(0);
-    await updateMemory(writer(local), server.alice.id, { id: memory.id, content: "edited offline" });
+    await updateMemory(writer(local), { id: memory.id, content: "edited offline" });
 
     const result = await recover({ local, client: client(), dryRun: false });
     expect(result.kept).toBeGreaterThanOrEqual(1);
-    expect((await local.store.getMemory(server.alice.id, memory.id))?.content).toBe("edited offline");
+    expect((await local.store.forUser(server.alice.id).getMemory(memory.id))?.content).toBe("edited offline");
     // The queued edit is left out of the comparison; everything else matches.
     expect(result.verified).toBe(true);
     expect((await sync(local)).pending).toBe(0);

@@ -1,4 +1,4 @@
-import type { Change, Digest } from "@cairn/core/store-port";
+import type { Change, Digest } from "@cairn/core/store/store-types";
 import type { PullResponse } from "@cairn/core/wire/pull";
 import { computeDigest, type DigestRow } from "@cairn/store/shared/digest";
 import type { LocalStore } from "./local-store";
@@ -206,7 +206,7 @@ async function applyRecoveryPage(
 ): Promise<{ restored: Record<string, number>; kept: number; keptServerRows: { type: string; row: DigestRow }[] }> {
   // A store with nothing queued (a wiped machine) has nothing newer to protect: skip the lookups.
   const keep = options.protectLocal ? local.outbox.unsynced(changes.map(changeKey)) : new Set<string>();
-  return local.store.transaction(async (tx) => {
+  return local.user.transaction(async (tx) => {
     const outcome = await writeChanges(local, tx, changes, { keep, compareMemories: options.protectLocal });
     if (options.setCursor && page.cursor > local.state.number("cursor")) local.state.set("cursor", String(page.cursor));
     return {

@@ -6,7 +6,7 @@ import { createToken } from "@cairn/core/accounts/create-token";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import { appendEntry } from "@cairn/core/operations/append-entry";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { nodeSecrets } from "@cairn/server/node-secrets";
 import { type RunningServer, startServer } from "@cairn/server/start-server";
 import { testDatabaseUrl, testPgDisabled } from "@cairn/store/postgres/test-database";
@@ -90,7 +90,7 @@ function storeOf(real: Real, device: Device, user: UserName): LocalStore {
 
 /** The ids of every entry the server holds for a user, in server order. */
 async function serverEntries(store: Store, userId: string): Promise<string[]> {
-  const changes = await store.changesSince(userId, 0, 1_000_000);
+  const changes = await store.forUser(userId).changesSince(0, 1_000_000);
   return changes.flatMap((change) => (change.type === "entry" ? [change.entry.id] : []));
 }
 
@@ -246,7 +246,9 @@ class ExpireTokenCommand implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(_model: Model, real: Real): Promise<void> {
     const account = real.accounts[this.user];
-    await real.server.store.transaction((tx) => tx.revokeToken(account.id, account.tokenId, new Date().toISOString()));
+    await real.server.store.system.transaction((tx) =>
+      tx.forUser(account.id).revokeToken(account.tokenId, new Date().toISOString()),
+    );
   }
   toString = () => `expire token(${this.user})`;
 }

@@ -1,6 +1,7 @@
 import { laterVersion } from "@cairn/core/hlc";
 import { threadKey } from "@cairn/core/mutations/thread-key";
-import type { Change, StoreWriter } from "@cairn/core/store-port";
+import type { UserTx } from "@cairn/core/store/store-port";
+import type { Change } from "@cairn/core/store/store-types";
 import type { LocalStore } from "./local-store";
 
 /** The outbox's entity id of the row a change carries (a thread's is "project/thread"). */
@@ -52,7 +53,7 @@ export interface WriteOutcome {
  */
 export async function writeChanges(
   local: LocalStore,
-  tx: StoreWriter,
+  tx: UserTx,
   changes: Change[],
   options: { keep?: Set<string>; compareMemories: boolean },
 ): Promise<WriteOutcome> {
@@ -65,32 +66,32 @@ export async function writeChanges(
     }
     switch (change.type) {
       case "thread":
-        await tx.putThread(local.userId, change.thread, change.seq);
+        await tx.putThread(change.thread, change.seq);
         break;
       case "entry":
-        await tx.putEntry(local.userId, change.entry, change.seq);
+        await tx.putEntry(change.entry, change.seq);
         break;
       case "session":
-        await tx.putSession(local.userId, change.session, change.seq);
+        await tx.putSession(change.session, change.seq);
         break;
       case "memory": {
         clock = laterVersion(clock, change.memory.version);
-        const mine = options.compareMemories ? await tx.getMemory(local.userId, change.memory.id) : null;
+        const mine = options.compareMemories ? await tx.getMemory(change.memory.id) : null;
         if (mine && mine.version >= change.memory.version) {
           outcome.keptNewer += 1;
           continue;
         }
-        await tx.putMemory(local.userId, change.memory, change.seq);
+        await tx.putMemory(change.memory, change.seq);
         break;
       }
       case "task": {
         clock = laterVersion(clock, change.task.version);
-        const mine = options.compareMemories ? await tx.getTask(local.userId, change.task.id) : null;
+        const mine = options.compareMemories ? await tx.getTask(change.task.id) : null;
         if (mine && mine.version >= change.task.version) {
           outcome.keptNewer += 1;
           continue;
         }
-        await tx.putTask(local.userId, change.task, change.seq);
+        await tx.putTask(change.task, change.seq);
         break;
       }
     }

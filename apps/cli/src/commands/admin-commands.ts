@@ -34,7 +34,9 @@ export function registerAdminCommands(program: Command, context: CliContext): vo
   databaseOptions(user.command("list").description("Every user of the server database, with their live tokens")).action(
     async (options: DatabaseOptions) => {
       const database = databaseName(context, options).name;
-      const listed = await withAccounts(context, options, (deps) => deps.store.listUsers({ limit: 1000, offset: 0 }));
+      const listed = await withAccounts(context, options, (deps) =>
+        deps.store.system.listUsers({ limit: 1000, offset: 0 }),
+      );
       const result = { ...listed, database };
       printResult(context, Boolean(options.json), result, () =>
         [
@@ -81,9 +83,9 @@ export function registerAdminCommands(program: Command, context: CliContext): vo
   databaseOptions(token.command("list").description("A user's tokens (never their values)").argument("<user>")).action(
     async (userName: string, options: DatabaseOptions) => {
       const tokens = await withAccounts(context, options, async (deps) => {
-        const found = await deps.store.findUserByName(userName);
+        const found = await deps.store.system.findUserByName(userName);
         if (!found) throw new AppError("not_found", `No user named "${userName}"`);
-        return deps.store.listTokens(found.id);
+        return deps.store.forUser(found.id).listTokens();
       });
       printResult(context, Boolean(options.json), { tokens }, () =>
         tokens
@@ -100,9 +102,9 @@ export function registerAdminCommands(program: Command, context: CliContext): vo
     token.command("revoke").description("Revoke a token").argument("<user>").argument("<tokenId>"),
   ).action(async (userName: string, tokenId: string, options: DatabaseOptions) => {
     const revoked = await withAccounts(context, options, async (deps) => {
-      const found = await deps.store.findUserByName(userName);
+      const found = await deps.store.system.findUserByName(userName);
       if (!found) throw new AppError("not_found", `No user named "${userName}"`);
-      return deps.store.transaction((tx) => tx.revokeToken(found.id, tokenId, deps.now().toISOString()));
+      return deps.store.system.transaction((tx) => tx.forUser(found.id).revokeToken(tokenId, deps.now().toISOString()));
     });
     if (!revoked) throw new AppError("not_found", `No active token ${tokenId} for ${userName}`);
     printResult(context, Boolean(options.json), { revoked: tokenId }, () => `revoked ${tokenId}`);

@@ -25,7 +25,7 @@ export function registerAdminJobsCommand(admin: Command, context: CliContext): v
     const { listJobs } = await import("@cairn/core/operations/jobs");
     const result = await withAccounts(context, options, ({ store }) =>
       listJobs(
-        { store, now: context.now },
+        { jobs: store.system, now: context.now },
         {
           ...(options.status ? { status: options.status as "queued" } : {}),
           ...(options.kind ? { kind: options.kind } : {}),

@@ -11,9 +11,14 @@ interface UserOptions extends DatabaseOptions {
 }
 
 async function userIdOf(deps: AccountDeps, name: string): Promise<string> {
-  const user = await deps.store.findUserByName(name);
+  const user = await deps.store.system.findUserByName(name);
   if (!user) throw new AppError("not_found", `No user named ${name}`, { hint: "cairn admin user add NAME" });
   return user.id;
+}
+
+/** The named user's rows, with the server's secrets, ids and time. */
+async function userDepsOf(deps: AccountDeps, name: string) {
+  return { ...deps, store: deps.store.forUser(await userIdOf(deps, name)) };
 }
 
 /** The hosts webhooks may reach although internal, as the server is configured (CAIRN_WEBHOOK_ALLOW_HOSTS). */
@@ -48,10 +53,13 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
       .map((event) => event.trim())
       .filter(Boolean);
     const created = await withAccounts(context, options, async (deps) =>
-      addWebhook({ ...deps, webhookPolicy: webhookPolicy(context) }, await userIdOf(deps, options.user), {
-        url,
-        events: events as never,
-      }),
+      addWebhook(
+        { ...(await userDepsOf(deps, options.user)), webhookPolicy: webhookPolicy(context) },
+        {
+          url,
+          events: events as never,
+        },
+      ),
     );
     printResult(context, Boolean(options.json), created, () =>
       [
@@ -66,7 +74,7 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
     async (options: UserOptions) => {
       const { listWebhooks } = await hooks();
       const listed = await withAccounts(context, options, async (deps) =>
-        listWebhooks(deps, await userIdOf(deps, options.user)),
+        listWebhooks(await userDepsOf(deps, options.user)),
       );
       printResult(context, Boolean(options.json), listed, () =>
         listed.webhooks.length === 0
@@ -80,7 +88,7 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
     async (id: string, options: UserOptions) => {
       const { removeWebhook } = await hooks();
       const removed = await withAccounts(context, options, async (deps) =>
-        removeWebhook(deps, await userIdOf(deps, options.user), id),
+        removeWebhook(await userDepsOf(deps, options.user), id),
       );
       printResult(context, Boolean(options.json), removed, () => `removed webhook ${id}`);
     },
@@ -114,7 +122,7 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
   ).action(async (options: UserOptions & { webhook?: string; status?: string; limit?: string }) => {
     const { listWebhookDeliveries } = await hooks();
     const listed = await withAccounts(context, options, async (deps) =>
-      listWebhookDeliveries(deps, await userIdOf(deps, options.user), {
+      listWebhookDeliveries(await userDepsOf(deps, options.user), {
         ...(options.webhook ? { webhook: options.webhook } : {}),
         ...(options.status ? { status: options.status as "pending" } : {}),
         ...(options.limit ? { limit: options.limit } : {}),
@@ -138,7 +146,7 @@ export function registerAdminWebhookCommand(admin: Command, context: CliContext)
     async (name: string, options: UserOptions) => {
       const { addWebhookSource } = await hooks();
       const created = await withAccounts(context, options, async (deps) =>
-        addWebhookSource(deps, await userIdOf(deps, options.user), { name }),
+        addWebhookSource(await userDepsOf(deps, options.user), { name }),
       );
       printResult(context, Boolean(options.json), created, () =>
         [

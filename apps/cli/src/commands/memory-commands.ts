@@ -95,13 +95,16 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
     .action(async (options: AttributionOptions & { kind?: string; tag?: string; limit: number; offset: number }) => {
       const { listMemories } = await import("@cairn/core/operations/memories");
       await withScope(context, credentialsOf(context), async (local) => {
-        const page = await listMemories({ store: local.store, now: context.now }, local.userId, {
-          ...attributionInput(context, options),
-          ...(options.kind ? { kind: options.kind as Memory["kind"] } : {}),
-          ...(options.tag ? { tag: options.tag } : {}),
-          limit: options.limit,
-          offset: options.offset,
-        });
+        const page = await listMemories(
+          { store: local.user, now: context.now },
+          {
+            ...attributionInput(context, options),
+            ...(options.kind ? { kind: options.kind as Memory["kind"] } : {}),
+            ...(options.tag ? { tag: options.tag } : {}),
+            limit: options.limit,
+            offset: options.offset,
+          },
+        );
         const result = { memories: page.memories.map(view), total: page.total };
         printResult(context, Boolean(options.json), result, () =>
           page.memories.length === 0 ? "no memories" : page.memories.map(memoryLine).join("\n"),
@@ -116,11 +119,14 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
     .action(async (words: string[], options: AttributionOptions & { limit: number }) => {
       const { searchMemories } = await import("@cairn/core/operations/memories");
       await withScope(context, credentialsOf(context), async (local) => {
-        const result = await searchMemories({ store: local.store, now: context.now }, local.userId, {
-          ...attributionInput(context, options),
-          q: words.join(" "),
-          limit: Math.max(1, Math.min(options.limit, 100)),
-        });
+        const result = await searchMemories(
+          { store: local.user, now: context.now },
+          {
+            ...attributionInput(context, options),
+            q: words.join(" "),
+            limit: Math.max(1, Math.min(options.limit, 100)),
+          },
+        );
         printResult(context, Boolean(options.json), result, () =>
           result.hits.length === 0
             ? "no matches"
@@ -139,7 +145,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
     .action(async (id: string, options: JsonOption) => {
       const { getMemory } = await import("@cairn/core/operations/memories");
       await withScope(context, credentialsOf(context), async (local) => {
-        const found = view(await getMemory({ store: local.store }, local.userId, id));
+        const found = view(await getMemory({ store: local.user }, id));
         const synced = !local.outbox.unsynced([id]).has(id);
         printResult(context, Boolean(options.json), { memory: { ...found, synced } }, () =>
           [
@@ -168,7 +174,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const written = await writeThenPush(
         context,
         (local) =>
-          updateMemory(versionedWriter(context, local), local.userId, {
+          updateMemory(versionedWriter(context, local), {
             id,
             ...(content !== undefined ? { content } : {}),
             ...(options.kind ? { kind: options.kind as Memory["kind"] } : {}),
@@ -197,11 +203,14 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
         if (id) return [id];
         const found: string[] = [];
         for (let offset = 0; ; offset += 500) {
-          const page = await listMemories({ store: local.store, now: context.now }, local.userId, {
-            ...attributionInput(context, options),
-            limit: 500,
-            offset,
-          });
+          const page = await listMemories(
+            { store: local.user, now: context.now },
+            {
+              ...attributionInput(context, options),
+              limit: 500,
+              offset,
+            },
+          );
           found.push(...page.memories.map((item) => item.id));
           if (page.memories.length < 500) return found;
         }
@@ -222,7 +231,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const result = await writeThenPush(
         context,
         async (local) => {
-          for (const target of targets) await forgetMemory(versionedWriter(context, local), local.userId, target);
+          for (const target of targets) await forgetMemory(versionedWriter(context, local), target);
           return { forgotten: targets, count: targets.length };
         },
         (done) => done.forgotten.at(-1) ?? "",
@@ -244,7 +253,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const { restoreMemory } = await import("@cairn/core/operations/memories");
       const written = await writeThenPush(
         context,
-        (local) => restoreMemory(versionedWriter(context, local), local.userId, id),
+        (local) => restoreMemory(versionedWriter(context, local), id),
         (restored) => restored.id,
       );
       printResult(context, Boolean(options.json), { ...view(written), synced: written.synced }, () => `restored ${id}`);

@@ -49,7 +49,7 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
       } else {
         const { search } = await import("@cairn/core/operations/search");
         result = await withScope(context, credentialsOf(context), (local) =>
-          search({ store: local.store, now: context.now }, local.userId, input),
+          search({ store: local.user, now: context.now }, input),
         );
       }
       printResult(context, Boolean(options.json), result, () =>

@@ -72,7 +72,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
       const project = projectOf(context, options);
       await withScope(context, credentialsOf(context), async (local) => {
         const id = local.currentSessionId(project);
-        const current = id ? await local.store.getSession(local.userId, id) : null;
+        const current = id ? await local.user.getSession(id) : null;
         const open = current !== null && sessionOpen(current, context.now());
         printResult(context, Boolean(options.json), { project, session: open ? current : null }, () =>
           open && current ? sessionLine(current) : `no open session in ${project} (the next write starts one)`,
@@ -88,11 +88,14 @@ export function registerSessionCommands(program: Command, context: CliContext): 
       const { listSessions } = await import("@cairn/core/operations/sessions");
       await withScope(context, credentialsOf(context), async (local) => {
         const { session: _ignored, ...filter } = attributionInput(context, options);
-        const page = await listSessions({ store: local.store, now: context.now }, local.userId, {
-          ...filter,
-          limit: options.limit,
-          offset: options.offset,
-        });
+        const page = await listSessions(
+          { store: local.user, now: context.now },
+          {
+            ...filter,
+            limit: options.limit,
+            offset: options.offset,
+          },
+        );
         printResult(context, Boolean(options.json), page, () =>
           page.sessions.length === 0 ? "no sessions" : page.sessions.map(sessionLine).join("\n"),
         );
@@ -107,7 +110,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .action(async (id: string, options: JsonOption) => {
       const { sessionRecord } = await import("@cairn/core/operations/sessions");
       await withScope(context, credentialsOf(context), async (local) => {
-        const record = await sessionRecord({ store: local.store }, local.userId, id);
+        const record = await sessionRecord({ store: local.user }, id);
         printResult(context, Boolean(options.json), record, () => recordText(record));
       });
     });
@@ -120,7 +123,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .action(async (options: ProjectOptions) => {
       const { lastSession } = await import("@cairn/core/operations/sessions");
       await withScope(context, credentialsOf(context), async (local) => {
-        const record = await lastSession({ store: local.store }, local.userId, projectOf(context, options));
+        const record = await lastSession({ store: local.user }, projectOf(context, options));
         printResult(context, Boolean(options.json), record, () => recordText(record));
       });
     });
@@ -152,8 +155,7 @@ export async function endSessionIn(context: CliContext, project: string, id?: st
       const target = id ?? local.currentSessionId(project);
       if (!target) throw new AppError("not_found", `No current session in project ${project}`);
       const result = await endSession(
-        { store: local.store, sink: localSink(context, local), now: context.now },
-        local.userId,
+        { store: local.user, sink: localSink(context, local), now: context.now },
         { id: target, summary },
       );
       if (local.currentSessionId(result.projectId) === result.id) local.setCurrentSession(result.projectId, null);

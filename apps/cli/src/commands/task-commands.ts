@@ -36,7 +36,7 @@ function taskLine(task: Task): string {
 async function changeTask(
   context: CliContext,
   ref: string,
-  change: (writer: ReturnType<typeof versionedWriter>, userId: string, task: Task) => Promise<Task>,
+  change: (writer: ReturnType<typeof versionedWriter>, task: Task) => Promise<Task>,
   open = false,
 ) {
   const { resolveTask } = await import("@cairn/core/operations/tasks");
@@ -44,8 +44,8 @@ async function changeTask(
     context,
     async (local) => {
       const writer = versionedWriter(context, local);
-      const task = await resolveTask(writer, local.userId, ref, { open });
-      return change(writer, local.userId, task);
+      const task = await resolveTask(writer, ref, { open });
+      return change(writer, task);
     },
     (task) => task.id,
   );
@@ -82,7 +82,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
         const written = await writeThenPush(
           context,
           (local) =>
-            addTask(versionedWriter(context, local), local.userId, {
+            addTask(versionedWriter(context, local), {
               title,
               project,
               priority: options.priority as Task["priority"],
@@ -121,15 +121,18 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
       ) => {
         const { listTasks } = await import("@cairn/core/operations/tasks");
         await withScope(context, credentialsOf(context), async (local) => {
-          const page = await listTasks({ store: local.store, now: context.now }, local.userId, {
-            status: options.status as "open",
-            ...(options.allProjects ? {} : { project: projectOf(context, options) }),
-            ...(options.due ? { due: options.due as "today" } : {}),
-            ...(options.priority ? { priority: options.priority as Task["priority"] } : {}),
-            ...(options.title ? { title: options.title } : {}),
-            limit: options.limit,
-            offset: options.offset,
-          });
+          const page = await listTasks(
+            { store: local.user, now: context.now },
+            {
+              status: options.status as "open",
+              ...(options.allProjects ? {} : { project: projectOf(context, options) }),
+              ...(options.due ? { due: options.due as "today" } : {}),
+              ...(options.priority ? { priority: options.priority as Task["priority"] } : {}),
+              ...(options.title ? { title: options.title } : {}),
+              limit: options.limit,
+              offset: options.offset,
+            },
+          );
           const result = { tasks: page.tasks.map(view), total: page.total };
           printResult(context, Boolean(options.json), result, () =>
             page.tasks.length === 0 ? "no tasks" : page.tasks.map(taskLine).join("\n"),
@@ -146,7 +149,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
     .action(async (words: string[], options: JsonOption) => {
       const { resolveTask } = await import("@cairn/core/operations/tasks");
       await withScope(context, credentialsOf(context), async (local) => {
-        const found = await resolveTask({ store: local.store }, local.userId, words.join(" "));
+        const found = await resolveTask({ store: local.user }, words.join(" "));
         const synced = !local.outbox.unsynced([found.id]).has(found.id);
         printResult(context, Boolean(options.json), { task: { ...view(found), synced } }, () =>
           [taskLine(found), found.description].filter(Boolean).join("\n"),
@@ -164,7 +167,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
       const written = await changeTask(
         context,
         words.join(" "),
-        (writer, userId, found) => completeTask(writer, userId, found.id),
+        (writer, found) => completeTask(writer, found.id),
         true,
       );
       printTask(context, Boolean(options.json), "done", written);
@@ -204,8 +207,8 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
             hint: "Give --title, --description, --status, --priority or --due.",
           });
         }
-        const written = await changeTask(context, words.join(" "), (writer, userId, found) =>
-          updateTask(writer, userId, { id: found.id, ...change }),
+        const written = await changeTask(context, words.join(" "), (writer, found) =>
+          updateTask(writer, { id: found.id, ...change }),
         );
         printTask(context, Boolean(options.json), "updated", written);
       },
@@ -218,9 +221,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
     .option("--json", "print JSON")
     .action(async (words: string[], options: JsonOption) => {
       const { deleteTask } = await import("@cairn/core/operations/tasks");
-      const written = await changeTask(context, words.join(" "), (writer, userId, found) =>
-        deleteTask(writer, userId, found.id),
-      );
+      const written = await changeTask(context, words.join(" "), (writer, found) => deleteTask(writer, found.id));
       printTask(context, Boolean(options.json), "removed", written);
     });
 }

@@ -83,11 +83,14 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (options: AttributionOptions & { limit: number; offset: number }) => {
       const { listThreads } = await import("@cairn/core/operations/list-threads");
       await withScope(context, credentialsOf(context), async (local) => {
-        const page = await listThreads({ store: local.store, now: context.now }, local.userId, {
-          ...attributionInput(context, options),
-          limit: options.limit,
-          offset: options.offset,
-        });
+        const page = await listThreads(
+          { store: local.user, now: context.now },
+          {
+            ...attributionInput(context, options),
+            limit: options.limit,
+            offset: options.offset,
+          },
+        );
         printResult(context, Boolean(options.json), page, () =>
           page.threads.length === 0
             ? "no threads"
@@ -112,15 +115,18 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .action(async (name: string, options: ProjectOptions & { limit: number; offset: number }) => {
       const { getThread } = await import("@cairn/core/operations/get-thread");
       await withScope(context, credentialsOf(context), async (local) => {
-        const found = await getThread({ store: local.store }, local.userId, {
-          thread: nameToId(name),
-          limit: options.limit,
-          offset: options.offset,
-          // Given, the project is strict; detected, it is only preferred.
-          ...(options.project
-            ? { project: nameToId(options.project) }
-            : { preferredProject: detectProject(context.cwd).project }),
-        });
+        const found = await getThread(
+          { store: local.user },
+          {
+            thread: nameToId(name),
+            limit: options.limit,
+            offset: options.offset,
+            // Given, the project is strict; detected, it is only preferred.
+            ...(options.project
+              ? { project: nameToId(options.project) }
+              : { preferredProject: detectProject(context.cwd).project }),
+          },
+        );
         const unsynced = local.outbox.unsynced(found.entries.map((entry) => entry.id));
         const result = {
           thread: found.thread,
@@ -150,10 +156,13 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       const result = await writeThenPush(
         context,
         (local) =>
-          deleteThread({ store: local.store, sink: localSink(context, local), now: context.now }, local.userId, {
-            thread: nameToId(name),
-            project: projectOf(context, options),
-          }),
+          deleteThread(
+            { store: local.user, sink: localSink(context, local), now: context.now },
+            {
+              thread: nameToId(name),
+              project: projectOf(context, options),
+            },
+          ),
         (deleted) => threadKey(deleted.project, deleted.thread),
       );
       printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);

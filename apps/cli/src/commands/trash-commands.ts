@@ -1,4 +1,4 @@
-import type { TrashType } from "@cairn/core/store-port";
+import type { TrashType } from "@cairn/core/store/store-types";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
 import { writeThenPush } from "../inline-push";
@@ -23,11 +23,14 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
     .action(async (options: ProjectOptions & { limit: number; offset: number }) => {
       const { listTrash } = await import("@cairn/core/operations/trash");
       await withScope(context, credentialsOf(context), async (local) => {
-        const page = await listTrash({ store: local.store }, local.userId, {
-          ...(options.project ? projectFilter(context, options) : {}),
-          limit: options.limit,
-          offset: options.offset,
-        });
+        const page = await listTrash(
+          { store: local.user },
+          {
+            ...(options.project ? projectFilter(context, options) : {}),
+            limit: options.limit,
+            offset: options.offset,
+          },
+        );
         printResult(context, Boolean(options.json), page, () =>
           page.items.length === 0
             ? "the trash is empty"
@@ -57,8 +60,8 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
               ...(options.project ? projectFilter(context, options) : {}),
             };
             return action === "restore"
-              ? operations.restoreFromTrash(versionedWriter(context, local), local.userId, input)
-              : operations.purgeFromTrash({ store: local.store, sink: localSink(context, local) }, local.userId, input);
+              ? operations.restoreFromTrash(versionedWriter(context, local), input)
+              : operations.purgeFromTrash({ store: local.user, sink: localSink(context, local) }, input);
           },
           (done) => done.id,
         );
@@ -81,8 +84,7 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
       const { deleteEntry } = await import("@cairn/core/operations/trash");
       const result = await writeThenPush(
         context,
-        (local) =>
-          deleteEntry({ store: local.store, sink: localSink(context, local), now: context.now }, local.userId, id),
+        (local) => deleteEntry({ store: local.user, sink: localSink(context, local), now: context.now }, id),
         (deleted) => deleted.id,
       );
       printResult(context, Boolean(options.json), result, () => `deleted entry ${id} (in the trash for 30 days)`);

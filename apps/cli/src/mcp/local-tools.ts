@@ -54,12 +54,15 @@ export function localTools(context: CliContext): ToolDefinition[] {
     async run(_tools, input) {
       const { getThread } = await import("@cairn/core/operations/get-thread");
       return withScope(context, credentialsOf(context), async (local) =>
-        getThread({ store: local.store }, local.userId, {
-          thread: nameToId(input.thread),
-          ...(input.project ? { project: input.project } : { preferredProject: detected.project }),
-          limit: input.limit ?? 20,
-          offset: input.offset ?? 0,
-        }),
+        getThread(
+          { store: local.user },
+          {
+            thread: nameToId(input.thread),
+            ...(input.project ? { project: input.project } : { preferredProject: detected.project }),
+            limit: input.limit ?? 20,
+            offset: input.offset ?? 0,
+          },
+        ),
       );
     },
   });
@@ -77,11 +80,14 @@ export function localTools(context: CliContext): ToolDefinition[] {
     async run(_tools, input) {
       const { listThreads } = await import("@cairn/core/operations/list-threads");
       return withScope(context, credentialsOf(context), async (local) =>
-        listThreads({ store: local.store, now: context.now }, local.userId, {
-          ...(input.all_projects ? {} : { project: input.project ?? detected.project }),
-          limit: input.limit ?? 20,
-          offset: input.offset ?? 0,
-        }),
+        listThreads(
+          { store: local.user, now: context.now },
+          {
+            ...(input.all_projects ? {} : { project: input.project ?? detected.project }),
+            limit: input.limit ?? 20,
+            offset: input.offset ?? 0,
+          },
+        ),
       );
     },
   });
@@ -159,7 +165,7 @@ export function localTools(context: CliContext): ToolDefinition[] {
       const { forgetMemory } = await import("@cairn/core/operations/memories");
       const memory = await writeThenPush(
         context,
-        (local) => forgetMemory(versionedWriter(context, local), local.userId, input.id),
+        (local) => forgetMemory(versionedWriter(context, local), input.id),
         (forgotten) => forgotten.id,
       );
       return { status: "forgotten", id: memory.id, deletedAt: memory.deletedAt, synced: memory.synced };

@@ -23,14 +23,14 @@ export async function serveMcpOverStdio(context: CliContext): Promise<void> {
   const project = detectProject(context.cwd).project;
   const toolContext = (local: LocalStore): ToolContext => ({
     userId: local.userId,
-    store: local.store,
+    store: local.user,
     writer: versionedWriter(context, local),
     now: context.now,
     newId: context.newId,
     conversation: null,
     confirmations: {
-      put: (confirmation) => local.store.transaction((tx) => tx.putConfirmation(local.userId, confirmation)),
-      use: (id, at) => local.store.transaction((tx) => tx.useConfirmation(local.userId, id, at)),
+      put: (confirmation) => local.user.transaction((tx) => tx.putConfirmation(confirmation)),
+      use: (id, at) => local.user.transaction((tx) => tx.useConfirmation(id, at)),
     },
     defaultProject: project,
   });

@@ -1,7 +1,7 @@
 import { agentTools } from "@cairn/core/tools/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routeWriter } from "../routes/route-writer";
 import { createTestApp, type TestApp } from "../test-app";
+import { userScopes } from "../user-scope";
 import { agentToolSet, type ToolOutcomes } from "./agent-tools";
 import { toolContext } from "./chat-turn";
 import { toolUnit } from "./tool-unit";
@@ -23,14 +23,15 @@ describe("a chat tool call and its record", () => {
 
   const tools = (crashAt: "tool.ran" | "tool.committed" | null) => {
     const context = toolContext(t.deps, t.alice.id, { id: "conversation", turnSeq: 1 });
-    const writer = routeWriter(t.deps);
+    const writer = userScopes(t.deps);
     const outcomes: ToolOutcomes = new Map();
     return agentToolSet(
       agentTools,
       {
         context,
         unit: () => toolUnit(context, (after) => writer(t.alice.id, { after }).sink),
-        record: (invocation) => t.deps.store.transaction((tx) => tx.putToolInvocation(t.alice.id, invocation)),
+        record: (invocation) =>
+          t.deps.store.system.transaction((tx) => tx.forUser(t.alice.id).putToolInvocation(invocation)),
         faultPoint: (point) => {
           if (point === crashAt) throw new Crash(point);
         },
@@ -39,7 +40,7 @@ describe("a chat tool call and its record", () => {
     );
   };
   const titled = async (title: string) =>
-    (await t.deps.store.listTasks(t.alice.id, { titleContains: title, limit: 10, offset: 0 })).tasks;
+    (await t.deps.store.forUser(t.alice.id).listTasks({ titleContains: title, limit: 10, offset: 0 })).tasks;
 
   it.each(["tool.ran", "tool.committed"] as const)("makes one task when the process dies at %s", async (point) => {
     const title = `crash at ${point}`;
@@ -52,6 +53,6 @@ describe("a chat tool call and its record", () => {
     const tasks = await titled(title);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]?.id).toBe(retried.task.id);
-    expect(await t.deps.store.getToolInvocation(t.alice.id, call.toolCallId)).toMatchObject({ success: true });
+    expect(await t.deps.store.forUser(t.alice.id).getToolInvocation(call.toolCallId)).toMatchObject({ success: true });
   });
 });

@@ -47,7 +47,7 @@ export function agentToolSet(definitions: ToolDefinition[], calls: ToolCalls, ou
       inputSchema: definition.input,
       execute: async (input: unknown, { toolCallId }: { toolCallId: string }) => {
         const { context } = calls;
-        const stored = await context.store.getToolInvocation(context.userId, toolCallId);
+        const stored = await context.store.getToolInvocation(toolCallId);
         if (stored) {
           outcomes.set(toolCallId, { result: stored.result, success: stored.success });
           return stored.result;

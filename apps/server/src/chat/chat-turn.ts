@@ -8,9 +8,9 @@ import type { ToolContext, ToolDefinition } from "@cairn/core/tools/tool";
 import { parseInput } from "@cairn/core/validate";
 import { stepCountIs, streamText } from "ai";
 import * as z from "zod";
-import { routeWriter } from "../routes/route-writer";
 import type { ServerDeps } from "../server-deps";
 import type { ServerOptions } from "../server-options";
+import { userScopes } from "../user-scope";
 import { agentToolSet, type ToolOutcomes } from "./agent-tools";
 import { answerOf, type ChatAnswer } from "./chat-answer";
 import { historyOf } from "./history";
@@ -104,9 +104,12 @@ export async function runChatTurn(
 
 /** The conversation of this message: the named one (404 unknown, 403 another user's), or a new one. */
 async function conversationFor(deps: ChatDeps, userId: string, input: z.infer<typeof chatInput>): Promise<string> {
-  if (input.conversation_id) return (await ownedConversation(deps, userId, input.conversation_id)).id;
+  if (input.conversation_id)
+    return (
+      await ownedConversation({ store: deps.store.forUser(userId), system: deps.store.system }, input.conversation_id)
+    ).id;
   if (input.client_message_id) {
-    const started = await deps.store.findConversationByOrigin(userId, input.client_message_id);
+    const started = await deps.store.forUser(userId).findConversationByOrigin(input.client_message_id);
     if (started) return started.id;
   }
   const at = deps.now().toISOString();
@@ -116,12 +119,12 @@ async function conversationFor(deps: ChatDeps, userId: string, input: z.infer<ty
     createdAt: at,
     updatedAt: at,
   };
-  const created = await deps.store.transaction((tx) =>
-    tx.createConversation(userId, conversation, input.client_message_id ?? null),
+  const created = await deps.store.system.transaction((tx) =>
+    tx.forUser(userId).createConversation(conversation, input.client_message_id ?? null),
   );
   if (created) return conversation.id;
   // The same first message is being sent twice at once: the other request's conversation.
-  const started = await deps.store.findConversationByOrigin(userId, input.client_message_id ?? "");
+  const started = await deps.store.forUser(userId).findConversationByOrigin(input.client_message_id ?? "");
   if (!started) throw new AppError("conflict", "The conversation could not be created; retry");
   return started.id;
 }
@@ -147,14 +150,16 @@ async function claimUserMessage(
     error: null,
     createdAt: deps.now().toISOString(),
   };
-  const [stored] = await deps.store.transaction((tx) =>
-    tx.appendMessages(userId, conversationId, [message], message.createdAt),
+  const [stored] = await deps.store.system.transaction((tx) =>
+    tx.forUser(userId).appendMessages(conversationId, [message], message.createdAt),
   );
   if (stored) return { message: stored };
   // A retry: this client message id is stored already.
   const deadline = Date.now() + deps.chat.chatTimeoutMs * (deps.chat.chatRetries + 1) + 5_000;
   for (;;) {
-    const existing = await deps.store.findMessageByClientId(userId, conversationId, input.client_message_id ?? "");
+    const existing = await deps.store
+      .forUser(userId)
+      .findMessageByClientId(conversationId, input.client_message_id ?? "");
     if (!existing) throw new AppError("internal", "A stored message disappeared");
     // A retry sends the same message; another text under the same id is another message, not a retry.
     if (existing.content !== input.message) {
@@ -164,15 +169,15 @@ async function claimUserMessage(
       });
     }
     if (existing.status === "complete") {
-      const turn = await deps.store.messagesAfter(userId, conversationId, existing.seq, 200);
+      const turn = await deps.store.forUser(userId).messagesAfter(conversationId, existing.seq, 200);
       const answer = answerOf(conversationId, turn);
       if (answer) return { answer };
       throw new AppError("internal", "A finished turn has no answer");
     }
     if (existing.status === "error") {
       // A failed turn runs again; of two retries at once, one takes it and the other waits for it.
-      const taken = await deps.store.transaction((tx) =>
-        tx.setMessageStatus(userId, existing.id, { status: "pending", error: null, onlyIf: ["error"] }),
+      const taken = await deps.store.system.transaction((tx) =>
+        tx.forUser(userId).setMessageStatus(existing.id, { status: "pending", error: null, onlyIf: ["error"] }),
       );
       if (taken) return { message: { ...existing, status: "pending", error: null } };
     }
@@ -192,20 +197,20 @@ async function runModel(
   userMessage: ChatMessage,
   emit: (event: TurnEvent) => void,
 ): Promise<ChatAnswer> {
-  const stored = await deps.store.recentMessages(userId, conversationId, deps.chat.chatHistoryMessages);
+  const stored = await deps.store.forUser(userId).recentMessages(conversationId, deps.chat.chatHistoryMessages);
   const messages = historyOf(stored, {
     budgetTokens: deps.chat.chatHistoryTokens,
     currentUserMessageId: userMessage.id,
   });
   const outcomes: ToolOutcomes = new Map();
   const context = toolContext(deps, userId, { id: conversationId, turnSeq: userMessage.seq });
-  const writer = routeWriter(deps);
+  const scope = userScopes(deps);
   const tools = agentToolSet(
     deps.tools ?? agentTools,
     {
       context,
-      unit: () => toolUnit(context, (after) => writer(userId, { after }).sink),
-      record: (invocation) => deps.store.transaction((tx) => tx.putToolInvocation(userId, invocation)),
+      unit: () => toolUnit(context, (after) => scope(userId, { after }).sink),
+      record: (invocation) => deps.store.forUser(userId).transaction((tx) => tx.putToolInvocation(invocation)),
       faultPoint: deps.faultPoint,
       logInternal: deps.logInternal,
     },
@@ -285,15 +290,15 @@ async function runModel(
 export function toolContext(deps: ServerDeps, userId: string, conversation: ToolContext["conversation"]): ToolContext {
   return {
     userId,
-    store: deps.store,
+    store: deps.store.forUser(userId),
     embedder: deps.embedder,
-    writer: routeWriter(deps)(userId),
+    writer: userScopes(deps)(userId),
     now: deps.now,
     newId: deps.newId,
     conversation,
     confirmations: {
-      put: (confirmation) => deps.store.transaction((tx) => tx.putConfirmation(userId, confirmation)),
-      use: (id, at) => deps.store.transaction((tx) => tx.useConfirmation(userId, id, at)),
+      put: (confirmation) => deps.store.forUser(userId).transaction((tx) => tx.putConfirmation(confirmation)),
+      use: (id, at) => deps.store.forUser(userId).transaction((tx) => tx.useConfirmation(id, at)),
     },
     defaultProject: "personal",
   };
@@ -344,9 +349,9 @@ async function storeTurn(
       );
     }
   }
-  return deps.store.transaction(async (tx) => {
-    const appended = rows.length > 0 ? await tx.appendMessages(userId, conversationId, rows, at()) : [];
-    await tx.setMessageStatus(userId, userMessage.id, {
+  return deps.store.system.transaction(async (tx) => {
+    const appended = rows.length > 0 ? await tx.forUser(userId).appendMessages(conversationId, rows, at()) : [];
+    await tx.forUser(userId).setMessageStatus(userMessage.id, {
       status: error ? "error" : "complete",
       error: error ? error.code : null,
     });

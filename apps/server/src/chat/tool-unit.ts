@@ -1,7 +1,7 @@
 import { AppError } from "@cairn/core/app-error";
 import type { PendingConfirmation, ToolInvocation } from "@cairn/core/chat/chat-entities";
 import type { PendingMutation } from "@cairn/core/mutations/mutation-sink";
-import type { StoreWriter } from "@cairn/core/store-port";
+import type { UserTx } from "@cairn/core/store/store-port";
 import type { ToolContext } from "@cairn/core/tools/tool";
 
 /** One tool call's writes, held until the call has its result, then committed with its invocation record. */
@@ -22,7 +22,7 @@ export interface ToolUnit {
  */
 export function toolUnit(
   base: ToolContext,
-  commitWith: (after: (tx: StoreWriter) => Promise<void>) => { commit(mutations: PendingMutation[]): Promise<void> },
+  commitWith: (after: (tx: UserTx) => Promise<void>) => { commit(mutations: PendingMutation[]): Promise<void> },
 ): ToolUnit {
   const mutations: PendingMutation[] = [];
   const asked: PendingConfirmation[] = [];
@@ -43,7 +43,7 @@ export function toolUnit(
       },
       async use(id) {
         // Checked now for the tool's answer, and taken for good at commit (where a second use loses).
-        const confirmation = await base.store.getConfirmation(base.userId, id);
+        const confirmation = await base.store.getConfirmation(id);
         if (!confirmation || confirmation.usedAt !== null) return false;
         used.push({ id, at: base.now().toISOString() });
         return true;
@@ -54,13 +54,13 @@ export function toolUnit(
     context,
     async commit(invocation) {
       await commitWith(async (tx) => {
-        for (const confirmation of asked) await tx.putConfirmation(base.userId, confirmation);
+        for (const confirmation of asked) await tx.putConfirmation(confirmation);
         for (const use of used) {
-          if (!(await tx.useConfirmation(base.userId, use.id, use.at))) {
+          if (!(await tx.useConfirmation(use.id, use.at))) {
             throw new AppError("conflict", "This change was already confirmed and done.");
           }
         }
-        await tx.putToolInvocation(base.userId, invocation);
+        await tx.putToolInvocation(invocation);
       }).commit(mutations);
     },
   };

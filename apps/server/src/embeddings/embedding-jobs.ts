@@ -1,6 +1,6 @@
 import { embedChanges, embeddingConsumer } from "@cairn/core/embeddings/embed-changes";
 import type { Embedder } from "@cairn/core/embeddings/embedder";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
 
@@ -37,11 +37,14 @@ export function embeddingJobs(
       timeoutMs: 5 * 60_000,
       async run(job, context) {
         if (job.userId === null) return undefined;
-        const result = await embedChanges(deps, job.userId, {
-          batchSize,
-          maxBatches: batchesPerRun,
-          signal: context.signal,
-        });
+        const result = await embedChanges(
+          { ...deps, store: deps.store.forUser(job.userId) },
+          {
+            batchSize,
+            maxBatches: batchesPerRun,
+            signal: context.signal,
+          },
+        );
         return result.more ? { again: true } : undefined;
       },
     },

@@ -1,4 +1,4 @@
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import type { JobHandler, JobRunner } from "./job-runner";
 
 /**
@@ -18,7 +18,7 @@ export function feedScanJob(
     timeoutMs: 60_000,
     everyMs: scan.everyMs,
     async run() {
-      for (const userId of await store.usersBehindFeed(scan.consumer, 1000)) {
+      for (const userId of await store.system.usersBehindFeed(scan.consumer, 1000)) {
         await runner().enqueue({ kind: scan.userKind, userId, dedupeKey: `${scan.userKind}:${userId}`, payload: {} });
       }
       return undefined;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createIdGenerator } from "@cairn/core/ids";
 import type { Job } from "@cairn/core/jobs/job-entities";
+import type { Store, SystemStore } from "@cairn/core/store/store-port";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { afterEach, describe, expect, it } from "vitest";
 import { type JobHandler, type JobRunnerOptions, retryDelayMs, startJobRunner } from "./job-runner";
@@ -20,11 +21,12 @@ describe("the job runner", () => {
     const store = new SqliteStore({ path: join(dir, "jobs.db") });
     // Counts the transactions the runner opens (the store's own method, called through).
     let transactions = 0;
-    const counted = Object.create(store) as SqliteStore;
-    counted.transaction = (work) => {
+    const system: SystemStore = Object.create(store.system);
+    system.transaction = (work) => {
       transactions += 1;
-      return store.transaction(work);
+      return store.system.transaction(work);
     };
+    const counted: Store = Object.create(store, { system: { value: system } });
     const deps = { store: counted, now: () => new Date(), newId: createIdGenerator() };
     const runner = startJobRunner(
       deps,
@@ -42,7 +44,7 @@ describe("the job runner", () => {
     throw new Error("condition never met");
   };
   const jobOf = async (store: SqliteStore, kind: string): Promise<Job> => {
-    const [job] = (await store.listJobs({ kind, limit: 1, offset: 0 })).jobs;
+    const [job] = (await store.system.listJobs({ kind, limit: 1, offset: 0 })).jobs;
     if (!job) throw new Error(`no ${kind} job`);
     return job;
   };
@@ -127,7 +129,7 @@ describe("the job runner", () => {
     expect(slow).toMatchObject({ status: "queued", attempts: 1, leaseOwner: null });
     expect(Date.parse(slow.runAt)).toBeLessThanOrEqual(Date.now());
     // A recurring job is one row, queued again after each run (no row per run), its attempts reset.
-    const ticksRows = await store.listJobs({ kind: "tick", limit: 10, offset: 0 });
+    const ticksRows = await store.system.listJobs({ kind: "tick", limit: 10, offset: 0 });
     expect(ticksRows.total).toBe(1);
     expect(ticksRows.jobs[0]).toMatchObject({ status: "queued", attempts: 0 });
     await store.close();
@@ -155,7 +157,7 @@ describe("the job runner", () => {
       // No idle polls during the test: only ticks with work open transactions.
       { concurrency: 20, perPartition: 20, commitEveryMs: 30, pollMs: 60_000 },
     );
-    await store.transaction(async (tx) => {
+    await store.system.transaction(async (tx) => {
       const at = new Date().toISOString();
       for (let n = 0; n < 40; n++) {
         await tx.enqueueJob({
@@ -171,11 +173,11 @@ describe("the job runner", () => {
       }
     });
     runner.wake();
-    await until(async () => (await store.listJobs({ status: "running", limit: 1, offset: 0 })).total === 20);
+    await until(async () => (await store.system.listJobs({ status: "running", limit: 1, offset: 0 })).total === 20);
     const before = transactions();
     // The 20 running jobs end in the same turn of the event loop.
     gate();
-    await until(async () => (await store.listJobs({ status: "done", limit: 1, offset: 0 })).total === 40);
+    await until(async () => (await store.system.listJobs({ status: "done", limit: 1, offset: 0 })).total === 40);
     expect(ended).toHaveLength(40);
     // One tick recorded the first 20 and claimed the last 20; one more recorded those (a claim that
     // finds nothing may add one): not a transaction per job.

@@ -1,5 +1,5 @@
 import type { Job, NewJob } from "@cairn/core/jobs/job-entities";
-import type { Store, StoreWriter } from "@cairn/core/store-port";
+import type { Store, SystemTx } from "@cairn/core/store/store-port";
 
 export interface JobContext {
   /** Aborted when the server stops or the job overruns its time limit. */
@@ -9,7 +9,7 @@ export interface JobContext {
    * Writes that belong with this job's outcome (a delivery's log line): run in the transaction that
    * records it, and only if this worker still holds the job. One transaction instead of two.
    */
-  withOutcome(work: (tx: StoreWriter) => Promise<void>): void;
+  withOutcome(work: (tx: SystemTx) => Promise<void>): void;
 }
 
 export interface JobHandler {
@@ -113,7 +113,7 @@ export function startJobRunner(
 
   const enqueue: JobRunner["enqueue"] = async (job) => {
     const handler = byKind.get(job.kind);
-    const added = await deps.store.transaction((tx) =>
+    const added = await deps.store.system.transaction((tx) =>
       tx.enqueueJob({
         ...job,
         id: deps.newId(),
@@ -181,7 +181,7 @@ export function startJobRunner(
     if (batch.length === 0 && !claim) return;
     let jobs: Job[] = [];
     try {
-      jobs = await deps.store.transaction(async (tx) => {
+      jobs = await deps.store.system.transaction(async (tx) => {
         for (const outcome of batch) await outcome.work(tx);
         if (!claim) return [];
         return tx.claimJobs({
@@ -210,7 +210,7 @@ export function startJobRunner(
 
   const recordAlone = async (outcome: Outcome, batchError: unknown) => {
     try {
-      await deps.store.transaction(outcome.work);
+      await deps.store.system.transaction(outcome.work);
     } catch (error) {
       log.error(
         { err: error, batchError, job: outcome.job.id, kind: outcome.job.kind },
@@ -231,7 +231,7 @@ export function startJobRunner(
    * The job's slot is free once its handler is done; its outcome is written at the next tick (the lease,
    * still held, keeps it from being claimed meanwhile). Resolves once the outcome is recorded.
    */
-  function settle(job: Job, work: (tx: StoreWriter) => Promise<void>): Promise<void> {
+  function settle(job: Job, work: (tx: SystemTx) => Promise<void>): Promise<void> {
     running.delete(job.id);
     const partition = job.partitionKey;
     if (partition !== null) {
@@ -251,12 +251,14 @@ export function startJobRunner(
     const deadline = setTimeout(() => overrun.abort(new Error("job time limit reached")), handler.timeoutMs);
     const heartbeat = setInterval(
       () => {
-        deps.store.transaction((tx) => tx.extendJobLease(job.id, options.owner, iso(options.leaseMs))).catch(() => {});
+        deps.store.system
+          .transaction((tx) => tx.extendJobLease(job.id, options.owner, iso(options.leaseMs)))
+          .catch(() => {});
       },
       Math.max(50, Math.floor(options.leaseMs / 3)),
     );
-    const outcomeWork: ((tx: StoreWriter) => Promise<void>)[] = [];
-    const withOutcome = async (tx: StoreWriter) => {
+    const outcomeWork: ((tx: SystemTx) => Promise<void>)[] = [];
+    const withOutcome = async (tx: SystemTx) => {
       for (const work of outcomeWork) await work(tx);
     };
     let result: Awaited<ReturnType<JobHandler["run"]>>;
@@ -355,7 +357,7 @@ export function startJobRunner(
 
 interface Outcome {
   job: Job;
-  work: (tx: StoreWriter) => Promise<void>;
+  work: (tx: SystemTx) => Promise<void>;
   recorded: () => void;
 }
 

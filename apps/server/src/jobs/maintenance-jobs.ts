@@ -1,5 +1,5 @@
 import { closeIdleSessions, purgeExpiredTrash } from "@cairn/core/operations/safety";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import type { JobHandler } from "./job-runner";
 
 /** Finished jobs are kept this long for `cairn admin jobs`, then deleted; dead ones stay. */
@@ -36,7 +36,7 @@ export function maintenanceJobs(
       async run() {
         const purged = await purgeExpiredTrash(deps);
         const before = new Date(deps.now().getTime() - doneJobRetentionMs).toISOString();
-        const jobs = await deps.store.transaction((tx) => tx.purgeDoneJobs(before));
+        const jobs = await deps.store.system.transaction((tx) => tx.purgeDoneJobs(before));
         if (purged > 0 || jobs > 0) log.info({ purged, jobs }, "jobs: trash and finished jobs purged");
         return undefined;
       },

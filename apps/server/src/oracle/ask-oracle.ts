@@ -5,6 +5,7 @@ import { streamText } from "ai";
 import { streamWithDeadline } from "../chat/stream-with-deadline";
 import { classifyTurnError } from "../chat/turn-errors";
 import type { ServerDeps } from "../server-deps";
+import { userScopes } from "../user-scope";
 import { extractiveAnswer } from "./extractive-answer";
 
 export interface Citation {
@@ -53,7 +54,7 @@ export async function askOracle(
   emit: (delta: string) => void = () => {},
 ): Promise<OracleAnswer> {
   const input = parseInput(askInput, body ?? {});
-  const { sources, terms } = await oracleSources(deps, userId, {
+  const { sources, terms } = await oracleSources(userScopes(deps)(userId), {
     question: input.question,
     project: input.project,
     budgetTokens: deps.oracle.budgetTokens,

@@ -11,6 +11,7 @@ import { userOf } from "../auth";
 import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "../chat/chat-turn";
 import { TurnError } from "../chat/turn-errors";
 import { toHttpError } from "../error-handler";
+import { userScopes } from "../user-scope";
 import { openEventStream } from "./event-stream";
 
 type Params = { id: string };
@@ -54,6 +55,7 @@ async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: Fastif
 
 /** The chat API and the conversations (SPEC sections 4 and 5). */
 export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: number): void {
+  const scope = userScopes(deps);
   // Chat has its own limit per user (60 a minute by default), counted apart from other writes.
   const config = {
     rateLimit: {
@@ -81,15 +83,15 @@ export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: 
   });
 
   app.get("/api/conversations", async (request) =>
-    listConversations(deps, userOf(request).id, (request.query ?? {}) as never),
+    listConversations(scope(userOf(request).id), (request.query ?? {}) as never),
   );
   app.get<{ Params: Params }>("/api/conversations/:id", async (request) => ({
-    conversation: await ownedConversation(deps, userOf(request).id, request.params.id),
+    conversation: await ownedConversation(scope(userOf(request).id), request.params.id),
   }));
   app.get<{ Params: Params }>("/api/conversations/:id/messages", async (request) =>
-    conversationMessages(deps, userOf(request).id, request.params.id, (request.query ?? {}) as never),
+    conversationMessages(scope(userOf(request).id), request.params.id, (request.query ?? {}) as never),
   );
   app.delete<{ Params: Params }>("/api/conversations/:id", async (request) =>
-    deleteConversation(deps, userOf(request).id, request.params.id),
+    deleteConversation(scope(userOf(request).id), request.params.id),
   );
 }

@@ -14,7 +14,7 @@ export function healthRoutes(
   app.get("/readyz", { config }, async (_request, reply) => {
     const redis = parts.redis ? parts.redis.status : "off";
     try {
-      const counts = await deps.store.countJobs();
+      const counts = await deps.store.system.countJobs();
       if (parts.redis && redis !== "ready") throw new Error("redis not ready");
       return {
         status: "ready",

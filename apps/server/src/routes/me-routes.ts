@@ -2,10 +2,12 @@ import { listProjects } from "@cairn/core/operations/projects";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { userScopes } from "../user-scope";
 
 /** `GET /api/me`: who the token belongs to (used by `cairn login`); `GET /api/projects`: what the user's projects hold. */
 export function meRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  app.get("/api/projects", async (request) => listProjects(deps, userOf(request).id, request.query as never));
+  const scope = userScopes(deps);
+  app.get("/api/projects", async (request) => listProjects(scope(userOf(request).id), request.query as never));
   app.get("/api/me", async (request) => {
     const user = userOf(request);
     // The CLI keeps the expiry so its preflight can say "log in again" before a push fails.

@@ -11,56 +11,56 @@ import { endSession, listSessions, sessionRecord, startSession } from "@cairn/co
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { routeWriter } from "./route-writer";
+import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;
 
 /** Memories and sessions over REST (SPEC section 4): thin adapters over the operations. */
 export function memoryRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const writer = routeWriter(deps);
+  const scope = userScopes(deps);
 
   app.get("/api/memories", async (request) => {
-    const result = await listMemories(deps, userOf(request).id, request.query as Query);
+    const result = await listMemories(scope(userOf(request).id), request.query as Query);
     return { memories: result.memories, total: result.total };
   });
-  app.get("/api/memories/search", async (request) => searchMemories(deps, userOf(request).id, request.query as never));
+  app.get("/api/memories/search", async (request) => searchMemories(scope(userOf(request).id), request.query as never));
   app.post("/api/memories", async (request, reply) => {
     const user = userOf(request);
-    const memory = await remember(writer(user.id), (request.body ?? {}) as never);
+    const memory = await remember(scope(user.id), (request.body ?? {}) as never);
     reply.code(201);
     return { memory };
   });
   app.get<{ Params: Params }>("/api/memories/:id", async (request) => ({
-    memory: await getMemory(deps, userOf(request).id, request.params.id),
+    memory: await getMemory(scope(userOf(request).id), request.params.id),
   }));
   app.patch<{ Params: Params }>("/api/memories/:id", async (request) => {
     const user = userOf(request);
     const body = (request.body ?? {}) as Query;
-    return { memory: await updateMemory(writer(user.id), user.id, { ...body, id: request.params.id }) };
+    return { memory: await updateMemory(scope(user.id), { ...body, id: request.params.id }) };
   });
   app.delete<{ Params: Params }>("/api/memories/:id", async (request) => {
     const user = userOf(request);
-    return { memory: await forgetMemory(writer(user.id), user.id, request.params.id) };
+    return { memory: await forgetMemory(scope(user.id), request.params.id) };
   });
   app.post<{ Params: Params }>("/api/memories/:id/restore", async (request) => {
     const user = userOf(request);
-    return { memory: await restoreMemory(writer(user.id), user.id, request.params.id) };
+    return { memory: await restoreMemory(scope(user.id), request.params.id) };
   });
 
-  app.get("/api/sessions", async (request) => listSessions(deps, userOf(request).id, request.query as Query));
+  app.get("/api/sessions", async (request) => listSessions(scope(userOf(request).id), request.query as Query));
   app.post("/api/sessions", async (request, reply) => {
     const user = userOf(request);
-    const session = await startSession(writer(user.id), (request.body ?? {}) as never);
+    const session = await startSession(scope(user.id), (request.body ?? {}) as never);
     reply.code(201);
     return { session };
   });
   app.get<{ Params: Params }>("/api/sessions/:id", async (request) =>
-    sessionRecord(deps, userOf(request).id, request.params.id),
+    sessionRecord(scope(userOf(request).id), request.params.id),
   );
   app.post<{ Params: Params }>("/api/sessions/:id/end", async (request) => {
     const user = userOf(request);
     const body = (request.body ?? {}) as { summary?: string };
-    return { session: await endSession(writer(user.id), user.id, { id: request.params.id, summary: body.summary }) };
+    return { session: await endSession(scope(user.id), { id: request.params.id, summary: body.summary }) };
   });
 }

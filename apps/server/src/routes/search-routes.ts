@@ -2,8 +2,10 @@ import { search } from "@cairn/core/operations/search";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { userScopes } from "../user-scope";
 
 /** `GET /api/search`: unified search over entries, memories and tasks (see operations/search.ts). */
 export function searchRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  app.get("/api/search", async (request) => search(deps, userOf(request).id, request.query as never));
+  const scope = userScopes(deps);
+  app.get("/api/search", async (request) => search(scope(userOf(request).id), request.query as never));
 }

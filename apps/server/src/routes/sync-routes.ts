@@ -7,33 +7,38 @@ import { type OpenAlert, pushRequestSchema } from "@cairn/core/wire/push";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { userScopes } from "../user-scope";
 
 /** Push and pull (SPEC section 3). The push commits before it answers 2xx. */
 export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const scope = userScopes(deps);
   app.post("/api/sync/push", async (request) => {
     const userId = userOf(request).id;
-    const response = await applyPush(deps, userId, parseInput(pushRequestSchema, request.body));
+    const response = await applyPush(
+      { ...scope(userId), guard: deps.guard, faultPoint: deps.faultPoint },
+      parseInput(pushRequestSchema, request.body),
+    );
     deps.faultPoint?.("push.committed");
     return { ...response, alerts: await openAlerts(deps, userId) };
   });
 
   app.get("/api/sync/digest", async (request) =>
-    syncDigest(deps, userOf(request).id, request.query as Record<string, string>),
+    syncDigest(scope(userOf(request).id), request.query as Record<string, string>),
   );
 
   app.post("/api/recovery/bootstrap", async (request) =>
-    recoveryBootstrap(deps, userOf(request).id, (request.body ?? {}) as Record<string, string>),
+    recoveryBootstrap(scope(userOf(request).id), (request.body ?? {}) as Record<string, string>),
   );
   app.get("/api/sync/pull", async (request) => {
     const userId = userOf(request).id;
-    const page = await pullChanges(deps, userId, parseInput(pullQuerySchema, request.query));
+    const page = await pullChanges(scope(userId), parseInput(pullQuerySchema, request.query));
     return { ...page, alerts: await openAlerts(deps, userId) };
   });
 }
 
 /** The user's open destruction alerts as push and pull report them (`cairn sync status` shows them offline). */
 async function openAlerts(deps: ServerDeps, userId: string): Promise<OpenAlert[]> {
-  const { alerts } = await deps.store.listAlerts(userId, { open: true, limit: 5, offset: 0 });
+  const { alerts } = await deps.store.forUser(userId).listAlerts({ open: true, limit: 5, offset: 0 });
   return alerts.map((alert) => ({
     id: alert.id,
     severity: alert.severity,

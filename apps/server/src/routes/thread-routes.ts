@@ -7,7 +7,7 @@ import { threadStatus } from "@cairn/core/operations/thread-status";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { routeWriter } from "./route-writer";
+import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;
@@ -15,27 +15,27 @@ type Query = Record<string, unknown>;
 /** The threads API of SPEC section 4: thin adapters over the thread operations. */
 export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // The server's one writer: its sink runs the delete guard and the audit, as every write must.
-  const writer = routeWriter(deps);
+  const scope = userScopes(deps);
   app.post("/api/threads/sync", async (request) => {
     const user = userOf(request);
-    return syncThread(writer(user.id), request.body as never);
+    return syncThread(scope(user.id), request.body as never);
   });
 
-  app.get("/api/threads", async (request) => listThreads(deps, userOf(request).id, request.query as Query));
+  app.get("/api/threads", async (request) => listThreads(scope(userOf(request).id), request.query as Query));
 
-  app.get("/api/threads/search", async (request) => searchEntries(deps, userOf(request).id, request.query as never));
+  app.get("/api/threads/search", async (request) => searchEntries(scope(userOf(request).id), request.query as never));
 
   app.get<{ Params: Params }>("/api/threads/:id", async (request) =>
-    getThread(deps, userOf(request).id, { ...(request.query as Query), thread: request.params.id }),
+    getThread(scope(userOf(request).id), { ...(request.query as Query), thread: request.params.id }),
   );
 
   app.get<{ Params: Params }>("/api/threads/:id/status", async (request) =>
-    threadStatus(deps, userOf(request).id, { ...(request.query as Query), thread: request.params.id }),
+    threadStatus(scope(userOf(request).id), { ...(request.query as Query), thread: request.params.id }),
   );
 
   app.delete<{ Params: Params }>("/api/threads/:id", async (request) => {
     const user = userOf(request);
-    return deleteThread(writer(user.id), user.id, {
+    return deleteThread(scope(user.id), {
       ...(request.query as Query),
       thread: request.params.id,
     });

@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { routeWriter } from "./route-writer";
+import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 
@@ -20,21 +20,21 @@ type Params = { id: string };
  * text (the signature covers the bytes as sent) and has no bearer token.
  */
 export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const writer = routeWriter(deps);
-  app.get("/api/webhooks", async (request) => listWebhooks(deps, userOf(request).id));
+  const scope = userScopes(deps);
+  app.get("/api/webhooks", async (request) => listWebhooks(scope(userOf(request).id)));
   app.post("/api/webhooks", async (request, reply) => {
-    const created = await addWebhook(deps, userOf(request).id, (request.body ?? {}) as never);
+    const created = await addWebhook(scope(userOf(request).id), (request.body ?? {}) as never);
     reply.code(201);
     return created;
   });
   app.delete<{ Params: Params }>("/api/webhooks/:id", async (request) =>
-    removeWebhook(deps, userOf(request).id, request.params.id),
+    removeWebhook(scope(userOf(request).id), request.params.id),
   );
   app.get("/api/webhooks/deliveries", async (request) =>
-    listWebhookDeliveries(deps, userOf(request).id, request.query as never),
+    listWebhookDeliveries(scope(userOf(request).id), request.query as never),
   );
   app.post("/api/webhooks/sources", async (request, reply) => {
-    const created = await addWebhookSource(deps, userOf(request).id, (request.body ?? {}) as never);
+    const created = await addWebhookSource(scope(userOf(request).id), (request.body ?? {}) as never);
     reply.code(201);
     return created;
   });
@@ -48,7 +48,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
         return Array.isArray(value) ? value[0] : value;
       };
       const result = await ingestWebhook(
-        { ...deps, writerFor: writer },
+        { system: deps.store.system, secrets: deps.secrets, now: deps.now, writerFor: scope },
         {
           sourceId: header("cairn-source"),
           signature: header(signatureHeader),

@@ -1,7 +1,7 @@
 import { type LookupAddress, type LookupOptions, lookup } from "node:dns";
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import type { Job } from "@cairn/core/jobs/job-entities";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import {
   type AddressPolicy,
   defaultAddressPolicy,
@@ -40,12 +40,12 @@ export function deliveryJob(deps: DeliveryDeps): JobHandler {
     async run(job: Job, context) {
       const userId = job.userId ?? "";
       const { deliveryId } = job.payload as unknown as DeliveryPayload;
-      const delivery = await deps.store.getDelivery(userId, deliveryId);
+      const delivery = await deps.store.forUser(userId).getDelivery(deliveryId);
       if (delivery?.status !== "pending") return undefined;
-      const endpoint = await deps.store.getWebhookEndpoint(userId, delivery.endpointId);
+      const endpoint = await deps.store.forUser(userId).getWebhookEndpoint(delivery.endpointId);
       const record = (attempt: Omit<DeliveryAttempt, "at">) =>
         context.withOutcome((tx) =>
-          tx.recordDeliveryAttempt(userId, deliveryId, { ...attempt, at: deps.now().toISOString() }),
+          tx.forUser(userId).recordDeliveryAttempt(deliveryId, { ...attempt, at: deps.now().toISOString() }),
         );
       if (!endpoint) {
         record({ status: "dead", httpStatus: null, error: "the webhook was removed", durationMs: 0 });

@@ -1,12 +1,12 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { summarizeSession } from "@cairn/core/sessions/session-summary";
-import type { Alert } from "@cairn/core/store-port";
+import type { Alert } from "@cairn/core/store/store-types";
 import { alertKind, eventsConsumer, fanOut, queueFeedEvents, summarizeKind } from "@cairn/core/webhooks/fan-out";
 import type { WebhookEvent } from "@cairn/core/webhooks/webhook-entities";
 import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
-import { routeWriter } from "../routes/route-writer";
 import type { ServerDeps } from "../server-deps";
+import { userScopes } from "../user-scope";
 import { deliveryJob } from "./delivery-job";
 import { modelSummary } from "./model-summary";
 
@@ -28,12 +28,12 @@ export function eventJobs(
   },
   runner: () => JobRunner,
 ): JobHandler[] {
-  const writer = routeWriter(deps);
+  const scope = userScopes(deps);
   /** One event that is not a change of the feed, to every subscribed endpoint of the user; then deliver. */
   const fire = async (userId: string, event: WebhookEvent) => {
-    const endpoints = await deps.store.listWebhookEndpoints(userId);
+    const endpoints = await deps.store.forUser(userId).listWebhookEndpoints();
     const at = deps.now().toISOString();
-    await deps.store.transaction((tx) => fanOut(tx, userId, event, endpoints, { newId: deps.newId, at }));
+    await deps.store.system.transaction((tx) => fanOut(tx, userId, event, endpoints, { newId: deps.newId, at }));
     runner().wake();
   };
   return [
@@ -64,7 +64,7 @@ export function eventJobs(
         const generate = settings.model
           ? (texts: string[]) => modelSummary(settings.model as LanguageModelV3, texts, context.signal)
           : null;
-        const result = await summarizeSession(writer(userId), userId, sessionId, generate);
+        const result = await summarizeSession(scope(userId), sessionId, generate);
         if (!result) return undefined;
         await fire(userId, {
           id: `session.ended:${sessionId}`,
@@ -85,7 +85,7 @@ export function eventJobs(
       async run(job) {
         const userId = job.userId ?? "";
         const alertId = String(job.payload.alertId ?? "");
-        const { alerts } = await deps.store.listAlerts(userId, { limit: 100, offset: 0 });
+        const { alerts } = await deps.store.forUser(userId).listAlerts({ limit: 100, offset: 0 });
         const alert: Alert | undefined = alerts.find((each) => each.id === alertId);
         if (!alert) return undefined;
         await fire(userId, {

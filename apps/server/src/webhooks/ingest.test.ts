@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import { addWebhookSource } from "@cairn/core/operations/webhooks";
-import type { Store, StoreWriter } from "@cairn/core/store-port";
+import type { Store, UserStore, UserTx } from "@cairn/core/store/store-port";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../create-app";
@@ -17,7 +17,7 @@ function failingMemoryWrites(store: Store, state: { failures: number }): Store {
     const value = Reflect.get(target, key);
     return typeof value === "function" ? value.bind(target) : value;
   };
-  const failingTx = (tx: StoreWriter): StoreWriter =>
+  const failingTx = (tx: UserTx): UserTx =>
     new Proxy(tx, {
       get: (target, key) =>
         key === "putMemory" && state.failures > 0
@@ -27,11 +27,16 @@ function failingMemoryWrites(store: Store, state: { failures: number }): Store {
             }
           : bind(target, key),
     });
+  const failingUser = (user: UserStore): UserStore =>
+    new Proxy(user, {
+      get: (target, key) =>
+        key === "transaction"
+          ? <T>(work: (tx: UserTx) => Promise<T>) => target.transaction((tx) => work(failingTx(tx)))
+          : bind(target, key),
+    });
   return new Proxy(store, {
     get: (target, key) =>
-      key === "transaction"
-        ? <T>(work: (tx: StoreWriter) => Promise<T>) => target.transaction((tx) => work(failingTx(tx)))
-        : bind(target, key),
+      key === "forUser" ? (userId: string) => failingUser(target.forUser(userId)) : bind(target, key),
   });
 }
 
@@ -52,7 +57,7 @@ describe("the signed ingest endpoint and a failed write", () => {
     });
     const user = await createUser(deps, { name: "ingest" });
     token = user.token;
-    const created = await addWebhookSource(deps, user.user.id, { name: "n8n" });
+    const created = await addWebhookSource({ ...deps, store: store.forUser(user.user.id) }, { name: "n8n" });
     source = { id: created.source.id, secret: created.secret };
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Secrets } from "@cairn/core/accounts/secrets";
 import { AppError } from "@cairn/core/app-error";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import type { AddressPolicy } from "@cairn/core/webhooks/address-policy";
 import type { WebhookEvent } from "@cairn/core/webhooks/webhook-entities";
 import { postSigned } from "./delivery-job";
@@ -17,7 +17,7 @@ export async function sendTestEvent(
   userId: string,
   endpointId: string,
 ) {
-  const endpoint = await deps.store.getWebhookEndpoint(userId, endpointId);
+  const endpoint = await deps.store.forUser(userId).getWebhookEndpoint(endpointId);
   if (!endpoint) throw new AppError("not_found", `No webhook ${endpointId}`);
   const event: WebhookEvent = {
     id: `webhook.test:${deps.newId()}`,

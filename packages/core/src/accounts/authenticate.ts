@@ -1,6 +1,6 @@
 import { AppError } from "../app-error";
 import type { User } from "../entities";
-import type { Store } from "../store-port";
+import type { Store } from "../store/store-port";
 import type { Secrets } from "./secrets";
 
 const touchEveryMs = 60_000;
@@ -15,7 +15,7 @@ export async function authenticate(
   bearer: string | undefined,
 ): Promise<{ user: User; tokenId: string; tokenExpiresAt: string | null }> {
   if (!bearer) throw new AppError("unauthenticated", "Missing bearer token");
-  const found = await deps.store.findTokenByHash(deps.secrets.hashToken(bearer));
+  const found = await deps.store.system.findTokenByHash(deps.secrets.hashToken(bearer));
   const now = deps.now();
   if (
     !found ||
@@ -27,7 +27,7 @@ export async function authenticate(
   // last_used_at is informational: write it at most once a minute, not per request.
   const lastUsed = found.token.lastUsedAt === null ? 0 : Date.parse(found.token.lastUsedAt);
   if (now.getTime() - lastUsed > touchEveryMs) {
-    await deps.store.transaction((tx) => tx.touchToken(found.token.id, now.toISOString()));
+    await deps.store.system.transaction((tx) => tx.touchToken(found.token.id, now.toISOString()));
   }
   return { user: found.user, tokenId: found.token.id, tokenExpiresAt: found.token.expiresAt };
 }

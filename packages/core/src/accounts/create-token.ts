@@ -12,7 +12,7 @@ export const createTokenInput = z.object({
 /** Issues another token for an existing user (by name); shown once. */
 export async function createToken(deps: AccountDeps, input: z.input<typeof createTokenInput>) {
   const parsed = parseInput(createTokenInput, input);
-  const user = await deps.store.findUserByName(parsed.user);
+  const user = await deps.store.system.findUserByName(parsed.user);
   if (!user) throw new AppError("not_found", `No user named "${parsed.user}"`);
   const now = deps.now();
   const token = deps.secrets.generateToken();
@@ -21,7 +21,7 @@ export async function createToken(deps: AccountDeps, input: z.input<typeof creat
     parsed.expiresInDays === undefined
       ? null
       : new Date(now.getTime() + parsed.expiresInDays * 86_400_000).toISOString();
-  await deps.store.transaction((tx) =>
+  await deps.store.system.transaction((tx) =>
     tx.createToken({
       id: tokenId,
       userId: user.id,

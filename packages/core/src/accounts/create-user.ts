@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
 import type { User } from "../entities";
-import type { Store } from "../store-port";
+import type { Store } from "../store/store-port";
 import { parseInput } from "../validate";
 import type { Secrets } from "./secrets";
 
@@ -27,7 +27,7 @@ export async function createUser(
   const user: User = { id: deps.newId(), name: parsed.name, createdAt };
   const token = deps.secrets.generateToken();
   const tokenId = deps.newId();
-  await deps.store.transaction(async (tx) => {
+  await deps.store.system.transaction(async (tx) => {
     if (await tx.findUserByName(parsed.name)) {
       throw new AppError("conflict", `A user named "${parsed.name}" already exists`);
     }

@@ -1,4 +1,5 @@
-import type { Change, EmbeddingRef, Store, StoredEmbedding } from "../store-port";
+import type { UserStore } from "../store/store-port";
+import type { Change, EmbeddingRef, StoredEmbedding } from "../store/store-types";
 import { type Embedder, embeddingTextChars } from "./embedder";
 
 /** The change-feed consumer of one embedding model (a new model reads the feed from the start). */
@@ -15,8 +16,7 @@ export function embeddingConsumer(model: string): string {
  * whose call fails leaves the cursor where it was, and the job retries.
  */
 export async function embedChanges(
-  deps: { store: Store; embedder: Embedder; now: () => Date },
-  userId: string,
+  deps: { store: UserStore; embedder: Embedder; now: () => Date },
   options: { batchSize: number; maxBatches: number; signal?: AbortSignal | undefined },
 ): Promise<{ embedded: number; removed: number; more: boolean }> {
   const model = deps.embedder.model;
@@ -24,8 +24,8 @@ export async function embedChanges(
   let removed = 0;
   for (let batch = 0; batch < options.maxBatches; batch++) {
     options.signal?.throwIfAborted();
-    const cursor = await deps.store.feedCursor(userId, embeddingConsumer(model));
-    const changes = await deps.store.changesSince(userId, cursor, options.batchSize);
+    const cursor = await deps.store.feedCursor(embeddingConsumer(model));
+    const changes = await deps.store.changesSince(cursor, options.batchSize);
     if (changes.length === 0) return { embedded, removed, more: false };
     const live: { ref: EmbeddingRef; text: string }[] = [];
     const gone: EmbeddingRef[] = [];
@@ -48,9 +48,9 @@ export async function embedChanges(
     const rows: StoredEmbedding[] = live.map((row, index) => ({ ...row.ref, model, vector: vectors[index] ?? [] }));
     const last = changes[changes.length - 1]?.seq ?? cursor;
     await deps.store.transaction(async (tx) => {
-      await tx.putEmbeddings(userId, rows, deps.now().toISOString());
-      await tx.deleteEmbeddings(userId, gone);
-      await tx.setFeedCursor(userId, embeddingConsumer(model), last);
+      await tx.putEmbeddings(rows, deps.now().toISOString());
+      await tx.deleteEmbeddings(gone);
+      await tx.setFeedCursor(embeddingConsumer(model), last);
     });
     embedded += rows.length;
     removed += gone.length;

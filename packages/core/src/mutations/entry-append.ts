@@ -25,13 +25,12 @@ export async function ensureThreadFor(
 ): Promise<void> {
   const key = threadKey(target.projectId, target.threadId);
   if (context.knownThreads.has(key)) return;
-  const { tx, userId } = context;
+  const { tx } = context;
   if (!context.knownProjects.has(target.projectId)) {
-    await tx.ensureProject(userId, { id: target.projectId, name: target.projectId, createdAt: target.at });
+    await tx.ensureProject({ id: target.projectId, name: target.projectId, createdAt: target.at });
     context.knownProjects.add(target.projectId);
   }
   await tx.ensureThread(
-    userId,
     {
       id: target.threadId,
       projectId: target.projectId,
@@ -41,7 +40,7 @@ export async function ensureThreadFor(
       updatedAt: target.at,
       deletedAt: null,
     },
-    () => tx.nextSeq(userId),
+    () => tx.nextSeq(),
   );
   context.knownThreads.add(key);
 }
@@ -58,9 +57,8 @@ export const entryAppend = defineMutation({
       threadName: args.threadName,
       at: args.createdAt,
     });
-    const seq = await context.tx.nextSeq(context.userId);
+    const seq = await context.tx.nextSeq();
     await context.tx.insertEntry(
-      context.userId,
       {
         id: args.id,
         threadId: args.threadId,

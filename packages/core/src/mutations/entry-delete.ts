@@ -11,12 +11,12 @@ export const entryDelete = defineMutation({
   args: entryDeleteArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
-    const entry = await tx.getEntry(userId, args.id);
+    const { tx, hooks } = context;
+    const entry = await tx.getEntry(args.id);
     if (!entry || entry.deletedAt !== null) return;
     await hooks?.beforeDelete({ type: "entry", id: args.id });
-    const seq = await tx.nextSeq(userId);
-    await tx.setEntryDeleted(userId, { id: args.id, deletedAt: args.deletedAt, seq, changedBy: context.deviceId });
+    const seq = await tx.nextSeq();
+    await tx.setEntryDeleted({ id: args.id, deletedAt: args.deletedAt, seq, changedBy: context.deviceId });
     await hooks?.deleted({ type: "entry", id: args.id });
   },
 });
@@ -27,9 +27,9 @@ export const entryRestore = defineMutation({
   args: entryRestoreArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
-    const seq = await tx.nextSeq(userId);
-    if (await tx.setEntryDeleted(userId, { id: args.id, deletedAt: null, seq, changedBy: context.deviceId })) {
+    const { tx, hooks } = context;
+    const seq = await tx.nextSeq();
+    if (await tx.setEntryDeleted({ id: args.id, deletedAt: null, seq, changedBy: context.deviceId })) {
       await hooks?.restored({ type: "entry", id: args.id });
     }
   },

@@ -36,10 +36,10 @@ export const memoryPut = defineMutation({
   args: memoryPutArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
+    const { tx, hooks } = context;
     const { baseVersion, sessionAgent, ...fields } = args;
     const incoming: Memory = fields;
-    const existing = await tx.getMemory(userId, args.id);
+    const existing = await tx.getMemory(args.id);
     if (existing && existing.version === incoming.version) return; // a replay
     if (existing && existing.version > incoming.version) {
       await hooks?.conflict({ type: "memory", id: args.id, winner: existing, loser: incoming });
@@ -51,7 +51,7 @@ export const memoryPut = defineMutation({
     if (existing && baseVersion !== existing.version) {
       await hooks?.conflict({ type: "memory", id: args.id, winner: incoming, loser: existing });
     }
-    await tx.putMemory(userId, incoming, await tx.nextSeq(userId), context.deviceId);
+    await tx.putMemory(incoming, await tx.nextSeq(), context.deviceId);
     if (existing === null && incoming.sessionId !== null) {
       await ensureSessionFor(context, {
         sessionId: incoming.sessionId,

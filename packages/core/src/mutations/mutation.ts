@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { StoreWriter } from "../store-port";
+import type { UserTx } from "../store/store-port";
 
 /** A row a mutation touches, as the audit log and the delete guard name it. */
 export interface MutationTarget {
@@ -20,10 +20,9 @@ export interface MutationHooks {
   conflict(conflict: MutationTarget & { winner: unknown; loser: unknown }): Promise<void>;
 }
 
-/** What a mutation sees while it applies, on the server or in the local store. */
+/** What a mutation sees while it applies, on the server or in the local store: one user's transaction. */
 export interface MutationContext {
-  tx: StoreWriter;
-  userId: string;
+  tx: UserTx;
   /** Projects and threads known to exist in this transaction: saves lookups per entry of a batch. */
   knownProjects: Set<string>;
   knownThreads: Set<string>;
@@ -35,12 +34,11 @@ export interface MutationContext {
 
 /** A fresh context for one transaction of one user. */
 export function mutationContext(
-  tx: StoreWriter,
-  userId: string,
+  tx: UserTx,
   deviceId: string | null = null,
   hooks: MutationHooks | null = null,
 ): MutationContext {
-  return { tx, userId, knownProjects: new Set(), knownThreads: new Set(), knownSessions: new Set(), deviceId, hooks };
+  return { tx, knownProjects: new Set(), knownThreads: new Set(), knownSessions: new Set(), deviceId, hooks };
 }
 
 /**

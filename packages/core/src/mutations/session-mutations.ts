@@ -12,12 +12,11 @@ export async function ensureSessionFor(
   context: MutationContext,
   target: { sessionId: string; projectId: string; at: string; agent?: string | undefined },
 ): Promise<void> {
-  const { tx, userId } = context;
+  const { tx } = context;
   if (!context.knownSessions.has(target.sessionId)) {
-    if (!(await tx.getSession(userId, target.sessionId))) {
-      await tx.ensureProject(userId, { id: target.projectId, name: target.projectId, createdAt: target.at });
+    if (!(await tx.getSession(target.sessionId))) {
+      await tx.ensureProject({ id: target.projectId, name: target.projectId, createdAt: target.at });
       await tx.putSession(
-        userId,
         {
           id: target.sessionId,
           projectId: target.projectId,
@@ -27,12 +26,12 @@ export async function ensureSessionFor(
           endedAt: null,
           summary: null,
         },
-        await tx.nextSeq(userId),
+        await tx.nextSeq(),
       );
     }
     context.knownSessions.add(target.sessionId);
   }
-  await tx.touchSession(userId, target.sessionId, target.at);
+  await tx.touchSession(target.sessionId, target.at);
 }
 
 export const sessionStartArgs = z.object({
@@ -53,11 +52,10 @@ export const sessionStart = defineMutation({
   args: sessionStartArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId } = context;
-    if (await tx.getSession(userId, args.id)) return;
-    await tx.ensureProject(userId, { id: args.projectId, name: args.projectId, createdAt: args.startedAt });
+    const { tx } = context;
+    if (await tx.getSession(args.id)) return;
+    await tx.ensureProject({ id: args.projectId, name: args.projectId, createdAt: args.startedAt });
     await tx.putSession(
-      userId,
       {
         id: args.id,
         projectId: args.projectId,
@@ -67,7 +65,7 @@ export const sessionStart = defineMutation({
         endedAt: null,
         summary: null,
       },
-      await tx.nextSeq(userId),
+      await tx.nextSeq(),
     );
   },
 });
@@ -78,13 +76,12 @@ export const sessionEnd = defineMutation({
   args: sessionEndArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId } = context;
-    const session = await tx.getSession(userId, args.id);
+    const { tx } = context;
+    const session = await tx.getSession(args.id);
     if (!session || session.endedAt !== null) return;
     await tx.putSession(
-      userId,
       { ...session, endedAt: args.endedAt, summary: args.summary ?? session.summary },
-      await tx.nextSeq(userId),
+      await tx.nextSeq(),
     );
   },
 });

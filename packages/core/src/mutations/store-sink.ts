@@ -1,7 +1,7 @@
 import { isAppError } from "../app-error";
 import { createIdGenerator } from "../ids";
 import { type DeleteGuard, defaultDeleteGuard, serverHooks } from "../operations/server-hooks";
-import type { Store, StoreWriter } from "../store-port";
+import type { UserStore, UserTx } from "../store/store-port";
 import { mutationContext } from "./mutation";
 import type { MutationSink } from "./mutation-sink";
 import { applyMutation } from "./registry";
@@ -13,16 +13,15 @@ import { applyMutation } from "./registry";
  * then fails with `locked` and nothing else of the batch applied.
  */
 export function storeSink(
-  store: Store,
-  userId: string,
+  store: UserStore,
   options: {
     now?: () => Date;
     newId?: () => string;
     guard?: DeleteGuard | undefined;
     /** Written in the same transaction, before the mutations: commits with them or not at all. */
-    before?: ((tx: StoreWriter) => Promise<void>) | undefined;
+    before?: ((tx: UserTx) => Promise<void>) | undefined;
     /** Written in the same transaction, after the mutations applied (not when the guard refused one). */
-    after?: ((tx: StoreWriter) => Promise<void>) | undefined;
+    after?: ((tx: UserTx) => Promise<void>) | undefined;
   } = {},
 ): MutationSink {
   const now = options.now ?? (() => new Date());
@@ -34,13 +33,12 @@ export function storeSink(
         await options.before?.(tx);
         const hooks = serverHooks({
           tx,
-          userId,
           deviceId: null,
           now,
           newId,
           guard: options.guard ?? defaultDeleteGuard,
         });
-        const context = mutationContext(tx, userId, null, hooks);
+        const context = mutationContext(tx, null, hooks);
         for (const mutation of mutations) {
           try {
             await applyMutation(context, mutation.op, mutation.args);

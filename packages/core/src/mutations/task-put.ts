@@ -38,9 +38,9 @@ export const taskPut = defineMutation({
   args: taskPutArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
+    const { tx, hooks } = context;
     const { baseVersion, ...incoming } = args satisfies Task & { baseVersion: string | null };
-    const existing = await tx.getTask(userId, args.id);
+    const existing = await tx.getTask(args.id);
     if (existing && existing.version === incoming.version) return; // a replay
     if (existing && existing.version > incoming.version) {
       await hooks?.conflict({ type: "task", id: args.id, winner: existing, loser: incoming });
@@ -53,14 +53,14 @@ export const taskPut = defineMutation({
       await hooks?.conflict({ type: "task", id: args.id, winner: incoming, loser: existing });
     }
     if (incoming.projectId !== null && !context.knownProjects.has(incoming.projectId)) {
-      await tx.ensureProject(userId, {
+      await tx.ensureProject({
         id: incoming.projectId,
         name: incoming.projectId,
         createdAt: incoming.createdAt,
       });
       context.knownProjects.add(incoming.projectId);
     }
-    await tx.putTask(userId, incoming, await tx.nextSeq(userId), context.deviceId);
+    await tx.putTask(incoming, await tx.nextSeq(), context.deviceId);
     if (deleting) await hooks?.deleted({ type: "task", id: args.id });
     if (restoring) await hooks?.restored({ type: "task", id: args.id });
   },

@@ -15,12 +15,12 @@ export const threadDelete = defineMutation({
   args: threadDeleteArgs,
   entityId: (args) => threadKey(args.projectId, args.threadId),
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
+    const { tx, hooks } = context;
     const target = { type: "thread" as const, id: threadKey(args.projectId, args.threadId) };
-    const live = await tx.findThreads(userId, args.threadId, args.projectId);
+    const live = await tx.findThreads(args.threadId, args.projectId);
     if (live.length > 0) await hooks?.beforeDelete(target);
-    const seq = await tx.nextSeq(userId);
-    const deleted = await tx.deleteThread(userId, {
+    const seq = await tx.nextSeq();
+    const deleted = await tx.deleteThread({
       projectId: args.projectId,
       threadId: args.threadId,
       at: args.deletedAt,

@@ -11,10 +11,10 @@ export const threadRestore = defineMutation({
   args: threadRestoreArgs,
   entityId: (args) => threadKey(args.projectId, args.threadId),
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
-    const seq = await tx.nextSeq(userId);
+    const { tx, hooks } = context;
+    const seq = await tx.nextSeq();
     const key = { projectId: args.projectId, threadId: args.threadId, at: args.restoredAt, seq };
-    if (await tx.restoreThread(userId, key)) {
+    if (await tx.restoreThread(key)) {
       await hooks?.restored({ type: "thread", id: threadKey(args.projectId, args.threadId) });
     }
   },

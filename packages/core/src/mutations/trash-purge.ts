@@ -18,8 +18,8 @@ export const trashPurge = defineMutation({
   args: trashPurgeArgs,
   entityId: (args) => args.id,
   async apply(context, args) {
-    const { tx, userId, hooks } = context;
-    if (await tx.purgeTrashItem(userId, args.type, args.id, args.projectId)) {
+    const { tx, hooks } = context;
+    if (await tx.purgeTrashItem(args.type, args.id, args.projectId)) {
       await hooks?.purged({ type: args.type, id: args.id });
     }
   },

@@ -2,13 +2,14 @@ import { AppError, isAppError } from "../app-error";
 import { createIdGenerator } from "../ids";
 import { type MutationContext, mutationContext } from "../mutations/mutation";
 import { applyMutation } from "../mutations/registry";
-import type { Store, StoreWriter } from "../store-port";
+import type { UserStore, UserTx } from "../store/store-port";
 import type { MutationResult, PushRequest, PushResponse, WireMutation } from "../wire/push";
 import { pushVersion } from "../wire/versions";
 import { type DeleteGuard, defaultDeleteGuard, serverHooks } from "./server-hooks";
 
 export interface ApplyPushDeps {
-  store: Store;
+  /** The pushing token's user. */
+  store: UserStore;
   now: () => Date;
   /** Ids of audit rows and alerts (default: ULIDs). */
   newId?: () => string;
@@ -35,30 +36,29 @@ export type FaultPoint = "push.applied" | "push.committed" | "job.running" | "to
  * failure while a mutation applies answers 500 naming its seq (`failedSeq`), so the
  * device can tell a row that keeps failing from a server that is down.
  */
-export async function applyPush(deps: ApplyPushDeps, userId: string, request: PushRequest): Promise<PushResponse> {
-  if (request.scope.userId !== userId) {
+export async function applyPush(deps: ApplyPushDeps, request: PushRequest): Promise<PushResponse> {
+  if (request.scope.userId !== deps.store.userId) {
     throw new AppError("forbidden", "This push belongs to another account than the token's", {
       details: { reason: "scope_mismatch" },
     });
   }
   const mutations = [...request.mutations].sort((left, right) => left.seq - right.seq);
   try {
-    return await deps.store.transaction((tx) => applyBatch(deps, tx, userId, request, mutations, "fast"));
+    return await deps.store.transaction((tx) => applyBatch(deps, tx, request, mutations, "fast"));
   } catch (error) {
     if (!deps.store.isDataError(rootCause(error))) throw error;
-    return deps.store.transaction((tx) => applyBatch(deps, tx, userId, request, mutations, "careful"));
+    return deps.store.transaction((tx) => applyBatch(deps, tx, request, mutations, "careful"));
   }
 }
 
 async function applyBatch(
   deps: ApplyPushDeps,
-  tx: StoreWriter,
-  userId: string,
+  tx: UserTx,
   request: PushRequest,
   mutations: WireMutation[],
   mode: "fast" | "careful",
 ): Promise<PushResponse> {
-  const initial = await tx.getDeviceSeq(userId, request.deviceId);
+  const initial = await tx.getDeviceSeq(request.deviceId);
   if (request.sentThrough !== undefined && initial > request.sentThrough) {
     throw new AppError(
       "conflict",
@@ -69,20 +69,17 @@ async function applyBatch(
   let last = initial;
   // Replays of rejected seqs are answered "rejected" again, with the first reason.
   const replayed = mutations.filter((mutation) => mutation.seq <= initial).map((mutation) => mutation.seq);
-  const rejected = new Map(
-    (await tx.findRejections(userId, request.deviceId, replayed)).map((row) => [row.seq, row.reason]),
-  );
+  const rejected = new Map((await tx.findRejections(request.deviceId, replayed)).map((row) => [row.seq, row.reason]));
   const results: MutationResult[] = [];
   const newId = deps.newId ?? createIdGenerator();
   const hooks = serverHooks({
     tx,
-    userId,
     deviceId: request.deviceId,
     now: deps.now,
     newId,
     guard: deps.guard ?? defaultDeleteGuard,
   });
-  const context = mutationContext(tx, userId, request.deviceId, hooks);
+  const context = mutationContext(tx, request.deviceId, hooks);
   for (const [index, mutation] of mutations.entries()) {
     if (mutation.seq <= last) {
       const reason = rejected.get(mutation.seq);
@@ -102,18 +99,18 @@ async function applyBatch(
     const reason = await applyOne(deps.store, context, mutation, mode);
     if (reason === null) results.push({ seq: mutation.seq, status: "applied" });
     else {
-      await tx.recordRejection(userId, request.deviceId, { seq: mutation.seq, reason, at: deps.now().toISOString() });
+      await tx.recordRejection(request.deviceId, { seq: mutation.seq, reason, at: deps.now().toISOString() });
       results.push({ seq: mutation.seq, status: "rejected", reason });
     }
     last = mutation.seq;
   }
   if (last !== initial || mutations.length === 0) {
-    await tx.setDeviceSeq(userId, request.deviceId, last, deps.now().toISOString());
+    await tx.setDeviceSeq(request.deviceId, last, deps.now().toISOString());
   }
   if (last !== initial) {
     const tally: Record<string, number> = {};
     for (const result of results) tally[result.status] = (tally[result.status] ?? 0) + 1;
-    await tx.recordAudit(userId, {
+    await tx.recordAudit({
       id: newId(),
       at: deps.now().toISOString(),
       deviceId: request.deviceId,
@@ -129,7 +126,7 @@ async function applyBatch(
 
 /** Applies one mutation; the reason it is rejected for what it carries, or null when it applied. */
 async function applyOne(
-  store: Store,
+  store: Pick<UserStore, "isDataError">,
   context: MutationContext,
   mutation: WireMutation,
   mode: "fast" | "careful",

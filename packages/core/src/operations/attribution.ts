@@ -1,4 +1,4 @@
-import type { AttributionQuery } from "../store-port";
+import type { AttributionQuery } from "../store/store-types";
 import { parseTimeFilter } from "../time-filter";
 
 /** The attribution part of a query; `since`/`until` may be "2d", "3h" or ISO dates. */

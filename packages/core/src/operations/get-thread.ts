@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { slugSchema } from "../entities";
-import type { StoreReader } from "../store-port";
+import type { EntryReads, ThreadReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { pagingSchema } from "./paging";
 import { resolveThread } from "./resolve-thread";
@@ -13,10 +13,10 @@ export const getThreadInput = pagingSchema.extend({
 });
 
 /** A thread with one page of its entries, oldest first, and the total count. */
-export async function getThread(deps: { store: StoreReader }, userId: string, input: z.input<typeof getThreadInput>) {
+export async function getThread(deps: { store: ThreadReads & EntryReads }, input: z.input<typeof getThreadInput>) {
   const parsed = parseInput(getThreadInput, input);
-  const thread = await resolveThread(deps.store, userId, parsed);
-  const page = await deps.store.listEntries(userId, {
+  const thread = await resolveThread(deps.store, parsed);
+  const page = await deps.store.listEntries({
     projectId: thread.projectId,
     threadId: thread.id,
     limit: parsed.limit,

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { JobCount } from "../jobs/job-entities";
-import type { StoreReader } from "../store-port";
+import type { JobReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 
 export const listJobsInput = z.object({
@@ -27,8 +27,8 @@ export function jobSummary(counts: JobCount[], now: Date) {
 }
 
 /** `cairn admin jobs`: the summary and the most recently changed jobs, newest first. */
-export async function listJobs(deps: { store: StoreReader; now: () => Date }, input: z.input<typeof listJobsInput>) {
+export async function listJobs(deps: { jobs: JobReads; now: () => Date }, input: z.input<typeof listJobsInput>) {
   const query = parseInput(listJobsInput, input);
-  const [counts, page] = await Promise.all([deps.store.countJobs(), deps.store.listJobs(query)]);
+  const [counts, page] = await Promise.all([deps.jobs.countJobs(), deps.jobs.listJobs(query)]);
   return { summary: jobSummary(counts, deps.now()), jobs: page.jobs, total: page.total };
 }

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { idSchema, slugSchema } from "../entities";
-import type { StoreReader } from "../store-port";
+import type { ThreadReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
@@ -17,12 +17,11 @@ export const listThreadsInput = pagingSchema.extend({
  * one is named; with a session or a time window, those with entries in it.
  */
 export async function listThreads(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: ThreadReads; now?: () => Date },
   input: z.input<typeof listThreadsInput>,
 ) {
   const parsed = parseInput(listThreadsInput, input);
-  return deps.store.listThreads(userId, {
+  return deps.store.listThreads({
     ...attribution(parsed, deps.now?.()),
     limit: parsed.limit,
     offset: parsed.offset,

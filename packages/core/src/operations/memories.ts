@@ -6,7 +6,7 @@ import { memoryContentSchema, memoryKindSchema, tagSchema } from "../memory-enti
 import type { MemoryPutArgs } from "../mutations/memory-put";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { searchTerms } from "../search-terms";
-import type { StoreReader } from "../store-port";
+import type { MemoryReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
@@ -62,14 +62,14 @@ export const updateMemoryInput = z.object({
 });
 
 /** A memory as it stands, or `not_found` (also for another user's id). */
-export async function getMemory(deps: { store: StoreReader }, userId: string, id: string): Promise<Memory> {
-  const memory = await deps.store.getMemory(userId, parseInput(idSchema, id));
+export async function getMemory(deps: { store: MemoryReads }, id: string): Promise<Memory> {
+  const memory = await deps.store.getMemory(parseInput(idSchema, id));
   if (!memory) throw new AppError("not_found", `No memory ${id}`);
   return memory;
 }
 
 async function putVersion(
-  deps: MemoryWriteDeps & { store: StoreReader },
+  deps: MemoryWriteDeps & { store: MemoryReads },
   current: Memory,
   change: Partial<Pick<Memory, "content" | "kind" | "tags" | "deletedAt">>,
 ): Promise<Memory> {
@@ -82,12 +82,11 @@ async function putVersion(
 
 /** Edits a memory: a new version made from the current one. */
 export async function updateMemory(
-  deps: MemoryWriteDeps & { store: StoreReader },
-  userId: string,
+  deps: MemoryWriteDeps & { store: MemoryReads },
   input: z.input<typeof updateMemoryInput>,
 ): Promise<Memory> {
   const parsed = parseInput(updateMemoryInput, input);
-  const current = await getMemory(deps, userId, parsed.id);
+  const current = await getMemory(deps, parsed.id);
   if (current.deletedAt !== null)
     throw new AppError("conflict", `Memory ${parsed.id} is in the trash; restore it first`);
   const change: Partial<Pick<Memory, "content" | "kind" | "tags">> = {};
@@ -98,15 +97,15 @@ export async function updateMemory(
 }
 
 /** Moves a memory to the trash (a new version with deletedAt). */
-export async function forgetMemory(deps: MemoryWriteDeps & { store: StoreReader }, userId: string, id: string) {
-  const current = await getMemory(deps, userId, id);
+export async function forgetMemory(deps: MemoryWriteDeps & { store: MemoryReads }, id: string) {
+  const current = await getMemory(deps, id);
   if (current.deletedAt !== null) return current;
   return putVersion(deps, current, { deletedAt: deps.now().toISOString() });
 }
 
 /** Takes a memory out of the trash. */
-export async function restoreMemory(deps: MemoryWriteDeps & { store: StoreReader }, userId: string, id: string) {
-  const current = await getMemory(deps, userId, id);
+export async function restoreMemory(deps: MemoryWriteDeps & { store: MemoryReads }, id: string) {
+  const current = await getMemory(deps, id);
   if (current.deletedAt === null) return current;
   return putVersion(deps, current, { deletedAt: null });
 }
@@ -121,12 +120,11 @@ export const memoryListInput = pagingSchema.extend({
 });
 
 export async function listMemories(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: MemoryReads; now?: () => Date },
   input: z.input<typeof memoryListInput>,
 ) {
   const parsed = parseInput(memoryListInput, input);
-  return deps.store.listMemories(userId, {
+  return deps.store.listMemories({
     ...attribution(parsed, deps.now?.()),
     kind: parsed.kind,
     tag: parsed.tag,
@@ -141,14 +139,13 @@ export const memorySearchInput = memoryListInput
 
 /** BM25 search over memories; hostile query text is reduced to plain words first. */
 export async function searchMemories(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: MemoryReads; now?: () => Date },
   input: z.input<typeof memorySearchInput>,
 ) {
   const parsed = parseInput(memorySearchInput, input);
   const terms = searchTerms(parsed.q);
   if (terms.length === 0) return { hits: [] };
-  const hits = await deps.store.searchMemories(userId, {
+  const hits = await deps.store.searchMemories({
     ...attribution(parsed, deps.now?.()),
     terms,
     limit: parsed.limit,

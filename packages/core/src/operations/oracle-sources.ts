@@ -1,7 +1,11 @@
 import * as z from "zod";
 import { slugSchema } from "../entities";
 import { searchTerms } from "../search-terms";
-import type { StoreReader } from "../store-port";
+import type { EmbeddingReads, EntryReads, MemoryReads, TaskReads } from "../store/store-roles";
+
+/** What the oracle reads: search's roles (it searches) and the rows it cites. */
+type OracleReads = EntryReads & MemoryReads & TaskReads & EmbeddingReads;
+
 import { parseInput } from "../validate";
 import { type SearchDeps, search, type UnifiedHit } from "./search";
 
@@ -61,7 +65,6 @@ function tokens(text: string): number {
  */
 export async function oracleSources(
   deps: SearchDeps,
-  userId: string,
   input: { question: string; project?: string | undefined; budgetTokens: number },
 ): Promise<{ sources: OracleSource[]; terms: string[]; unknown: string[] }> {
   const parsed = parseInput(askInput.pick({ question: true, project: true }), input);
@@ -69,13 +72,13 @@ export async function oracleSources(
   if (terms.length === 0) return { sources: [], terms, unknown: [] };
   // A topic word found nowhere in memory ("pangolin") means the question is about something memory never saw:
   // matching its other words ("port", "service") would only find answers about something else.
-  const present = await deps.store.presentTerms(userId, terms);
+  const present = await deps.store.presentTerms(terms);
   const unknown = terms.filter((term) => !present.has(term));
   const known = terms.filter((term) => present.has(term));
   const filter = { type: "entry,memory", ...(parsed.project ? { project: parsed.project } : {}) };
   let relevant: UnifiedHit[];
   if (unknown.length === 0) {
-    const result = await search(deps, userId, { q: terms.join(" "), ...filter, limit: 20 });
+    const result = await search(deps, { q: terms.join(" "), ...filter, limit: 20 });
     // A row found by meaning alone is left out: every question has nearest neighbours, so they cannot
     // tell an answerable question from one memory knows nothing about (hybrid search still orders the rest).
     relevant = result.hits.filter(
@@ -89,7 +92,6 @@ export async function oracleSources(
     if (known.length <= unknown.length) return { sources: [], terms, unknown };
     const result = await search(
       deps,
-      userId,
       { q: known.join(" "), ...filter, limit: specificRows + 1 },
       {
         tiers: ["phrase", "all"],
@@ -101,7 +103,7 @@ export async function oracleSources(
   const sources: OracleSource[] = [];
   let spent = 0;
   for (const hit of relevant) {
-    const source = await sourceOf(deps.store, userId, hit);
+    const source = await sourceOf(deps.store, hit);
     if (!source) continue;
     const cost = tokens(source.text) + 20;
     if (spent + cost > input.budgetTokens) {
@@ -123,10 +125,10 @@ function coverage(hit: UnifiedHit, terms: string[]): number {
   return terms.filter((term) => marked.has(term)).length / terms.length;
 }
 
-async function sourceOf(store: StoreReader, userId: string, hit: UnifiedHit): Promise<OracleSource | null> {
+async function sourceOf(store: OracleReads, hit: UnifiedHit): Promise<OracleSource | null> {
   const snippet = hit.snippet.replace(/<\/?mark>/g, "").slice(0, 500);
   if (hit.type === "entry") {
-    const entry = await store.getEntry(userId, hit.id);
+    const entry = await store.getEntry(hit.id);
     if (!entry || entry.deletedAt !== null) return null;
     return {
       ref: `thread:${entry.threadId}#${entry.id.slice(0, 10)}`,
@@ -141,7 +143,7 @@ async function sourceOf(store: StoreReader, userId: string, hit: UnifiedHit): Pr
     };
   }
   if (hit.type === "memory") {
-    const memory = await store.getMemory(userId, hit.id);
+    const memory = await store.getMemory(hit.id);
     if (!memory || memory.deletedAt !== null) return null;
     return {
       ref: `memory:${memory.id}`,

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { slugSchema } from "../entities";
 import { cypherPreamble, cypherRow } from "../portability/cypher";
 import { exportRows } from "../portability/export-rows";
-import type { StoreReader } from "../store-port";
+import type { FeedReads } from "../store/store-roles";
 import { parseTimeFilter } from "../time-filter";
 import { parseInput } from "../validate";
 
@@ -18,8 +18,7 @@ export const exportInput = z.object({
  * Neo4j. Lines are produced as the rows are read, never all held at once.
  */
 export async function* exportLines(
-  deps: { store: StoreReader; now: () => Date },
-  userId: string,
+  deps: { store: FeedReads; now: () => Date },
   input: z.input<typeof exportInput>,
 ): AsyncGenerator<string> {
   const parsed = parseInput(exportInput, input);
@@ -28,7 +27,7 @@ export async function* exportLines(
     since: parsed.since === undefined ? undefined : parseTimeFilter(parsed.since, deps.now()),
   };
   if (parsed.format === "cypher") for (const line of cypherPreamble()) yield `${line}\n`;
-  for await (const row of exportRows(deps.store, userId, filter)) {
+  for await (const row of exportRows(deps.store, filter)) {
     if (parsed.format === "jsonl") yield `${JSON.stringify(row)}\n`;
     else for (const line of cypherRow(row)) yield `${line}\n`;
   }

@@ -1,5 +1,6 @@
 import { limits } from "../limits";
-import type { Change, Store } from "../store-port";
+import type { FeedReads } from "../store/store-roles";
+import type { Change } from "../store/store-types";
 import type { PullResponse } from "../wire/pull";
 import { pullVersion } from "../wire/versions";
 
@@ -27,14 +28,13 @@ function changeWeight(change: Change): number {
  * pulls without `device`, and gets everything.
  */
 export async function pullChanges(
-  deps: { store: Store },
-  userId: string,
+  deps: { store: FeedReads },
   query: { cursor: number; limit: number; device?: string | undefined; maxBytes?: number },
 ): Promise<PullResponse> {
   const maxBytes = query.maxBytes ?? limits.bodyBytes;
-  const horizon = await deps.store.changeHorizon(userId);
+  const horizon = await deps.store.changeHorizon();
   const upTo = Math.max(query.cursor, Math.min(horizon, query.cursor + query.limit));
-  const changes = await deps.store.changesSince(userId, query.cursor, query.limit, {
+  const changes = await deps.store.changesSince(query.cursor, query.limit, {
     excludeDevice: query.device,
     upTo,
   });

@@ -1,6 +1,6 @@
 import { AppError } from "../app-error";
 import type { Thread } from "../entities";
-import type { StoreReader } from "../store-port";
+import type { ThreadReads } from "../store/store-roles";
 
 /**
  * Finds a thread by id. With `project` it must be there. Without one the id
@@ -9,11 +9,10 @@ import type { StoreReader } from "../store-port";
  * listing them.
  */
 export async function resolveThread(
-  store: StoreReader,
-  userId: string,
+  store: ThreadReads,
   target: { thread: string; project?: string | undefined; preferredProject?: string | undefined },
 ): Promise<Thread> {
-  const found = await store.findThreads(userId, target.thread, target.project);
+  const found = await store.findThreads(target.thread, target.project);
   const preferred = target.preferredProject
     ? found.find((thread) => thread.projectId === target.preferredProject)
     : undefined;

@@ -1,7 +1,9 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
 import { idSchema } from "../entities";
-import type { Digest, Store, StoreReader } from "../store-port";
+import type { Store, UserStore } from "../store/store-port";
+import type { FeedReads, SafetyReads } from "../store/store-roles";
+import type { Digest } from "../store/store-types";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
@@ -10,26 +12,24 @@ import { trashRetentionMs } from "./trash";
 
 /** Destruction alerts (newest first); `open` only those not acknowledged. */
 export async function listAlerts(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: SafetyReads },
   input: z.input<typeof pagingSchema> & { open?: boolean | string | undefined },
 ) {
   const parsed = parseInput(pagingSchema.extend({ open: z.coerce.boolean().optional() }), input);
-  return deps.store.listAlerts(userId, { open: parsed.open, limit: parsed.limit, offset: parsed.offset });
+  return deps.store.listAlerts({ open: parsed.open, limit: parsed.limit, offset: parsed.offset });
 }
 
 /** Acknowledges an alert: deletes go through again (guard = block), and the audit log says who did it. */
 export async function ackAlert(
-  deps: { store: Store; now: () => Date; newId: () => string },
-  userId: string,
+  deps: { store: UserStore; now: () => Date; newId: () => string },
   input: { id: string; by: string },
 ) {
   const id = parseInput(idSchema, input.id);
   const at = deps.now().toISOString();
   const acknowledged = await deps.store.transaction(async (tx) => {
-    const changed = await tx.ackAlert(userId, id, at, input.by);
+    const changed = await tx.ackAlert(id, at, input.by);
     if (changed) {
-      await tx.recordAudit(userId, {
+      await tx.recordAudit({
         id: deps.newId(),
         at,
         deviceId: null,
@@ -42,7 +42,7 @@ export async function ackAlert(
     return changed;
   });
   if (!acknowledged) {
-    const { alerts } = await deps.store.listAlerts(userId, { limit: 500, offset: 0 });
+    const { alerts } = await deps.store.listAlerts({ limit: 500, offset: 0 });
     if (!alerts.some((alert) => alert.id === id)) throw new AppError("not_found", `No alert ${id}`);
   }
   return { id, acknowledgedAt: at };
@@ -50,27 +50,22 @@ export async function ackAlert(
 
 export const auditInput = pagingSchema.extend({ since: z.string().optional(), action: z.string().max(40).optional() });
 
-export async function listAudit(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
-  input: z.input<typeof auditInput>,
-) {
+export async function listAudit(deps: { store: SafetyReads; now?: () => Date }, input: z.input<typeof auditInput>) {
   const parsed = parseInput(auditInput, input);
   const since = attribution({ since: parsed.since }, deps.now?.()).since;
-  return deps.store.listAudit(userId, { since, action: parsed.action, limit: parsed.limit, offset: parsed.offset });
+  return deps.store.listAudit({ since, action: parsed.action, limit: parsed.limit, offset: parsed.offset });
 }
 
 export const digestInput = z.object({ project: z.string().max(64).optional(), since: z.string().optional() });
 
 /** Counts and hashes per type of what a recovery with the same filters restores (GET /api/sync/digest). */
 export async function syncDigest(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: FeedReads; now?: () => Date },
   input: z.input<typeof digestInput>,
 ): Promise<{ digest: Digest }> {
   const parsed = parseInput(digestInput, input);
   const filter = attribution(parsed, deps.now?.());
-  return { digest: await deps.store.digest(userId, { projectId: filter.projectId, since: filter.since }) };
+  return { digest: await deps.store.digest({ projectId: filter.projectId, since: filter.since }) };
 }
 
 /**
@@ -79,17 +74,16 @@ export async function syncDigest(
  * recovery and dry run starts here, so the audit log records each one.
  */
 export async function recoveryBootstrap(
-  deps: { store: Store; now: () => Date; newId: () => string },
-  userId: string,
+  deps: { store: UserStore; now: () => Date; newId: () => string },
   input: z.input<typeof digestInput> & { deviceId?: string | undefined; dryRun?: boolean | undefined },
 ) {
   const started = Date.now();
   const parsed = parseInput(digestInput, input);
   const filter = attribution(parsed, deps.now());
-  const counts = await deps.store.countRows(userId, { projectId: filter.projectId, since: filter.since });
+  const counts = await deps.store.countRows({ projectId: filter.projectId, since: filter.since });
   const durationMs = Date.now() - started;
   await deps.store.transaction((tx) =>
-    tx.recordAudit(userId, {
+    tx.recordAudit({
       id: deps.newId(),
       at: deps.now().toISOString(),
       deviceId: input.deviceId ?? null,
@@ -109,13 +103,13 @@ export async function recoveryBootstrap(
  */
 export async function closeIdleSessions(deps: { store: Store; now: () => Date }): Promise<number> {
   const now = deps.now();
-  const idle = await deps.store.findIdleSessions(new Date(now.getTime() - sessionIdleMs).toISOString(), 500);
+  const idle = await deps.store.system.findIdleSessions(new Date(now.getTime() - sessionIdleMs).toISOString(), 500);
   for (const { userId, session } of idle) {
     const endedAt = new Date(Date.parse(session.lastActivityAt) + sessionIdleMs).toISOString();
-    await deps.store.transaction(async (tx) => {
-      const current = await tx.getSession(userId, session.id);
+    await deps.store.forUser(userId).transaction(async (tx) => {
+      const current = await tx.getSession(session.id);
       if (!current || current.endedAt !== null || current.lastActivityAt !== session.lastActivityAt) return;
-      await tx.putSession(userId, { ...current, endedAt }, await tx.nextSeq(userId));
+      await tx.putSession({ ...current, endedAt }, await tx.nextSeq());
     });
   }
   return idle.length;
@@ -123,5 +117,5 @@ export async function closeIdleSessions(deps: { store: Store; now: () => Date })
 
 export async function purgeExpiredTrash(deps: { store: Store; now: () => Date }): Promise<number> {
   const before = new Date(deps.now().getTime() - trashRetentionMs).toISOString();
-  return deps.store.transaction((tx) => tx.purgeTrashBefore(before));
+  return deps.store.system.transaction((tx) => tx.purgeTrashBefore(before));
 }

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { idSchema, slugSchema } from "../entities";
 import { searchTerms } from "../search-terms";
-import type { StoreReader } from "../store-port";
+import type { EntryReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 
@@ -20,14 +20,13 @@ export const searchEntriesInput = z.object({
  * query: one with no words answers an empty list, never an error.
  */
 export async function searchEntries(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: EntryReads; now?: () => Date },
   input: z.input<typeof searchEntriesInput>,
 ) {
   const parsed = parseInput(searchEntriesInput, input);
   const terms = searchTerms(parsed.q);
   if (terms.length === 0) return { hits: [], nextCursor: null };
-  const hits = await deps.store.searchEntries(userId, {
+  const hits = await deps.store.searchEntries({
     ...attribution(parsed, deps.now?.()),
     terms,
     limit: parsed.limit + 1,

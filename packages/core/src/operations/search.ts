@@ -2,7 +2,12 @@ import * as z from "zod";
 import type { Embedder } from "../embeddings/embedder";
 import { idSchema, slugSchema } from "../entities";
 import { type MatchMode, searchTerms } from "../search-terms";
-import type { StoreReader, VectorHit } from "../store-port";
+import type { EmbeddingReads, EntryReads, MemoryReads, TaskReads } from "../store/store-roles";
+
+/** What unified search reads: the three searchable types and their vectors. */
+export type SearchReads = EntryReads & MemoryReads & TaskReads & EmbeddingReads;
+
+import type { VectorHit } from "../store/store-types";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 
@@ -68,12 +73,7 @@ interface Candidate {
  * words answers nothing. The page states how it was ranked (`retrieval`) and
  * its size (characters and an estimate of tokens).
  */
-export async function search(
-  deps: SearchDeps,
-  userId: string,
-  input: z.input<typeof searchInput>,
-  options: { tiers?: Tier[] } = {},
-) {
+export async function search(deps: SearchDeps, input: z.input<typeof searchInput>, options: { tiers?: Tier[] } = {}) {
   const parsed = parseInput(searchInput, input);
   const terms = searchTerms(parsed.q);
   const retrieval = deps.embedder ? "hybrid" : "bm25";
@@ -88,15 +88,15 @@ export async function search(
   if (deps.embedder) {
     const depth = Math.max(want, fusionDepth);
     const [lexical, semantic] = await Promise.all([
-      lexicalRanking(deps.store, userId, { terms, types, filters, tiers, want: depth }),
-      semanticRanking({ ...deps, embedder: deps.embedder }, userId, { q: parsed.q, types, filters, want: depth }).catch(
+      lexicalRanking(deps.store, { terms, types, filters, tiers, want: depth }),
+      semanticRanking({ ...deps, embedder: deps.embedder }, { q: parsed.q, types, filters, want: depth }).catch(
         () => null,
       ),
     ]);
     if (semantic === null) warning = "the embedding model did not answer: ranked by BM25 alone";
     ranked = semantic === null ? lexical : fuse(lexical, semantic);
   } else {
-    ranked = await lexicalRanking(deps.store, userId, { terms, types, filters, tiers, want });
+    ranked = await lexicalRanking(deps.store, { terms, types, filters, tiers, want });
   }
   const hits = ranked.slice(parsed.cursor, parsed.cursor + parsed.limit);
   const next = ranked.length > parsed.cursor + parsed.limit ? parsed.cursor + parsed.limit : null;
@@ -104,7 +104,7 @@ export async function search(
 }
 
 export interface SearchDeps {
-  store: StoreReader;
+  store: SearchReads;
   now?: (() => Date) | undefined;
   /** With an embedding model, search is hybrid: BM25 and vector similarity fused by reciprocal rank. */
   embedder?: Embedder | undefined;
@@ -124,15 +124,14 @@ const rrfK = 60;
  * the best of their type, and equal ones newest first.
  */
 async function lexicalRanking(
-  store: StoreReader,
-  userId: string,
+  store: SearchReads,
   query: { terms: string[]; types: SearchType[]; filters: Filters; tiers: Tier[]; want: number },
 ): Promise<UnifiedHit[]> {
   const seen = new Set<string>();
   const ranked: UnifiedHit[] = [];
   for (const match of query.tiers) {
     const lists = await Promise.all(
-      query.types.map((type) => tierCandidates(store, userId, type, match, query.terms, query.filters, query.want)),
+      query.types.map((type) => tierCandidates(store, type, match, query.terms, query.filters, query.want)),
     );
     const tier = lists.flatMap((list) => {
       const best = Math.max(...list.map((hit) => hit.score), Number.MIN_VALUE);
@@ -153,7 +152,6 @@ async function lexicalRanking(
 /** The rows nearest in meaning to the query, every type together, most similar first. */
 async function semanticRanking(
   deps: SearchDeps & { embedder: Embedder },
-  userId: string,
   query: { q: string; types: SearchType[]; filters: Filters; want: number },
 ): Promise<UnifiedHit[]> {
   const signal = AbortSignal.timeout(deps.queryEmbeddingTimeoutMs ?? 3_000);
@@ -161,7 +159,7 @@ async function semanticRanking(
   if (!vector || vector.length === 0) throw new Error("The embedder answered no vector");
   const lists = await Promise.all(
     query.types.map((type) =>
-      deps.store.nearestRows(userId, { ...query.filters, type, model: deps.embedder.model, vector, limit: query.want }),
+      deps.store.nearestRows({ ...query.filters, type, model: deps.embedder.model, vector, limit: query.want }),
     ),
   );
   return lists
@@ -218,20 +216,18 @@ function page(hits: UnifiedHit[], nextCursor: number | null, retrieval: "hybrid"
  * with rows that match one word).
  */
 async function tierCandidates(
-  store: StoreReader,
-  userId: string,
+  store: SearchReads,
   type: SearchType,
   tier: Tier,
   terms: string[],
   filters: ReturnType<typeof attribution>,
   want: number,
 ): Promise<UnifiedHit[]> {
-  if (tier !== "most") return candidates(store, userId, type, tier, terms, filters, want);
+  if (tier !== "most") return candidates(store, type, tier, terms, filters, want);
   const lists = await Promise.all(
     terms.map((_, left) =>
       candidates(
         store,
-        userId,
         type,
         "all",
         terms.filter((__, index) => index !== left),
@@ -268,8 +264,7 @@ function common(
 }
 
 async function candidates(
-  store: StoreReader,
-  userId: string,
+  store: SearchReads,
   type: SearchType,
   match: MatchMode,
   terms: string[],
@@ -278,7 +273,7 @@ async function candidates(
 ): Promise<UnifiedHit[]> {
   const query = { terms, match, limit: want, offset: 0 };
   if (type === "entry") {
-    const hits = await store.searchEntries(userId, { ...filters, ...query });
+    const hits = await store.searchEntries({ ...filters, ...query });
     return hits.map((hit) => ({
       ...common(type, match, hit, hit.createdAt),
       thread: hit.threadId,
@@ -286,12 +281,12 @@ async function candidates(
     }));
   }
   if (type === "memory") {
-    const hits = await store.searchMemories(userId, { ...filters, ...query });
+    const hits = await store.searchMemories({ ...filters, ...query });
     return hits.map((hit) => ({ ...common(type, match, hit, hit.updatedAt), kind: hit.kind }));
   }
   // Tasks carry no session: a session filter leaves them out.
   if (filters.sessionId !== undefined) return [];
-  const hits = await store.searchTasks(userId, {
+  const hits = await store.searchTasks({
     ...query,
     projectId: filters.projectId,
     since: filters.since,

@@ -1,6 +1,7 @@
 import { AppError } from "../app-error";
 import type { MutationHooks, MutationTarget } from "../mutations/mutation";
-import type { Alert, StoreWriter } from "../store-port";
+import type { UserTx } from "../store/store-port";
+import type { Alert } from "../store/store-types";
 import { alertKind } from "../webhooks/fan-out";
 
 /** The destruction guard's settings (SPEC section 6); every number is configurable. */
@@ -17,8 +18,7 @@ export interface DeleteGuard {
 export const defaultDeleteGuard: DeleteGuard = { mode: "warn", warnAbove: 10, criticalAbove: 50, windowMs: 60_000 };
 
 export interface ServerHookDeps {
-  tx: StoreWriter;
-  userId: string;
+  tx: UserTx;
   deviceId: string | null;
   now: () => Date;
   newId: () => string;
@@ -35,9 +35,9 @@ export interface ServerHookDeps {
  * serverSink).
  */
 export function serverHooks(deps: ServerHookDeps): MutationHooks {
-  const { tx, userId, deviceId, now, newId, guard } = deps;
+  const { tx, deviceId, now, newId, guard } = deps;
   const audit = (action: string, target: MutationTarget | null, details: Record<string, unknown> = {}) =>
-    tx.recordAudit(userId, {
+    tx.recordAudit({
       id: newId(),
       at: now().toISOString(),
       deviceId,
@@ -61,7 +61,6 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
     tx.enqueueJob({
       id: newId(),
       kind: alertKind,
-      userId,
       dedupeKey: `${alertKind}:${alert.id}:${alert.severity}`,
       payload: { alertId: alert.id },
       maxAttempts: 8,
@@ -77,7 +76,7 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
    */
   async function countAfterAck(acknowledged: Alert, target: MutationTarget, at: Date): Promise<void> {
     if (acknowledged.releasedCount < acknowledged.blockedCount) {
-      await tx.putAlert(userId, {
+      await tx.putAlert({
         ...acknowledged,
         releasedCount: acknowledged.releasedCount + 1,
         updatedAt: at.toISOString(),
@@ -99,9 +98,9 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
         : [...new Set([...acknowledged.deletedIds, target.id])].slice(0, 100),
       updatedAt: at.toISOString(),
     };
-    await tx.putAlert(userId, updated);
+    await tx.putAlert(updated);
     if (!escalates) return;
-    await tx.reopenAlert(userId, acknowledged.id);
+    await tx.reopenAlert(acknowledged.id);
     await audit("alert.escalated", null, { alertId: acknowledged.id, deleteCount, severity: "critical" });
     await fire(updated, at);
     if (refused) throw refuse(updated);
@@ -110,7 +109,7 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
   return {
     async beforeDelete(target) {
       const at = now();
-      const [latest] = (await tx.listAlerts(userId, { limit: 1, offset: 0 })).alerts;
+      const [latest] = (await tx.listAlerts({ limit: 1, offset: 0 })).alerts;
       const ackedAt = latest?.acknowledgedAt ? Date.parse(latest.acknowledgedAt) : null;
       if (latest && ackedAt !== null && at.getTime() < ackedAt + guard.windowMs) {
         await countAfterAck(latest, target, at);
@@ -127,10 +126,10 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
           blockedCount: open.blockedCount + 1,
           updatedAt: at.toISOString(),
         };
-        await tx.putAlert(userId, updated);
+        await tx.putAlert(updated);
         throw refuse(updated);
       }
-      const recent = await tx.recentDeletes(userId, since);
+      const recent = await tx.recentDeletes(since);
       const count = recent.count + 1;
       if (count <= guard.warnAbove) return;
       const blocked = guard.mode === "block";
@@ -162,7 +161,7 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
             acknowledgedAt: null,
             acknowledgedBy: null,
           };
-      await tx.putAlert(userId, alert);
+      await tx.putAlert(alert);
       if (!current) await audit("alert.raised", null, { alertId: alert.id, deleteCount: count, severity });
       if (!current || current.severity !== alert.severity) await fire(alert, at);
       if (blocked) throw refuse(alert);

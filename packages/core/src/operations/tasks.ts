@@ -3,7 +3,8 @@ import { AppError } from "../app-error";
 import { endOfDay, parseDue, startOfDay } from "../due-date";
 import { idSchema, slugSchema } from "../entities";
 import type { TaskPutArgs } from "../mutations/task-put";
-import type { StoreReader, TaskListQuery } from "../store-port";
+import type { TaskReads } from "../store/store-roles";
+import type { TaskListQuery } from "../store/store-types";
 import {
   type Task,
   type TaskStatus,
@@ -18,7 +19,7 @@ import type { MemoryWriteDeps } from "./memories";
 import { pagingSchema } from "./paging";
 
 /** What a task write needs: the same as a memory's (a sink, ids, time, a version clock) plus reads. */
-export type TaskWriteDeps = MemoryWriteDeps & { store: StoreReader };
+export type TaskWriteDeps = MemoryWriteDeps & { store: TaskReads };
 
 const dueInput = z.string().max(100).nullable();
 
@@ -36,12 +37,12 @@ export const addTaskInput = z.object({
 });
 
 /** Creates a task. */
-export async function addTask(deps: TaskWriteDeps, userId: string, input: z.input<typeof addTaskInput>): Promise<Task> {
+export async function addTask(deps: TaskWriteDeps, input: z.input<typeof addTaskInput>): Promise<Task> {
   const parsed = parseInput(addTaskInput, input);
   const now = deps.now();
   const at = now.toISOString();
   if (parsed.id !== undefined) {
-    const existing = await deps.store.getTask(userId, parsed.id);
+    const existing = await deps.store.getTask(parsed.id);
     if (existing) return existing;
   }
   const task: Task = {
@@ -63,8 +64,8 @@ export async function addTask(deps: TaskWriteDeps, userId: string, input: z.inpu
 }
 
 /** A task as it stands (deleted ones too), or `not_found` (also for another user's id). */
-export async function getTask(deps: { store: StoreReader }, userId: string, id: string): Promise<Task> {
-  const task = await deps.store.getTask(userId, parseInput(idSchema, id));
+export async function getTask(deps: { store: TaskReads }, id: string): Promise<Task> {
+  const task = await deps.store.getTask(parseInput(idSchema, id));
   if (!task) throw new AppError("not_found", `No task ${id}`);
   return task;
 }
@@ -109,13 +110,9 @@ export const updateTaskInput = z.object({
 });
 
 /** Edits a task: a new version made from the current one. */
-export async function updateTask(
-  deps: TaskWriteDeps,
-  userId: string,
-  input: z.input<typeof updateTaskInput>,
-): Promise<Task> {
+export async function updateTask(deps: TaskWriteDeps, input: z.input<typeof updateTaskInput>): Promise<Task> {
   const parsed = parseInput(updateTaskInput, input);
-  const current = await getTask(deps, userId, parsed.id);
+  const current = await getTask(deps, parsed.id);
   if (current.deletedAt !== null) throw new AppError("conflict", `Task ${parsed.id} is in the trash; restore it first`);
   const change: TaskChange = {};
   if (parsed.title !== undefined) change.title = parsed.title;
@@ -129,8 +126,8 @@ export async function updateTask(
 }
 
 /** Marks a task done (a task already done is returned as it is). */
-export async function completeTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
-  const current = await getTask(deps, userId, id);
+export async function completeTask(deps: TaskWriteDeps, id: string): Promise<Task> {
+  const current = await getTask(deps, id);
   if (current.deletedAt !== null) throw new AppError("conflict", `Task ${id} is in the trash; restore it first`);
   if (current.status === "done") return current;
   const [next] = await putTasks(deps, [{ current, change: { status: "done" } }]);
@@ -138,16 +135,16 @@ export async function completeTask(deps: TaskWriteDeps, userId: string, id: stri
 }
 
 /** Moves a task to the trash (soft delete: `cairn trash restore` brings it back for 30 days). */
-export async function deleteTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
-  const current = await getTask(deps, userId, id);
+export async function deleteTask(deps: TaskWriteDeps, id: string): Promise<Task> {
+  const current = await getTask(deps, id);
   if (current.deletedAt !== null) return current;
   const [next] = await putTasks(deps, [{ current, change: { deletedAt: deps.now().toISOString() } }]);
   return next as Task;
 }
 
 /** Takes a task out of the trash. */
-export async function restoreTask(deps: TaskWriteDeps, userId: string, id: string): Promise<Task> {
-  const current = await getTask(deps, userId, id);
+export async function restoreTask(deps: TaskWriteDeps, id: string): Promise<Task> {
+  const current = await getTask(deps, id);
   if (current.deletedAt === null) return current;
   const [next] = await putTasks(deps, [{ current, change: { deletedAt: null } }]);
   return next as Task;
@@ -217,12 +214,11 @@ export function taskQuery(parsed: z.infer<typeof taskListInput>, now: Date): Tas
 
 /** Tasks, open ones first, soonest due first. */
 export async function listTasks(
-  deps: { store: StoreReader; now?: () => Date },
-  userId: string,
+  deps: { store: TaskReads; now?: () => Date },
   input: z.input<typeof taskListInput>,
 ): Promise<{ tasks: Task[]; total: number }> {
   const parsed = parseInput(taskListInput, input);
-  return deps.store.listTasks(userId, taskQuery(parsed, deps.now?.() ?? new Date()));
+  return deps.store.listTasks(taskQuery(parsed, deps.now?.() ?? new Date()));
 }
 
 /** Words a reference carries that name no task ("the dentist thing", "my tax return task"). */
@@ -258,18 +254,17 @@ function stem(word: string): string {
  * wins. The agent's tools and the CLI both resolve "buy milk" this way.
  */
 export async function findTasksByRef(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: TaskReads },
   ref: string,
   options: { open?: boolean } = {},
 ): Promise<Task[]> {
   const trimmed = ref.trim();
   if (idSchema.safeParse(trimmed).success) {
-    const byId = await deps.store.getTask(userId, trimmed);
+    const byId = await deps.store.getTask(trimmed);
     if (byId && byId.deletedAt === null) return [byId];
   }
   const statuses = options.open ? { statuses: ["pending", "in_progress"] as TaskStatus[] } : {};
-  const page = await deps.store.listTasks(userId, { titleContains: trimmed, ...statuses, limit: 20, offset: 0 });
+  const page = await deps.store.listTasks({ titleContains: trimmed, ...statuses, limit: 20, offset: 0 });
   const exact = page.tasks.filter((task) => task.title.toLowerCase() === trimmed.toLowerCase());
   if (exact.length === 1) return exact;
   if (page.tasks.length > 0) return page.tasks;
@@ -281,7 +276,7 @@ export async function findTasksByRef(
   if (words.length === 0) return [];
   // The longest stem is the rarest, most likely: the store narrows by it, the rest is checked here.
   const anchor = [...words].sort((left, right) => right.length - left.length)[0] ?? "";
-  const candidates = await deps.store.listTasks(userId, { titleContains: anchor, ...statuses, limit: 200, offset: 0 });
+  const candidates = await deps.store.listTasks({ titleContains: anchor, ...statuses, limit: 200, offset: 0 });
   return candidates.tasks
     .filter((task) => {
       const title = task.title
@@ -297,12 +292,11 @@ export async function findTasksByRef(
 
 /** The one task a reference names, or not_found / conflict (listing the matches). */
 export async function resolveTask(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: TaskReads },
   ref: string,
   options: { open?: boolean } = {},
 ): Promise<Task> {
-  const matches = await findTasksByRef(deps, userId, ref, options);
+  const matches = await findTasksByRef(deps, ref, options);
   if (matches.length === 0) throw new AppError("not_found", `No task matches "${ref}"`);
   if (matches.length > 1) {
     throw new AppError("conflict", `${matches.length} tasks match "${ref}"`, {

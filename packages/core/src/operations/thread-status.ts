@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { slugSchema } from "../entities";
-import type { StoreReader } from "../store-port";
+import type { EntryReads, ThreadReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { resolveThread } from "./resolve-thread";
 
@@ -8,12 +8,11 @@ export const threadStatusInput = z.object({ thread: slugSchema, project: slugSch
 
 /** How far a thread has got: its entry count and last entry. */
 export async function threadStatus(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: ThreadReads & EntryReads },
   input: z.input<typeof threadStatusInput>,
 ) {
   const parsed = parseInput(threadStatusInput, input);
-  const thread = await resolveThread(deps.store, userId, parsed);
-  const stats = await deps.store.threadStats(userId, thread.projectId, thread.id);
+  const thread = await resolveThread(deps.store, parsed);
+  const stats = await deps.store.threadStats(thread.projectId, thread.id);
   return { thread: thread.id, project: thread.projectId, status: thread.status, ...stats };
 }

@@ -3,7 +3,12 @@ import { AppError } from "../app-error";
 import { idSchema, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { trashRetentionMs } from "../retention";
-import type { StoreReader, TrashItem, TrashType } from "../store-port";
+import type { EntryReads, MemoryReads, TaskReads, TrashReads } from "../store/store-roles";
+
+/** What the trash reads: its list, and the rows it restores. */
+type TrashRowReads = TrashReads & EntryReads & MemoryReads & TaskReads;
+
+import type { TrashItem, TrashType } from "../store/store-types";
 import { parseInput } from "../validate";
 import { restoreMemory } from "./memories";
 import { pagingSchema } from "./paging";
@@ -19,21 +24,16 @@ export const trashItemInput = z.object({
 });
 
 export async function listTrash(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: TrashRowReads },
   input: z.input<typeof pagingSchema> & { project?: string | undefined },
 ) {
   const parsed = parseInput(pagingSchema.extend({ project: slugSchema.optional() }), input);
-  return deps.store.listTrash(userId, { projectId: parsed.project, limit: parsed.limit, offset: parsed.offset });
+  return deps.store.listTrash({ projectId: parsed.project, limit: parsed.limit, offset: parsed.offset });
 }
 
 /** Moves one entry to the trash. */
-export async function deleteEntry(
-  deps: { store: StoreReader; sink: MutationSink; now: () => Date },
-  userId: string,
-  id: string,
-) {
-  const entry = await deps.store.getEntry(userId, parseInput(idSchema, id));
+export async function deleteEntry(deps: { store: TrashRowReads; sink: MutationSink; now: () => Date }, id: string) {
+  const entry = await deps.store.getEntry(parseInput(idSchema, id));
   if (!entry || entry.deletedAt !== null) throw new AppError("not_found", `No entry ${id}`);
   const deletedAt = deps.now().toISOString();
   await deps.sink.commit([{ op: "entry.delete", args: { id: entry.id, deletedAt } }]);
@@ -42,14 +42,13 @@ export async function deleteEntry(
 
 /** Takes a row out of the trash (a memory gets a new version; entries and threads a restore). */
 export async function restoreFromTrash(
-  deps: { store: StoreReader; sink: MutationSink; now: () => Date; newId: () => string; nextVersion: () => string },
-  userId: string,
+  deps: { store: TrashRowReads; sink: MutationSink; now: () => Date; newId: () => string; nextVersion: () => string },
   input: z.input<typeof trashItemInput>,
 ): Promise<{ type: TrashType; id: string; restored: true }> {
   const parsed = parseInput(trashItemInput, input);
-  const item = await findInTrash(deps, userId, parsed);
-  if (item.type === "memory") await restoreMemory(deps, userId, item.id);
-  else if (item.type === "task") await restoreTask(deps, userId, item.id);
+  const item = await findInTrash(deps, parsed);
+  if (item.type === "memory") await restoreMemory(deps, item.id);
+  else if (item.type === "task") await restoreTask(deps, item.id);
   else if (item.type === "entry") await deps.sink.commit([{ op: "entry.restore", args: { id: item.id } }]);
   else {
     await deps.sink.commit([
@@ -64,12 +63,11 @@ export async function restoreFromTrash(
 
 /** Deletes one row of the trash for good. */
 export async function purgeFromTrash(
-  deps: { store: StoreReader; sink: MutationSink },
-  userId: string,
+  deps: { store: TrashRowReads; sink: MutationSink },
   input: z.input<typeof trashItemInput>,
 ) {
   const parsed = parseInput(trashItemInput, input);
-  const item = await findInTrash(deps, userId, parsed);
+  const item = await findInTrash(deps, parsed);
   await deps.sink.commit([
     {
       op: "trash.purge",
@@ -84,13 +82,12 @@ export async function purgeFromTrash(
  * the id alone matches several (a thread name in two projects, say).
  */
 async function findInTrash(
-  deps: { store: StoreReader },
-  userId: string,
+  deps: { store: TrashRowReads },
   wanted: { type?: TrashType | undefined; id: string; project?: string | undefined },
 ): Promise<TrashItem> {
   const matches: TrashItem[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = await deps.store.listTrash(userId, { projectId: wanted.project, limit: 500, offset });
+    const page = await deps.store.listTrash({ projectId: wanted.project, limit: 500, offset });
     matches.push(...page.items.filter((item) => item.id === wanted.id && (!wanted.type || item.type === wanted.type)));
     if (page.items.length < 500) break;
   }

@@ -2,7 +2,8 @@ import * as z from "zod";
 import type { Secrets } from "../accounts/secrets";
 import { AppError } from "../app-error";
 import { entryContentSchema, idSchema, plainText, slugSchema } from "../entities";
-import type { StoreReader, StoreWriter } from "../store-port";
+import type { SystemStore, UserStore, UserTx } from "../store/store-port";
+import type { WebhookReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { type AddressPolicy, defaultAddressPolicy, refusedTarget } from "../webhooks/address-policy";
 import { parseSignature, signatureHeader } from "../webhooks/signature";
@@ -11,7 +12,8 @@ import { type AppendEntryInput, appendEntry } from "./append-entry";
 import { type MemoryWriteDeps, remember, rememberInput } from "./memories";
 
 interface WebhookDeps {
-  store: StoreReader & { transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> };
+  /** The user whose webhooks these are. */
+  store: UserStore;
   secrets: Secrets;
   newId: () => string;
   now: () => Date;
@@ -32,7 +34,7 @@ export const addWebhookInput = z.object({
  * A new endpoint for the user's events; its signing secret is returned once and never shown
  * again. An internal address is refused (see address-policy.ts) unless an administrator allowed its host.
  */
-export async function addWebhook(deps: WebhookDeps, userId: string, input: z.input<typeof addWebhookInput>) {
+export async function addWebhook(deps: WebhookDeps, input: z.input<typeof addWebhookInput>) {
   const parsed = parseInput(addWebhookInput, input);
   const refused = refusedTarget(parsed.url, deps.webhookPolicy ?? defaultAddressPolicy);
   if (refused !== null) {
@@ -48,19 +50,19 @@ export async function addWebhook(deps: WebhookDeps, userId: string, input: z.inp
     secret: deps.secrets.generateSecret("whsec"),
     createdAt: deps.now().toISOString(),
   };
-  await deps.store.transaction((tx) => tx.putWebhookEndpoint(userId, endpoint));
+  await deps.store.transaction((tx) => tx.putWebhookEndpoint(endpoint));
   const { secret, ...webhook } = endpoint;
   return { webhook, secret };
 }
 
-export async function listWebhooks(deps: { store: StoreReader }, userId: string) {
-  const endpoints = await deps.store.listWebhookEndpoints(userId);
+export async function listWebhooks(deps: { store: WebhookReads }) {
+  const endpoints = await deps.store.listWebhookEndpoints();
   const webhooks: WebhookEndpoint[] = endpoints.map(({ secret: _secret, ...endpoint }) => endpoint);
   return { webhooks, total: webhooks.length };
 }
 
-export async function removeWebhook(deps: WebhookDeps, userId: string, id: string) {
-  const removed = await deps.store.transaction((tx) => tx.deleteWebhookEndpoint(userId, id));
+export async function removeWebhook(deps: WebhookDeps, id: string) {
+  const removed = await deps.store.transaction((tx) => tx.deleteWebhookEndpoint(id));
   if (!removed) throw new AppError("not_found", `No webhook ${id}`);
   return { removed: id };
 }
@@ -73,13 +75,9 @@ export const listDeliveriesInput = z.object({
 });
 
 /** The delivery log: each event sent to each endpoint, with its attempts, last status code and timing. */
-export async function listWebhookDeliveries(
-  deps: { store: StoreReader },
-  userId: string,
-  input: z.input<typeof listDeliveriesInput>,
-) {
+export async function listWebhookDeliveries(deps: { store: WebhookReads }, input: z.input<typeof listDeliveriesInput>) {
   const parsed = parseInput(listDeliveriesInput, input);
-  return deps.store.listDeliveries(userId, {
+  return deps.store.listDeliveries({
     endpointId: parsed.webhook,
     status: parsed.status,
     limit: parsed.limit,
@@ -90,16 +88,16 @@ export async function listWebhookDeliveries(
 export const addSourceInput = z.object({ name: plainText().min(1).max(100) });
 
 /** A new inbound source (a flow that posts to /api/webhooks/ingest); its secret is shown once. */
-export async function addWebhookSource(deps: WebhookDeps, userId: string, input: z.input<typeof addSourceInput>) {
+export async function addWebhookSource(deps: WebhookDeps, input: z.input<typeof addSourceInput>) {
   const parsed = parseInput(addSourceInput, input);
   const source = {
     id: deps.newId(),
-    userId,
+    userId: deps.store.userId,
     name: parsed.name,
     secret: deps.secrets.generateSecret("whsrc"),
     createdAt: deps.now().toISOString(),
   };
-  await deps.store.transaction((tx) => tx.putWebhookSource(source));
+  await deps.store.transaction((tx) => tx.system.putWebhookSource(source));
   return { source: { id: source.id, name: source.name, createdAt: source.createdAt }, secret: source.secret };
 }
 
@@ -128,8 +126,10 @@ export const ingestBody = z.discriminatedUnion("type", [
  * like a wrong one, with nothing that tells an attacker which check failed.
  */
 export async function ingestWebhook(
-  deps: WebhookDeps & {
-    writerFor: (userId: string, options: { before: (tx: StoreWriter) => Promise<void> }) => MemoryWriteDeps;
+  deps: Pick<WebhookDeps, "secrets" | "now"> & {
+    /** The request names its source, which may be any user's: found across users, then written as its owner. */
+    system: Pick<SystemStore, "findWebhookSource">;
+    writerFor: (userId: string, options: { before: (tx: UserTx) => Promise<void> }) => MemoryWriteDeps;
   },
   request: { sourceId: string | undefined; signature: string | undefined; rawBody: string },
 ) {
@@ -137,7 +137,7 @@ export async function ingestWebhook(
   const signature = parseSignature(request.signature);
   const source =
     request.sourceId && idSchema.safeParse(request.sourceId).success
-      ? await deps.store.findWebhookSource(request.sourceId)
+      ? await deps.system.findWebhookSource(request.sourceId)
       : null;
   // The HMAC is computed even for an unknown source, so timing does not tell which sources exist.
   const expected = deps.secrets.hmacSha256(
@@ -159,7 +159,7 @@ export async function ingestWebhook(
   // failed (a 5xx) left no trace, so its retry is taken, and one that wrote is a replay after.
   const writer = deps.writerFor(source.userId, {
     before: async (tx) => {
-      const fresh = await tx.recordIngestSignature(
+      const fresh = await tx.system.recordIngestSignature(
         source.id,
         signature.v1,
         new Date(now).toISOString(),

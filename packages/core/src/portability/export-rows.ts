@@ -1,5 +1,6 @@
 import type { Entry, Memory, Session, Thread } from "../entities";
-import type { Change, StoreReader } from "../store-port";
+import type { FeedReads } from "../store/store-roles";
+import type { Change } from "../store/store-types";
 import type { Task } from "../task-entities";
 
 /** One exported record: what `cairn export --format jsonl` writes, one per line, and `cairn import` reads. */
@@ -29,8 +30,8 @@ const pageSize = 1000;
  * summary). Deleted rows are left out. `since` keeps rows written or
  * changed since then; `project` one project's rows (and the personal tasks).
  */
-export async function* exportRows(store: StoreReader, userId: string, filter: ExportFilter): AsyncGenerator<ExportRow> {
-  const horizon = await store.changeHorizon(userId);
+export async function* exportRows(store: FeedReads, filter: ExportFilter): AsyncGenerator<ExportRow> {
+  const horizon = await store.changeHorizon();
   // The entries of a deleted thread stay out with it (they are not deleted one by one).
   const deletedThreads = new Set<string>();
   const ended: ExportRow[] = [];
@@ -40,7 +41,7 @@ export async function* exportRows(store: StoreReader, userId: string, filter: Ex
   ] as const) {
     let cursor = 0;
     for (;;) {
-      const changes = await store.changesSince(userId, cursor, pageSize, { upTo: horizon });
+      const changes = await store.changesSince(cursor, pageSize, { upTo: horizon });
       if (changes.length === 0) break;
       cursor = changes[changes.length - 1]?.seq ?? cursor;
       for (const change of changes) {

@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
 import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
-import type { Change, StoreReader } from "../store-port";
+import type { FeedReads } from "../store/store-roles";
+import type { Change } from "../store/store-types";
 import { parseInput } from "../validate";
 import type { ExportRow } from "./export-rows";
 
@@ -21,22 +22,18 @@ export const importInput = z.object({
  * replay: an entry that exists is skipped, a memory or task at the same
  * version changes nothing, a session or thread that exists stays as it is.
  */
-export async function importRows(
-  deps: { sink: MutationSink; store: StoreReader },
-  userId: string,
-  input: z.input<typeof importInput>,
-) {
+export async function importRows(deps: { sink: MutationSink; store: FeedReads }, input: z.input<typeof importInput>) {
   const parsed = parseInput(importInput, input);
   const rows = parsed.rows as unknown as ExportRow[];
   const mutations = rows.flatMap((row, index) => mutationsOf(row, index));
-  const before = await deps.store.changeHorizon(userId);
+  const before = await deps.store.changeHorizon();
   await deps.sink.commit(mutations);
   // What this batch wrote shows in the change log after `before`: those rows are new (or newer
   // versions); the others were there already. Another device's writes meanwhile are not in the batch.
-  const after = await deps.store.changeHorizon(userId);
+  const after = await deps.store.changeHorizon();
   const written = new Set<string>();
   if (after > before) {
-    for (const change of await deps.store.changesSince(userId, before, after - before, { upTo: after })) {
+    for (const change of await deps.store.changesSince(before, after - before, { upTo: after })) {
       written.add(`${change.type}:${changeId(change)}`);
     }
   }

@@ -2,7 +2,7 @@ import type { Memory, Session } from "../entities";
 import type { MemoryWriteDeps } from "../operations/memories";
 import { remember } from "../operations/memories";
 import { searchTerms } from "../search-terms";
-import type { Store } from "../store-port";
+import type { EntryReads, MemoryReads, SessionReads } from "../store/store-roles";
 
 /** Rows of a session read for its summary (the earliest ones: a session's purpose is set at its start). */
 const summaryRows = 200;
@@ -58,17 +58,16 @@ export interface SessionSummaryResult {
  * extractive one. Nothing to summarise (no text) writes nothing.
  */
 export async function summarizeSession(
-  deps: MemoryWriteDeps & { store: Store },
-  userId: string,
+  deps: MemoryWriteDeps & { store: SessionReads & MemoryReads & EntryReads },
   sessionId: string,
   generate: ((texts: string[]) => Promise<string>) | null,
 ): Promise<SessionSummaryResult | null> {
-  const session = await deps.store.getSession(userId, sessionId);
+  const session = await deps.store.getSession(sessionId);
   if (!session || session.endedAt === null) return null;
-  const existing = await deps.store.listMemories(userId, { sessionId, kind: "summary", limit: 1, offset: 0 });
+  const existing = await deps.store.listMemories({ sessionId, kind: "summary", limit: 1, offset: 0 });
   if (existing.memories[0]) return { session, memory: existing.memories[0], created: false };
-  const entries = await deps.store.sessionEntries(userId, sessionId, summaryRows);
-  const memories = await deps.store.listMemories(userId, { sessionId, limit: summaryRows, offset: 0 });
+  const entries = await deps.store.sessionEntries(sessionId, summaryRows);
+  const memories = await deps.store.listMemories({ sessionId, limit: summaryRows, offset: 0 });
   // In the order they were written, whichever kind: a summary reads as the session went.
   const texts = [
     ...entries.map((entry) => ({ at: entry.createdAt, text: entry.content })),

@@ -18,7 +18,7 @@ export const searchMemoryTool = defineTool({
     limit: z.number().int().min(1).max(20).optional(),
   }),
   async run(context, input) {
-    const result = await search(context, context.userId, {
+    const result = await search(context, {
       q: input.query,
       type: "entry,memory",
       ...(input.project ? { project: input.project } : {}),
@@ -84,7 +84,7 @@ export const searchTool = defineTool({
     cursor: z.number().int().min(0).optional(),
   }),
   async run(context, input) {
-    const result = await search(context, context.userId, {
+    const result = await search(context, {
       q: input.query,
       ...(input.type ? { type: input.type } : {}),
       ...(input.project ? { project: input.project } : {}),

@@ -22,7 +22,7 @@ const taskRef = z.string().min(1).max(200).describe("The task's id, or words fro
 
 /** The tasks a reference names (see findTasksByRef). */
 function resolveTaskRef(context: ToolContext, ref: string, open = false): Promise<Task[]> {
-  return findTasksByRef(context, context.userId, ref, { open });
+  return findTasksByRef(context, ref, { open });
 }
 
 /**
@@ -65,7 +65,7 @@ async function tasksMatching(context: ToolContext, filter: z.infer<typeof filter
     project: filter.project,
     limit: 200,
   });
-  return (await context.store.listTasks(context.userId, taskQuery(parsed, context.now()))).tasks;
+  return (await context.store.listTasks(taskQuery(parsed, context.now()))).tasks;
 }
 
 /** The due date `span` later than the task's (or than the end of today, when it has none), as an ISO time. */
@@ -112,7 +112,7 @@ async function askToConfirm(context: ToolContext, tool: string, change: "delete"
 
 /** Runs a confirmed change: only from a later turn of the conversation that asked, and only once. */
 async function runConfirmed(context: ToolContext, tool: string, confirmationId: string) {
-  const confirmation = await context.store.getConfirmation(context.userId, confirmationId);
+  const confirmation = await context.store.getConfirmation(confirmationId);
   if (!confirmation || confirmation.action.tool !== tool) {
     throw new AppError("not_found", `No pending confirmation ${confirmationId} for ${tool}`);
   }
@@ -131,7 +131,7 @@ async function runConfirmed(context: ToolContext, tool: string, confirmationId: 
   }
   const tasks: Task[] = [];
   for (const id of confirmation.action.taskIds) {
-    const task = await context.store.getTask(context.userId, id);
+    const task = await context.store.getTask(id);
     // A task deleted, or completed, since the question is left as it is.
     if (task && task.deletedAt === null && !(confirmation.action.change === "complete" && task.status === "done")) {
       tasks.push(task);
@@ -165,7 +165,7 @@ export const addTaskTool = defineTool({
     project: slugSchema.optional().describe("Only when the user names a project"),
   }),
   async run(context, input) {
-    const task = await addTask(context.writer, context.userId, input);
+    const task = await addTask(context.writer, input);
     return { status: "added", task: taskView(task) };
   },
 });
@@ -179,7 +179,7 @@ export const listTasksTool = defineTool({
   destructive: false,
   input: filterSchema.extend({ limit: z.number().int().min(1).max(100).optional() }),
   async run(context, input) {
-    const page = await listTasks(context, context.userId, {
+    const page = await listTasks(context, {
       status: input.status ?? "all",
       due: input.due,
       title: input.title,
@@ -202,7 +202,7 @@ export const getTaskTool = defineTool({
   async run(context, input) {
     const matches = await resolveTaskRef(context, input.task);
     if (matches.length !== 1) return unresolved(input.task, matches);
-    return { status: "found", task: taskView(await getTask(context, context.userId, (matches[0] as Task).id)) };
+    return { status: "found", task: taskView(await getTask(context, (matches[0] as Task).id)) };
   },
 });
 
@@ -231,7 +231,7 @@ export const updateTaskTool = defineTool({
     const matches = await resolveTaskRef(context, input.task);
     if (matches.length !== 1) return unresolved(input.task, matches);
     const current = matches[0] as Task;
-    const task = await updateTask(context.writer, context.userId, {
+    const task = await updateTask(context.writer, {
       id: current.id,
       title: input.new_title,
       description: input.description,

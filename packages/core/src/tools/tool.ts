@@ -2,15 +2,16 @@ import type * as z from "zod";
 import type { PendingConfirmation } from "../chat/chat-entities";
 import type { Embedder } from "../embeddings/embedder";
 import type { TaskWriteDeps } from "../operations/tasks";
-import type { StoreReader } from "../store-port";
+import type { UserReads } from "../store/store-port";
 
 /**
- * What a tool sees. The user is the authenticated one, injected by the
+ * What a tool sees. Its reads are bound to the authenticated user, injected by the
  * server: no tool takes a user id from its input.
  */
 export interface ToolContext {
+  /** The authenticated user (for a use case that binds its own handles, as the oracle does). */
   userId: string;
-  store: StoreReader;
+  store: UserReads;
   /** The embedding model when the server has one: search is hybrid. */
   embedder?: Embedder | undefined;
   /** Writes go through the caller's sink (the server's: delete guard, audit, change log). */

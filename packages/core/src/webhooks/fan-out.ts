@@ -1,4 +1,4 @@
-import type { Store, StoreWriter } from "../store-port";
+import type { Store, SystemTx } from "../store/store-port";
 import { feedEvent } from "./feed-events";
 import type { WebhookEndpointWithSecret, WebhookEvent } from "./webhook-entities";
 
@@ -16,7 +16,7 @@ export const alertKind = "webhook.alert";
  * transaction. An endpoint that already has the event gets nothing new.
  */
 export async function fanOut(
-  tx: StoreWriter,
+  tx: SystemTx,
   userId: string,
   event: WebhookEvent,
   endpoints: WebhookEndpointWithSecret[],
@@ -26,7 +26,7 @@ export async function fanOut(
   for (const endpoint of endpoints) {
     if (!endpoint.events.includes(event.type as never)) continue;
     const deliveryId = ids.newId();
-    const added = await tx.insertDelivery(userId, {
+    const added = await tx.forUser(userId).insertDelivery({
       id: deliveryId,
       endpointId: endpoint.id,
       event,
@@ -64,13 +64,13 @@ export async function queueFeedEvents(
 ): Promise<{ deliveries: number; summaries: number; more: boolean }> {
   let deliveries = 0;
   let summaries = 0;
-  const endpoints = await deps.store.listWebhookEndpoints(userId);
+  const endpoints = await deps.store.forUser(userId).listWebhookEndpoints();
   for (let batch = 0; batch < options.maxBatches; batch++) {
-    const cursor = await deps.store.feedCursor(userId, eventsConsumer);
-    const changes = await deps.store.changesSince(userId, cursor, options.batchSize);
+    const cursor = await deps.store.forUser(userId).feedCursor(eventsConsumer);
+    const changes = await deps.store.forUser(userId).changesSince(cursor, options.batchSize);
     if (changes.length === 0) return { deliveries, summaries, more: false };
     const at = deps.now().toISOString();
-    await deps.store.transaction(async (tx) => {
+    await deps.store.system.transaction(async (tx) => {
       for (const change of changes) {
         if (change.type === "session") {
           if (change.session.endedAt === null) continue;
@@ -91,7 +91,7 @@ export async function queueFeedEvents(
         const event = feedEvent(change);
         if (event) deliveries += await fanOut(tx, userId, event, endpoints, { newId: deps.newId, at });
       }
-      await tx.setFeedCursor(userId, eventsConsumer, changes[changes.length - 1]?.seq ?? cursor);
+      await tx.forUser(userId).setFeedCursor(eventsConsumer, changes[changes.length - 1]?.seq ?? cursor);
     });
     if (changes.length < options.batchSize) return { deliveries, summaries, more: false };
     // Let requests in between batches: without a macrotask boundary, every batch would run back to back

@@ -1,5 +1,5 @@
 import { memoryForOutside } from "../memory-entities";
-import type { Change } from "../store-port";
+import type { Change } from "../store/store-types";
 import type { WebhookEvent } from "./webhook-entities";
 
 /**

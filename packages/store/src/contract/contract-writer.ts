@@ -1,6 +1,6 @@
 import { nextVersion } from "@cairn/core/hlc";
 import { storeSink } from "@cairn/core/mutations/store-sink";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { afterAll, beforeAll } from "vitest";
 
 /**
@@ -11,8 +11,8 @@ import { afterAll, beforeAll } from "vitest";
 export function contractWriter(store: () => Store, now: () => Date, newId: () => string) {
   let clock: string | null = null;
   return (userId: string, node = "server") => ({
-    store: store(),
-    sink: storeSink(store(), userId, { now, newId }),
+    store: store().forUser(userId),
+    sink: storeSink(store().forUser(userId), { now, newId }),
     newId,
     now,
     nextVersion: () => {
@@ -34,7 +34,7 @@ export function suiteStore(factory: { open: () => Promise<Store> }, prefix: stri
   beforeAll(async () => {
     opened = await factory.open();
     use(opened);
-    await opened.transaction(async (tx) => {
+    await opened.system.transaction(async (tx) => {
       await tx.createUser(user);
       await tx.createUser(other);
     });

@@ -6,7 +6,7 @@ import { deleteThread } from "@cairn/core/operations/delete-thread";
 import { forgetMemory, remember, updateMemory } from "@cairn/core/operations/memories";
 import { search } from "@cairn/core/operations/search";
 import { addTask, deleteTask } from "@cairn/core/operations/tasks";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { describe, expect, it } from "vitest";
 import { contractWriter, suiteStore } from "./contract-writer";
 
@@ -51,10 +51,10 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       return (await appendEntry(writer(userId), { project, thread, content, author: "test", sessionId })).id;
     };
     const catchUp = (userId = user.id) =>
-      embedChanges({ store, embedder, now }, userId, { batchSize: 4, maxBatches: 100 });
+      embedChanges({ store: store.forUser(userId), embedder, now }, { batchSize: 4, maxBatches: 100 });
     const nearest = async (text: string, extra: Record<string, unknown> = {}) =>
       (
-        await store.nearestRows(user.id, {
+        await store.forUser(user.id).nearestRows({
           type: "entry",
           model: embedder.model,
           vector: conceptVector(text),
@@ -71,21 +71,21 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       const theirs = await entry("my truck engine", "cars/log", other.id);
       // (On PostgreSQL the other contracts' users share the schema: only these two are looked at.)
       const behind = async () =>
-        (await store.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).filter(
+        (await store.system.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).filter(
           (id) => id === user.id || id === other.id,
         );
       expect(await behind()).toEqual([user.id, other.id].sort());
 
       const first = await catchUp();
       expect(first).toMatchObject({ embedded: 3, more: false });
-      expect(await store.countEmbeddings(user.id, embedder.model)).toBe(3);
+      expect(await store.forUser(user.id).countEmbeddings(embedder.model)).toBe(3);
       expect(await behind()).toEqual([other.id]);
       const again = await catchUp();
       expect(again).toMatchObject({ embedded: 0, more: false });
 
       expect((await nearest("car"))[0]).toBe(car);
       expect((await nearest("umbrella forecast"))[0]).toBe(rain);
-      const [top] = await store.nearestRows(user.id, {
+      const [top] = await store.forUser(user.id).nearestRows({
         type: "entry",
         model: embedder.model,
         vector: conceptVector("vehicle"),
@@ -101,7 +101,7 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       expect(await nearest("truck")).not.toContain(theirs);
       // Another model's vectors are not compared either.
       expect(
-        await store.nearestRows(user.id, {
+        await store.forUser(user.id).nearestRows({
           type: "entry",
           model: "other-model",
           vector: conceptVector("car"),
@@ -112,23 +112,25 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
 
     it("follows edits and deletes of memories, tasks and threads", async () => {
       const memory = await remember(writer(user.id), { project: "cars", content: "the sedan is parked outside" });
-      const task = await addTask(writer(user.id), user.id, { title: "Book the car service", project: "cars" });
+      const task = await addTask(writer(user.id), { title: "Book the car service", project: "cars" });
       const doomed = await entry("storm damage on the truck", "trash/log");
       await catchUp();
       const nearestOf = async (type: "memory" | "task" | "entry", text: string) =>
-        (await store.nearestRows(user.id, { type, model: embedder.model, vector: conceptVector(text), limit: 5 })).map(
-          (hit) => hit.id,
-        );
+        (
+          await store
+            .forUser(user.id)
+            .nearestRows({ type, model: embedder.model, vector: conceptVector(text), limit: 5 })
+        ).map((hit) => hit.id);
       expect(await nearestOf("memory", "vehicle")).toEqual([memory.id]);
       expect(await nearestOf("task", "automobile")).toEqual([task.id]);
 
       clock += 60_000;
-      await updateMemory({ ...writer(user.id), store }, user.id, {
+      await updateMemory(writer(user.id), {
         id: memory.id,
         content: "forecast says rain all week",
       });
       await catchUp();
-      const [edited] = await store.nearestRows(user.id, {
+      const [edited] = await store.forUser(user.id).nearestRows({
         type: "memory",
         model: embedder.model,
         vector: conceptVector("weather"),
@@ -137,9 +139,9 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       expect(edited).toMatchObject({ id: memory.id, snippet: "forecast says rain all week" });
       expect(edited?.similarity).toBeGreaterThan(0.99);
 
-      await forgetMemory({ ...writer(user.id), store }, user.id, memory.id);
-      await deleteTask(writer(user.id), user.id, task.id);
-      await deleteThread(writer(user.id), user.id, { project: "trash", thread: "log" });
+      await forgetMemory(writer(user.id), memory.id);
+      await deleteTask(writer(user.id), task.id);
+      await deleteThread(writer(user.id), { project: "trash", thread: "log" });
       await catchUp();
       expect(await nearestOf("memory", "weather")).toEqual([]);
       expect(await nearestOf("task", "car")).toEqual([]);
@@ -152,23 +154,29 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
       // The same vector as meaningOnly (two vehicle words), and newer: first of the vector list.
       const both = await entry("car engine", "fusion/log");
       await catchUp();
-      const lexical = await search({ store, now }, user.id, { q: "car", project: "fusion" });
+      const lexical = await search({ store: store.forUser(user.id), now }, { q: "car", project: "fusion" });
       expect(lexical.retrieval).toBe("bm25");
       expect(lexical.hits.map((hit) => hit.id)).toEqual([wordy, both]);
 
-      const hybrid = await search({ store, now, embedder }, user.id, { q: "car", project: "fusion" });
+      const hybrid = await search({ store: store.forUser(user.id), now, embedder }, { q: "car", project: "fusion" });
       expect(hybrid.retrieval).toBe("hybrid");
       expect(hybrid.hits.map((hit) => hit.id)).toEqual([both, wordy, meaningOnly]);
       expect(hybrid.hits.map((hit) => hit.match)).toEqual(["all", "all", "semantic"]);
       expect(hybrid.hits[0]?.snippet).toContain("<mark>car</mark>");
       // Paging the fused list: no repeat, no gap.
-      const first = await search({ store, now, embedder }, user.id, { q: "car", project: "fusion", limit: 2 });
-      const second = await search({ store, now, embedder }, user.id, {
-        q: "car",
-        project: "fusion",
-        limit: 2,
-        cursor: first.nextCursor ?? 0,
-      });
+      const first = await search(
+        { store: store.forUser(user.id), now, embedder },
+        { q: "car", project: "fusion", limit: 2 },
+      );
+      const second = await search(
+        { store: store.forUser(user.id), now, embedder },
+        {
+          q: "car",
+          project: "fusion",
+          limit: 2,
+          cursor: first.nextCursor ?? 0,
+        },
+      );
       expect([...first.hits, ...second.hits].map((hit) => hit.id)).toEqual([both, wordy, meaningOnly]);
       expect(second.nextCursor).toBeNull();
     });
@@ -179,8 +187,8 @@ export function runEmbeddingContract(name: string, factory: { open: () => Promis
         const written = await entry("car alarm went off in the rain", "down/log");
         await expect(catchUp()).rejects.toThrow(/ECONNREFUSED/);
         // The cursor did not move: the job's retry embeds the row once the model is back.
-        expect(await store.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).toContain(user.id);
-        const result = await search({ store, now, embedder }, user.id, { q: "alarm", project: "down" });
+        expect(await store.system.usersBehindFeed(embeddingConsumer(embedder.model), 1000)).toContain(user.id);
+        const result = await search({ store: store.forUser(user.id), now, embedder }, { q: "alarm", project: "down" });
         expect(result).toMatchObject({ retrieval: "bm25", warning: expect.stringMatching(/BM25/) });
         expect(result.hits.map((hit) => hit.id)).toEqual([written]);
         state.down = false;

@@ -1,5 +1,5 @@
 import type { NewJob } from "@cairn/core/jobs/job-entities";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const t0 = Date.parse("2026-06-01T00:00:00.000Z");
@@ -43,7 +43,7 @@ export function runJobContract(
     let store: Store;
     let second: Store;
     const claim = (target: Store, owner: string, now: number, kinds: string[], limit = 10, leaseSeconds = 30) =>
-      target.transaction((tx) =>
+      target.system.transaction((tx) =>
         tx.claimJobs({ owner, kinds, limit, now: at(now), leaseUntil: at(now + leaseSeconds) }),
       );
 
@@ -57,7 +57,7 @@ export function runJobContract(
     });
 
     it("claims due jobs of the asked kinds in due order, each once, and records the outcome", async () => {
-      await store.transaction(async (tx) => {
+      await store.system.transaction(async (tx) => {
         await tx.enqueueJob(job("a.order", { runAt: at(5), payload: { name: "later" } }));
         await tx.enqueueJob(job("a.order", { runAt: at(1), payload: { name: "first" } }));
         await tx.enqueueJob(job("a.order", { runAt: at(100), payload: { name: "not yet" } }));
@@ -72,22 +72,28 @@ export function runJobContract(
       const [first, later] = claimed;
       if (!first || !later) throw new Error("two jobs expected");
       // Only the owner ends a job.
-      expect(await store.transaction((tx) => tx.finishJob(first.id, "w2", { status: "done" }, at(11)))).toBe(false);
-      expect(await store.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(11)))).toBe(true);
-      expect(await store.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(11)))).toBe(false);
+      expect(await store.system.transaction((tx) => tx.finishJob(first.id, "w2", { status: "done" }, at(11)))).toBe(
+        false,
+      );
+      expect(await store.system.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(11)))).toBe(
+        true,
+      );
+      expect(await store.system.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(11)))).toBe(
+        false,
+      );
       // A failure goes back to the queue with its error, due at the retry time.
       const retry = { status: "queued", runAt: at(20), error: "receiver said 503" } as const;
-      expect(await store.transaction((tx) => tx.finishJob(later.id, "w1", retry, at(11)))).toBe(true);
+      expect(await store.system.transaction((tx) => tx.finishJob(later.id, "w1", retry, at(11)))).toBe(true);
       expect(await claim(store, "w1", 19, ["a.order"])).toEqual([]);
       const [again] = await claim(store, "w1", 20, ["a.order"]);
       expect(again).toMatchObject({ id: later.id, attempts: 2, lastError: "receiver said 503" });
       // A claim can leave out partitions (endpoints the claimer has enough deliveries in flight to).
-      await store.transaction(async (tx) => {
+      await store.system.transaction(async (tx) => {
         await tx.enqueueJob(job("a.part", { partitionKey: "webhook:busy" }));
         await tx.enqueueJob(job("a.part", { partitionKey: "webhook:idle" }));
         await tx.enqueueJob(job("a.part"));
       });
-      const spread = await store.transaction((tx) =>
+      const spread = await store.system.transaction((tx) =>
         tx.claimJobs({
           owner: "w1",
           kinds: ["a.part"],
@@ -98,46 +104,56 @@ export function runJobContract(
         }),
       );
       expect(spread.map((row) => row.partitionKey).sort()).toEqual([null, "webhook:idle"].sort());
-      expect((await store.getJob(first.id))?.status).toBe("done");
-      const done = await store.listJobs({ status: "done", kind: "a.order", limit: 10, offset: 0 });
+      expect((await store.system.getJob(first.id))?.status).toBe("done");
+      const done = await store.system.listJobs({ status: "done", kind: "a.order", limit: 10, offset: 0 });
       expect(done).toMatchObject({ total: 1, jobs: [{ id: first.id }] });
     });
 
     it("holds a dedupe key for one queued-or-running job, and frees it when that job ends", async () => {
       const first = job("b.dedupe", { dedupeKey: "b:user-1" });
-      expect(await store.transaction((tx) => tx.enqueueJob(first))).toBe(true);
-      expect(await store.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(false);
-      expect(await store.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-2" })))).toBe(true);
+      expect(await store.system.transaction((tx) => tx.enqueueJob(first))).toBe(true);
+      expect(await store.system.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(
+        false,
+      );
+      expect(await store.system.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-2" })))).toBe(
+        true,
+      );
       const claimed = await claim(store, "w1", 1, ["b.dedupe"], 1);
       expect(claimed.map((row) => row.id)).toEqual([first.id]);
       // Running still holds the key.
-      expect(await store.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(false);
-      await store.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(2)));
-      expect(await store.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(true);
+      expect(await store.system.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(
+        false,
+      );
+      await store.system.transaction((tx) => tx.finishJob(first.id, "w1", { status: "done" }, at(2)));
+      expect(await store.system.transaction((tx) => tx.enqueueJob(job("b.dedupe", { dedupeKey: "b:user-1" })))).toBe(
+        true,
+      );
     });
 
     it("gives a job whose worker died to another worker once its lease runs out, and kills it after its last attempt", async () => {
       const lost = job("c.lease", { maxAttempts: 2 });
-      await store.transaction((tx) => tx.enqueueJob(lost));
+      await store.system.transaction((tx) => tx.enqueueJob(lost));
       expect((await claim(store, "dying", 0, ["c.lease"], 1, 30)).map((row) => row.id)).toEqual([lost.id]);
       // The lease holds: nobody else gets it meanwhile.
       expect(await claim(store, "w2", 29, ["c.lease"])).toEqual([]);
       const [retaken] = await claim(store, "w2", 31, ["c.lease"], 1, 30);
       expect(retaken).toMatchObject({ id: lost.id, attempts: 2, leaseOwner: "w2" });
       // The dead worker's late report changes nothing.
-      expect(await store.transaction((tx) => tx.finishJob(lost.id, "dying", { status: "done" }, at(32)))).toBe(false);
+      expect(await store.system.transaction((tx) => tx.finishJob(lost.id, "dying", { status: "done" }, at(32)))).toBe(
+        false,
+      );
       // A heartbeat keeps the lease; without one, the last attempt's expiry makes it dead.
-      expect(await store.transaction((tx) => tx.extendJobLease(lost.id, "w2", at(90)))).toBe(true);
+      expect(await store.system.transaction((tx) => tx.extendJobLease(lost.id, "w2", at(90)))).toBe(true);
       expect(await claim(store, "w3", 70, ["c.lease"])).toEqual([]);
       expect(await claim(store, "w3", 91, ["c.lease"])).toEqual([]);
-      expect(await store.getJob(lost.id)).toMatchObject({ status: "dead", leaseOwner: null });
-      const counts = await store.countJobs();
+      expect(await store.system.getJob(lost.id)).toMatchObject({ status: "dead", leaseOwner: null });
+      const counts = await store.system.countJobs();
       expect(counts.find((row) => row.kind === "c.lease" && row.status === "dead")?.count).toBe(1);
     });
 
     it("lets two stores claim 1,000 jobs at once without either ever taking a job the other holds", async () => {
       const total = 1000;
-      await store.transaction(async (tx) => {
+      await store.system.transaction(async (tx) => {
         for (let index = 0; index < total; index++) await tx.enqueueJob(job("d.race"));
       });
       const taken = new Map<string, string>();
@@ -149,14 +165,14 @@ export function runJobContract(
             expect(taken.has(row.id), `${row.id} claimed twice`).toBe(false);
             taken.set(row.id, owner);
           }
-          await target.transaction(async (tx) => {
+          await target.system.transaction(async (tx) => {
             for (const row of batch) expect(await tx.finishJob(row.id, owner, { status: "done" }, at(2))).toBe(true);
           });
         }
       };
       await Promise.all([worker(store, "left"), worker(second, "right"), worker(store, "left-2")]);
       expect(taken.size).toBe(total);
-      const done = await store.listJobs({ status: "done", kind: "d.race", limit: 1, offset: 0 });
+      const done = await store.system.listJobs({ status: "done", kind: "d.race", limit: 1, offset: 0 });
       expect(done.total).toBe(total);
     }, 60_000);
   });

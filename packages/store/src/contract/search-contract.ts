@@ -2,7 +2,7 @@ import { appendEntry } from "@cairn/core/operations/append-entry";
 import { remember } from "@cairn/core/operations/memories";
 import { search } from "@cairn/core/operations/search";
 import { addTask, deleteTask, updateTask } from "@cairn/core/operations/tasks";
-import type { Store } from "@cairn/core/store-port";
+import type { Store } from "@cairn/core/store/store-port";
 import { describe, expect, it } from "vitest";
 import { contractWriter, suiteStore } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
@@ -27,7 +27,7 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
       return written.id;
     };
     const find = (q: string, extra: Record<string, unknown> = {}) =>
-      search({ store, now }, user.id, { q, ...extra } as never);
+      search({ store: store.forUser(user.id), now }, { q, ...extra } as never);
 
     it("ranks the exact phrase first, then every word, then some words", async () => {
       const some = await entry("retry retry retry retry, nothing else here");
@@ -68,11 +68,11 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
       const session = newId();
       const inSession = await entry("kestrel migration started", "gamma/log", session);
       const memory = await remember(writer(user.id), { project: "gamma", content: "kestrel cutover is on Friday" });
-      const task = await addTask(writer(user.id), user.id, {
+      const task = await addTask(writer(user.id), {
         title: "Finish kestrel rollout",
         description: "after the cutover",
       });
-      const projectTask = await addTask(writer(user.id), user.id, { title: "kestrel docs", project: "delta" });
+      const projectTask = await addTask(writer(user.id), { title: "kestrel docs", project: "delta" });
       await entry("kestrel in another project", "delta/log");
 
       const all = await find("kestrel");
@@ -97,16 +97,16 @@ export function runSearchContract(name: string, factory: { open: () => Promise<S
 
       // Tasks are found by description too; an edited title is found by its new words; deleted ones are gone.
       expect((await find("cutover", { type: "task" })).hits.map((found) => found.id)).toEqual([task.id]);
-      await updateTask(writer(user.id), user.id, { id: task.id, title: "Finish osprey rollout" });
+      await updateTask(writer(user.id), { id: task.id, title: "Finish osprey rollout" });
       expect((await find("osprey", { type: "task" })).hits).toMatchObject([
         { id: task.id, title: "Finish osprey rollout" },
       ]);
-      await deleteTask(writer(user.id), user.id, task.id);
+      await deleteTask(writer(user.id), task.id);
       expect((await find("osprey")).hits).toEqual([]);
 
       // Another user's rows never show.
       await entry("kestrel of someone else", "alpha/log", null, other.id);
-      const theirs = await search({ store, now }, other.id, { q: "kestrel" });
+      const theirs = await search({ store: store.forUser(other.id), now }, { q: "kestrel" });
       expect(theirs.hits).toHaveLength(1);
       expect((await find("kestrel")).hits.some((found) => found.snippet.includes("someone else"))).toBe(false);
     });

@@ -8,7 +8,7 @@ import { pullChanges } from "@cairn/core/operations/pull-changes";
 import { searchEntries } from "@cairn/core/operations/search-entries";
 import { syncThread } from "@cairn/core/operations/sync-thread";
 import { threadStatus } from "@cairn/core/operations/thread-status";
-import type { Store, StoreWriter } from "@cairn/core/store-port";
+import type { Store, UserStore, UserTx } from "@cairn/core/store/store-port";
 import type { PushRequest } from "@cairn/core/wire/push";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -53,7 +53,7 @@ function push(userId: string, deviceId: string, mutations: PushRequest["mutation
  * timestamptz cannot hold (an entry: written in a batch, so refused later, at the next
  * statement or at commit), a NULL in SQLite's NOT NULL memory text (refused at once).
  */
-async function refusedWrite(kind: Store["kind"], tx: StoreWriter, userId: string, id: string, seq: number) {
+async function refusedWrite(kind: Store["kind"], tx: UserTx, id: string, seq: number) {
   if (kind === "postgres") {
     const entry: Entry = {
       id,
@@ -65,7 +65,7 @@ async function refusedWrite(kind: Store["kind"], tx: StoreWriter, userId: string
       createdAt: "0000-01-01T00:00:00.000Z",
       deletedAt: null,
     };
-    return tx.insertEntry(userId, entry, seq);
+    return tx.insertEntry(entry, seq);
   }
   const at = now().toISOString();
   const memory: Memory = {
@@ -80,29 +80,29 @@ async function refusedWrite(kind: Store["kind"], tx: StoreWriter, userId: string
     version: "0000000000001.0000.test",
     deletedAt: null,
   };
-  return tx.putMemory(userId, memory, seq);
+  return tx.putMemory(memory, seq);
 }
 
-/** The store, except that writing the entry `poisonId` meets a value the database refuses (`refusedWrite`). */
-function refusingEntry(store: Store, poisonId: string): Store {
+/** A user's rows, except that writing the entry `poisonId` meets a value the database refuses (`refusedWrite`). */
+function refusingEntry(kind: Store["kind"], store: UserStore, poisonId: string): UserStore {
   const bind = <T extends object>(target: T, key: string | symbol) => {
     const value = Reflect.get(target, key);
     return typeof value === "function" ? value.bind(target) : value;
   };
-  const refusingTx = (tx: StoreWriter): StoreWriter =>
+  const refusingTx = (tx: UserTx): UserTx =>
     new Proxy(tx, {
       get: (target, key) =>
         key === "insertEntry"
-          ? (userId: string, entry: Entry, seq: number, changedBy?: string | null) =>
+          ? (entry: Entry, seq: number, changedBy?: string | null) =>
               entry.id === poisonId
-                ? refusedWrite(store.kind, target, userId, entry.id, seq)
-                : target.insertEntry(userId, entry, seq, changedBy)
+                ? refusedWrite(kind, target, entry.id, seq)
+                : target.insertEntry(entry, seq, changedBy)
           : bind(target, key),
     });
   return new Proxy(store, {
     get: (target, key) =>
       key === "transaction"
-        ? <T>(work: (tx: StoreWriter) => Promise<T>) => target.transaction((tx) => work(refusingTx(tx)))
+        ? <T>(work: (tx: UserTx) => Promise<T>) => target.transaction((tx) => work(refusingTx(tx)))
         : bind(target, key),
   });
 }
@@ -119,7 +119,7 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
 
     beforeAll(async () => {
       store = await factory.open();
-      await store.transaction(async (tx) => {
+      await store.system.transaction(async (tx) => {
         await tx.createUser(alice);
         await tx.createUser(bob);
       });
@@ -129,7 +129,7 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
     });
 
     it("stores tokens by hash, finds them, and revokes them", async () => {
-      await store.transaction((tx) =>
+      await store.system.transaction((tx) =>
         tx.createToken({
           id: "tok-1",
           userId: alice.id,
@@ -139,14 +139,18 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
           expiresAt: null,
         }),
       );
-      const found = await store.findTokenByHash("hash-1");
+      const found = await store.system.findTokenByHash("hash-1");
       expect(found?.user.name).toBe("alice");
       expect(found?.token.revokedAt).toBeNull();
-      expect(await store.findTokenByHash("hash-unknown")).toBeNull();
-      expect(await store.transaction((tx) => tx.revokeToken(bob.id, "tok-1", now().toISOString()))).toBe(false);
-      expect(await store.transaction((tx) => tx.revokeToken(alice.id, "tok-1", now().toISOString()))).toBe(true);
-      expect((await store.findTokenByHash("hash-1"))?.token.revokedAt).not.toBeNull();
-      expect(await store.countUsers()).toBe(2);
+      expect(await store.system.findTokenByHash("hash-unknown")).toBeNull();
+      expect(await store.system.transaction((tx) => tx.forUser(bob.id).revokeToken("tok-1", now().toISOString()))).toBe(
+        false,
+      );
+      expect(
+        await store.system.transaction((tx) => tx.forUser(alice.id).revokeToken("tok-1", now().toISOString())),
+      ).toBe(true);
+      expect((await store.system.findTokenByHash("hash-1"))?.token.revokedAt).not.toBeNull();
+      expect(await store.system.countUsers()).toBe(2);
     });
 
     it("applies a push in seq order and answers a replay with duplicates", async () => {
@@ -154,20 +158,19 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         entryMutation(1, "e-1", "found the bug in the parser"),
         entryMutation(2, "e-2", "fixed the tokenizer"),
       ]);
-      const first = await applyPush({ store, now }, alice.id, request);
+      const first = await applyPush({ store: store.forUser(alice.id), now }, request);
       expect(first.results.map((result) => result.status)).toEqual(["applied", "applied"]);
       expect(first.lastAppliedSeq).toBe(2);
-      const replay = await applyPush({ store, now }, alice.id, request);
+      const replay = await applyPush({ store: store.forUser(alice.id), now }, request);
       expect(replay.results.map((result) => result.status)).toEqual(["duplicate", "duplicate"]);
-      const thread = await getThread({ store }, alice.id, { thread: "main", project: "alpha" });
+      const thread = await getThread({ store: store.forUser(alice.id) }, { thread: "main", project: "alpha" });
       expect(thread.entries.map((entry) => entry.id)).toEqual(["e-1", "e-2"]);
       expect(thread.total).toBe(2);
     });
 
     it("stops at a gap in seq and applies nothing after it", async () => {
       const result = await applyPush(
-        { store, now },
-        alice.id,
+        { store: store.forUser(alice.id), now },
         push(alice.id, "dev-a", [
           entryMutation(3, "e-3", "third"),
           entryMutation(5, "e-5", "after the gap"),
@@ -176,9 +179,9 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       );
       expect(result.results.map((entry) => entry.status)).toEqual(["applied", "out_of_order", "out_of_order"]);
       expect(result.lastAppliedSeq).toBe(3);
-      const thread = await getThread({ store }, alice.id, { thread: "main", project: "alpha" });
+      const thread = await getThread({ store: store.forUser(alice.id) }, { thread: "main", project: "alpha" });
       expect(thread.entries.map((entry) => entry.id)).not.toContain("e-5");
-      expect(await store.getDeviceSeq(alice.id, "dev-a")).toBe(3);
+      expect(await store.forUser(alice.id).getDeviceSeq("dev-a")).toBe(3);
     });
 
     it("rejects an invalid mutation but advances past it, and answers its replay with the same rejection", async () => {
@@ -190,36 +193,37 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         { seq: 5, op: "no.such.op", args: {}, clientTime: now().toISOString() },
         entryMutation(6, "e-6", "after two rejections"),
       ]);
-      const result = await applyPush({ store, now }, alice.id, request);
+      const result = await applyPush({ store: store.forUser(alice.id), now }, request);
       expect(result.results.map((entry) => entry.status)).toEqual(["rejected", "rejected", "applied"]);
       expect(result.results[0]?.reason).toMatch(/content/);
       expect(result.lastAppliedSeq).toBe(6);
       // The client lost that answer and sends the batch again: the rejections must not turn into "duplicate"
       // (the client would drop those rows as delivered).
-      const replay = await applyPush({ store, now }, alice.id, request);
+      const replay = await applyPush({ store: store.forUser(alice.id), now }, request);
       expect(replay.results.map((entry) => [entry.status, entry.reason])).toEqual([
         ["rejected", result.results[0]?.reason],
         ["rejected", result.results[1]?.reason],
         ["duplicate", undefined],
       ]);
       // Rejections are per user and device.
-      expect(await store.findRejections(bob.id, "dev-a", [4, 5])).toEqual([]);
+      expect(await store.forUser(bob.id).findRejections("dev-a", [4, 5])).toEqual([]);
     });
 
     it("refuses a push whose scope names another user", async () => {
-      await expect(applyPush({ store, now }, bob.id, push(alice.id, "dev-b", []))).rejects.toMatchObject({
-        code: "forbidden",
-      });
+      await expect(applyPush({ store: store.forUser(bob.id), now }, push(alice.id, "dev-b", []))).rejects.toMatchObject(
+        {
+          code: "forbidden",
+        },
+      );
     });
 
     it("leaves out of a device's pull the entries it pushed, and still moves its cursor past them", async () => {
       const carol = { id: "u-carol", name: "carol", email: null, createdAt: now().toISOString() };
-      await store.transaction((tx) => tx.createUser(carol));
+      await store.system.transaction((tx) => tx.createUser(carol));
       const mine = Array.from({ length: 5 }, (_, index) => entryMutation(index + 1, `c-own-${index}`, `own ${index}`));
-      await applyPush({ store, now }, carol.id, push(carol.id, "laptop", mine));
+      await applyPush({ store: store.forUser(carol.id), now }, push(carol.id, "laptop", mine));
       await applyPush(
-        { store, now },
-        carol.id,
+        { store: store.forUser(carol.id), now },
         push(carol.id, "desktop", [entryMutation(1, "c-other", "written on the desktop")]),
       );
       const entriesOf = (page: { changes: { type: string; entry?: { id: string } }[] }) =>
@@ -227,24 +231,30 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
 
       // Pages are windows of seqs: some come back empty (all the laptop's own), the cursor still moves.
       const laptopEntries: string[] = [];
-      let laptop = await pullChanges({ store }, carol.id, { cursor: 0, limit: 2, device: "laptop" });
+      let laptop = await pullChanges({ store: store.forUser(carol.id) }, { cursor: 0, limit: 2, device: "laptop" });
       laptopEntries.push(...entriesOf(laptop));
       while (laptop.hasMore) {
-        const next = await pullChanges({ store }, carol.id, { cursor: laptop.cursor, limit: 2, device: "laptop" });
+        const next = await pullChanges(
+          { store: store.forUser(carol.id) },
+          { cursor: laptop.cursor, limit: 2, device: "laptop" },
+        );
         expect(next.cursor).toBeGreaterThan(laptop.cursor);
         laptopEntries.push(...entriesOf(next));
         laptop = next;
       }
       expect(laptopEntries).toEqual(["c-other"]);
-      expect(laptop.cursor).toBe(await store.changeHorizon(carol.id));
+      expect(laptop.cursor).toBe(await store.forUser(carol.id).changeHorizon());
       // Nothing new since: the next pull is empty and stays put.
-      const again = await pullChanges({ store }, carol.id, { cursor: laptop.cursor, limit: 2, device: "laptop" });
+      const again = await pullChanges(
+        { store: store.forUser(carol.id) },
+        { cursor: laptop.cursor, limit: 2, device: "laptop" },
+      );
       expect(again).toMatchObject({ changes: [], hasMore: false, cursor: laptop.cursor });
       // Another device (or a recovery, without a device) gets everything.
       const all: string[] = [];
       let cursor = 0;
       for (;;) {
-        const page = await pullChanges({ store }, carol.id, { cursor, limit: 2 });
+        const page = await pullChanges({ store: store.forUser(carol.id) }, { cursor, limit: 2 });
         all.push(...entriesOf(page));
         cursor = page.cursor;
         if (!page.hasMore) break;
@@ -253,26 +263,34 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
     });
 
     it("keeps each user's rows apart in every read", async () => {
-      await applyPush({ store, now }, bob.id, push(bob.id, "dev-b", [entryMutation(1, "b-1", "bob parser secret")]));
-      const aliceSearch = await searchEntries({ store }, alice.id, { q: "secret" });
+      await applyPush(
+        { store: store.forUser(bob.id), now },
+        push(bob.id, "dev-b", [entryMutation(1, "b-1", "bob parser secret")]),
+      );
+      const aliceSearch = await searchEntries({ store: store.forUser(alice.id) }, { q: "secret" });
       expect(aliceSearch.hits).toEqual([]);
-      const bobThreads = await listThreads({ store }, bob.id, {});
+      const bobThreads = await listThreads({ store: store.forUser(bob.id) }, {});
       expect(bobThreads.total).toBe(1);
       expect(bobThreads.threads[0]?.entryCount).toBe(1);
-      await expect(getThread({ store }, bob.id, { thread: "main", project: "alpha" })).resolves.toMatchObject({
+      await expect(
+        getThread({ store: store.forUser(bob.id) }, { thread: "main", project: "alpha" }),
+      ).resolves.toMatchObject({
         total: 1,
       });
-      const bobChanges = await pullChanges({ store }, bob.id, { cursor: 0, limit: 100 });
+      const bobChanges = await pullChanges({ store: store.forUser(bob.id) }, { cursor: 0, limit: 100 });
       expect(bobChanges.changes.every((change) => change.type !== "entry" || change.entry.id === "b-1")).toBe(true);
       // Entry ids are per user: the same id under two users is two rows.
-      await applyPush({ store, now }, bob.id, push(bob.id, "dev-b", [entryMutation(2, "e-1", "bob's own e-1")]));
-      const aliceThread = await getThread({ store }, alice.id, { thread: "main", project: "alpha" });
+      await applyPush(
+        { store: store.forUser(bob.id), now },
+        push(bob.id, "dev-b", [entryMutation(2, "e-1", "bob's own e-1")]),
+      );
+      const aliceThread = await getThread({ store: store.forUser(alice.id) }, { thread: "main", project: "alpha" });
       expect(aliceThread.entries.find((entry) => entry.id === "e-1")?.content).toBe("found the bug in the parser");
     });
 
     it("searches with BM25, snippets with highlights, and a project filter", async () => {
       await syncThread(
-        { sink: storeSink(store, alice.id), now },
+        { sink: storeSink(store.forUser(alice.id)), now },
         {
           project: "beta",
           thread: "notes",
@@ -282,21 +300,21 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
           ],
         },
       );
-      const result = await searchEntries({ store }, alice.id, { q: "backoff jitter" });
+      const result = await searchEntries({ store: store.forUser(alice.id) }, { q: "backoff jitter" });
       expect(result.hits.map((hit) => hit.id)).toEqual(["s-1"]);
       const [hit] = result.hits;
       expect(hit?.snippet).toContain("<mark>backoff</mark>");
       expect(hit?.project).toBe("beta");
       expect(hit?.score).toBeGreaterThan(0);
-      const parser = await searchEntries({ store }, alice.id, { q: "parser" });
+      const parser = await searchEntries({ store: store.forUser(alice.id) }, { q: "parser" });
       expect(parser.hits.map((found) => found.id)).toEqual(["e-1"]);
-      const filtered = await searchEntries({ store }, alice.id, { q: "parser", project: "beta" });
+      const filtered = await searchEntries({ store: store.forUser(alice.id) }, { q: "parser", project: "beta" });
       expect(filtered.hits).toEqual([]);
     });
 
     it("pages search results with a cursor", async () => {
       await syncThread(
-        { sink: storeSink(store, alice.id), now },
+        { sink: storeSink(store.forUser(alice.id)), now },
         {
           project: "beta",
           thread: "paging",
@@ -306,10 +324,10 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
           })),
         },
       );
-      const first = await searchEntries({ store }, alice.id, { q: "pagingword", limit: 3 });
+      const first = await searchEntries({ store: store.forUser(alice.id) }, { q: "pagingword", limit: 3 });
       expect(first.hits).toHaveLength(3);
       expect(first.nextCursor).toBe(3);
-      const second = await searchEntries({ store }, alice.id, { q: "pagingword", limit: 3, cursor: 3 });
+      const second = await searchEntries({ store: store.forUser(alice.id) }, { q: "pagingword", limit: 3, cursor: 3 });
       expect(second.hits).toHaveLength(2);
       expect(second.nextCursor).toBeNull();
       const ids = new Set([...first.hits, ...second.hits].map((hit) => hit.id));
@@ -318,61 +336,78 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
 
     it("answers every hostile query string with a list", async () => {
       for (const query of hostileQueries) {
-        const result = await searchEntries({ store }, alice.id, { q: query });
+        const result = await searchEntries({ store: store.forUser(alice.id) }, { q: query });
         expect(Array.isArray(result.hits), query.slice(0, 20)).toBe(true);
       }
-      const quoted = await searchEntries({ store }, alice.id, { q: '"parser' });
+      const quoted = await searchEntries({ store: store.forUser(alice.id) }, { q: '"parser' });
       expect(quoted.hits.map((hit) => hit.id)).toEqual(["e-1"]);
     });
 
     it("lists threads with counts and reports a thread's status", async () => {
-      const all = await listThreads({ store }, alice.id, {});
+      const all = await listThreads({ store: store.forUser(alice.id) }, {});
       expect(all.threads.map((thread) => `${thread.projectId}/${thread.id}`).sort()).toEqual([
         "alpha/main",
         "beta/notes",
         "beta/paging",
       ]);
-      const alpha = await listThreads({ store }, alice.id, { project: "alpha" });
+      const alpha = await listThreads({ store: store.forUser(alice.id) }, { project: "alpha" });
       expect(alpha.total).toBe(1);
       expect(alpha.threads[0]?.entryCount).toBe(4);
-      const status = await threadStatus({ store }, alice.id, { thread: "main" });
+      const status = await threadStatus({ store: store.forUser(alice.id) }, { thread: "main" });
       expect(status.entryCount).toBe(4);
       expect(status.lastEntry?.id).toBe("e-6");
     });
 
     it("says which projects share an ambiguous thread id", async () => {
-      await syncThread({ sink: storeSink(store, alice.id), now }, { project: "beta", thread: "main", entries: [] });
-      await expect(getThread({ store }, alice.id, { thread: "main" })).rejects.toMatchObject({
+      await syncThread(
+        { sink: storeSink(store.forUser(alice.id)), now },
+        { project: "beta", thread: "main", entries: [] },
+      );
+      await expect(getThread({ store: store.forUser(alice.id) }, { thread: "main" })).rejects.toMatchObject({
         code: "conflict",
         details: { projects: ["alpha", "beta"] },
       });
-      await expect(getThread({ store }, alice.id, { thread: "nope" })).rejects.toMatchObject({ code: "not_found" });
-      const preferred = await getThread({ store }, alice.id, { thread: "main", preferredProject: "beta" });
+      await expect(getThread({ store: store.forUser(alice.id) }, { thread: "nope" })).rejects.toMatchObject({
+        code: "not_found",
+      });
+      const preferred = await getThread(
+        { store: store.forUser(alice.id) },
+        { thread: "main", preferredProject: "beta" },
+      );
       expect(preferred.thread.projectId).toBe("beta");
-      const elsewhere = await getThread({ store }, alice.id, { thread: "notes", preferredProject: "alpha" });
+      const elsewhere = await getThread(
+        { store: store.forUser(alice.id) },
+        { thread: "notes", preferredProject: "alpha" },
+      );
       expect(elsewhere.thread.projectId).toBe("beta");
     });
 
     it("soft-deletes a thread: gone from lists and search, still in the change log", async () => {
-      const before = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000 });
-      await deleteThread({ store, sink: storeSink(store, alice.id), now }, alice.id, {
-        thread: "notes",
-        project: "beta",
-      });
-      const threads = await listThreads({ store }, alice.id, { project: "beta" });
+      const before = await pullChanges({ store: store.forUser(alice.id) }, { cursor: 0, limit: 1000 });
+      await deleteThread(
+        { store: store.forUser(alice.id), sink: storeSink(store.forUser(alice.id)), now },
+        {
+          thread: "notes",
+          project: "beta",
+        },
+      );
+      const threads = await listThreads({ store: store.forUser(alice.id) }, { project: "beta" });
       expect(threads.threads.map((thread) => thread.id)).not.toContain("notes");
-      expect((await searchEntries({ store }, alice.id, { q: "backoff" })).hits).toEqual([]);
-      const after = await pullChanges({ store }, alice.id, { cursor: before.cursor, limit: 1000 });
+      expect((await searchEntries({ store: store.forUser(alice.id) }, { q: "backoff" })).hits).toEqual([]);
+      const after = await pullChanges({ store: store.forUser(alice.id) }, { cursor: before.cursor, limit: 1000 });
       expect(after.changes).toHaveLength(1);
       const [change] = after.changes;
       expect(change?.type === "thread" && change.thread.deletedAt).toBeTruthy();
       await expect(
-        deleteThread({ store, sink: storeSink(store, alice.id), now }, alice.id, { thread: "notes", project: "beta" }),
+        deleteThread(
+          { store: store.forUser(alice.id), sink: storeSink(store.forUser(alice.id)), now },
+          { thread: "notes", project: "beta" },
+        ),
       ).rejects.toMatchObject({ code: "not_found" });
     });
 
     it("pulls changes in server order with a cursor and hasMore", async () => {
-      const first = await pullChanges({ store }, alice.id, { cursor: 0, limit: 3 });
+      const first = await pullChanges({ store: store.forUser(alice.id) }, { cursor: 0, limit: 3 });
       expect(first.changes).toHaveLength(3);
       expect(first.hasMore).toBe(true);
       const seqs = first.changes.map((change) => change.seq);
@@ -380,13 +415,13 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       let cursor = first.cursor;
       let total = first.changes.length;
       for (;;) {
-        const page = await pullChanges({ store }, alice.id, { cursor, limit: 3 });
+        const page = await pullChanges({ store: store.forUser(alice.id) }, { cursor, limit: 3 });
         total += page.changes.length;
         expect(page.changes.every((change) => change.seq > cursor)).toBe(true);
         cursor = page.cursor;
         if (!page.hasMore) break;
       }
-      const everything = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000 });
+      const everything = await pullChanges({ store: store.forUser(alice.id) }, { cursor: 0, limit: 1000 });
       expect(total).toBe(everything.changes.length);
       expect(new Set(everything.changes.map((change) => change.seq)).size).toBe(everything.changes.length);
     });
@@ -402,27 +437,31 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         createdAt: now().toISOString(),
         deletedAt: null,
       });
-      const seen = await store.transaction(async (tx) => {
-        await tx.insertEntry(alice.id, entry("rw-1", "first"), await tx.nextSeq(alice.id));
-        await tx.insertEntry(alice.id, entry("rw-1", "first again"), await tx.nextSeq(alice.id));
-        await tx.insertEntry(alice.id, entry("rw-2", "second"), await tx.nextSeq(alice.id));
-        return tx.listEntries(alice.id, { projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
+      const seen = await store.system.transaction(async (tx) => {
+        await tx.forUser(alice.id).insertEntry(entry("rw-1", "first"), await tx.forUser(alice.id).nextSeq());
+        await tx.forUser(alice.id).insertEntry(entry("rw-1", "first again"), await tx.forUser(alice.id).nextSeq());
+        await tx.forUser(alice.id).insertEntry(entry("rw-2", "second"), await tx.forUser(alice.id).nextSeq());
+        return tx.forUser(alice.id).listEntries({ projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
       });
       expect(seen.entries.map((row) => row.content)).toEqual(["first", "second"]);
-      const after = await store.listEntries(alice.id, { projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
+      const after = await store
+        .forUser(alice.id)
+        .listEntries({ projectId: "alpha", threadId: "rw", limit: 10, offset: 0 });
       expect(after.total).toBe(2);
-      expect((await searchEntries({ store }, alice.id, { q: "second" })).hits.map((hit) => hit.id)).toEqual(["rw-2"]);
+      expect(
+        (await searchEntries({ store: store.forUser(alice.id) }, { q: "second" })).hits.map((hit) => hit.id),
+      ).toEqual(["rw-2"]);
     });
 
     it("cuts a pull page at its byte budget and goes on from the cursor", async () => {
-      const everything = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000 });
-      const small = await pullChanges({ store }, alice.id, { cursor: 0, limit: 1000, maxBytes: 1 });
+      const everything = await pullChanges({ store: store.forUser(alice.id) }, { cursor: 0, limit: 1000 });
+      const small = await pullChanges({ store: store.forUser(alice.id) }, { cursor: 0, limit: 1000, maxBytes: 1 });
       expect(small.changes).toHaveLength(1);
       expect(small.hasMore).toBe(true);
       let cursor = 0;
       const seen: number[] = [];
       for (let round = 0; round < 1000; round++) {
-        const page = await pullChanges({ store }, alice.id, { cursor, limit: 1000, maxBytes: 700 });
+        const page = await pullChanges({ store: store.forUser(alice.id) }, { cursor, limit: 1000, maxBytes: 700 });
         seen.push(...page.changes.map((change) => change.seq));
         cursor = page.cursor;
         if (!page.hasMore) break;
@@ -445,78 +484,83 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
         },
       });
       let refusal: unknown = null;
-      await store.transaction(async (tx) => {
+      await store.forUser(alice.id).transaction(async (tx) => {
         const good = entry("sp-good", alice.id, now().toISOString());
-        await tx.savepoint(() => tx.insertEntry(good.userId, good.entry, 1));
+        await tx.savepoint(() => tx.insertEntry(good.entry, 1));
         // Refused by each database for its own reason; the refusal surfaces inside the savepoint
         // (on PostgreSQL, whose entries are written in batches, only because it writes them through).
         try {
-          await tx.savepoint(() => refusedWrite(store.kind, tx, alice.id, "sp-bad", 2));
+          await tx.savepoint(() => refusedWrite(store.kind, tx, "sp-bad", 2));
         } catch (error) {
           refusal = error;
         }
         const after = entry("sp-after", alice.id, now().toISOString());
-        await tx.insertEntry(after.userId, after.entry, 3);
+        await tx.insertEntry(after.entry, 3);
       });
       expect(refusal).not.toBeNull();
       expect(store.isDataError(refusal)).toBe(true);
       expect(store.isDataError(new Error("connection lost"))).toBe(false);
-      expect((await store.getEntry(alice.id, "sp-good"))?.content).toBe("savepoint sp-good");
-      expect(await store.getEntry(alice.id, "sp-bad")).toBeNull();
-      expect(await store.getMemory(alice.id, "sp-bad")).toBeNull();
-      expect((await store.getEntry(alice.id, "sp-after"))?.content).toBe("savepoint sp-after");
+      expect((await store.forUser(alice.id).getEntry("sp-good"))?.content).toBe("savepoint sp-good");
+      expect(await store.forUser(alice.id).getEntry("sp-bad")).toBeNull();
+      expect(await store.forUser(alice.id).getMemory("sp-bad")).toBeNull();
+      expect((await store.forUser(alice.id).getEntry("sp-after"))?.content).toBe("savepoint sp-after");
     });
 
     it("rejects alone a pushed mutation the database refuses, and applies the rest of its batch", async () => {
       // A mutation that passes its schema but not the database (none is known today: this
       // injects one at the port, refused by the real database as in the test above).
-      const refusing = refusingEntry(store, "push-poison");
+      const refusing = refusingEntry(store.kind, store.forUser(alice.id), "push-poison");
       const request = push(alice.id, "dev-refused", [
         entryMutation(1, "push-before", "before the refused one", "refused"),
         entryMutation(2, "push-poison", "refused by the database", "refused"),
         entryMutation(3, "push-after", "after the refused one", "refused"),
       ]);
-      const result = await applyPush({ store: refusing, now }, alice.id, request);
+      const result = await applyPush({ store: refusing, now }, request);
       expect(result.results.map((entry) => entry.status)).toEqual(["applied", "rejected", "applied"]);
       expect(result.results[1]?.reason).toMatch(/^invalid_input: the database refused/);
       expect(result.lastAppliedSeq).toBe(3);
-      const thread = await getThread({ store }, alice.id, { thread: "refused", project: "alpha" });
+      const thread = await getThread({ store: store.forUser(alice.id) }, { thread: "refused", project: "alpha" });
       expect(thread.entries.map((entry) => entry.id)).toEqual(["push-before", "push-after"]);
-      const replay = await applyPush({ store: refusing, now }, alice.id, request);
+      const replay = await applyPush({ store: refusing, now }, request);
       expect(replay.results.map((entry) => entry.status)).toEqual(["duplicate", "rejected", "duplicate"]);
     });
 
     it("refuses a push from a copy of a device whose other copy already pushed further", async () => {
-      const first = await applyPush({ store, now }, alice.id, {
-        ...push(alice.id, "dev-copied", [entryMutation(1, "fork-1", "one"), entryMutation(2, "fork-2", "two")]),
-        sentThrough: 0,
-      });
+      const first = await applyPush(
+        { store: store.forUser(alice.id), now },
+        {
+          ...push(alice.id, "dev-copied", [entryMutation(1, "fork-1", "one"), entryMutation(2, "fork-2", "two")]),
+          sentThrough: 0,
+        },
+      );
       expect(first.lastAppliedSeq).toBe(2);
       // The copy was made when seq 1 had been sent: its seq 2 is another row than the server's seq 2.
       const copy = {
         ...push(alice.id, "dev-copied", [entryMutation(2, "fork-copy-2", "the copy's two")]),
         sentThrough: 1,
       };
-      await expect(applyPush({ store, now }, alice.id, copy)).rejects.toMatchObject({
+      await expect(applyPush({ store: store.forUser(alice.id), now }, copy)).rejects.toMatchObject({
         code: "conflict",
         details: { reason: "device_forked", lastAppliedSeq: 2 },
       });
-      expect(await store.getEntry(alice.id, "fork-copy-2")).toBeNull();
+      expect(await store.forUser(alice.id).getEntry("fork-copy-2")).toBeNull();
       // The device itself, resending what it sent (an answer it lost), is a duplicate as ever.
-      const resent = await applyPush({ store, now }, alice.id, {
-        ...push(alice.id, "dev-copied", [entryMutation(2, "fork-2", "two")]),
-        sentThrough: 2,
-      });
+      const resent = await applyPush(
+        { store: store.forUser(alice.id), now },
+        {
+          ...push(alice.id, "dev-copied", [entryMutation(2, "fork-2", "two")]),
+          sentThrough: 2,
+        },
+      );
       expect(resent.results.map((entry) => entry.status)).toEqual(["duplicate"]);
     });
 
     it("rolls a failed transaction back completely", async () => {
-      const before = await listThreads({ store }, alice.id, {});
+      const before = await listThreads({ store: store.forUser(alice.id) }, {});
       await expect(
-        store.transaction(async (tx) => {
-          await tx.ensureProject(alice.id, { id: "gamma", name: "gamma", createdAt: now().toISOString() });
-          await tx.ensureThread(
-            alice.id,
+        store.system.transaction(async (tx) => {
+          await tx.forUser(alice.id).ensureProject({ id: "gamma", name: "gamma", createdAt: now().toISOString() });
+          await tx.forUser(alice.id).ensureThread(
             {
               id: "t",
               projectId: "gamma",
@@ -526,20 +570,20 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
               updatedAt: now().toISOString(),
               deletedAt: null,
             },
-            () => tx.nextSeq(alice.id),
+            () => tx.forUser(alice.id).nextSeq(),
           );
           throw new Error("boom");
         }),
       ).rejects.toThrow("boom");
-      expect((await listThreads({ store }, alice.id, {})).total).toBe(before.total);
+      expect((await listThreads({ store: store.forUser(alice.id) }, {})).total).toBe(before.total);
     });
 
     it("runs its migrations again as a no-op", async () => {
       const again = await factory.reopen();
       try {
         // The reopened store migrates nothing and sees the same rows.
-        expect(await again.countUsers()).toBe(await store.countUsers());
-        expect(await again.countUsers()).toBeGreaterThanOrEqual(2);
+        expect(await again.system.countUsers()).toBe(await store.system.countUsers());
+        expect(await again.system.countUsers()).toBeGreaterThanOrEqual(2);
       } finally {
         await again.close();
       }

@@ -1,4 +1,5 @@
 import type { Entry, SearchHit, Thread } from "@cairn/core/entities";
+import type { AdapterTx } from "@cairn/core/store/store-port";
 import type {
   Change,
   EnsureThreadOutcome,
@@ -6,19 +7,19 @@ import type {
   EntrySearchQuery,
   MemoryHit,
   MemorySearchQuery,
-  StoreWriter,
   TaskHit,
   TaskSearchQuery,
   ThreadListQuery,
   ThreadStats,
   ThreadSummary,
-} from "@cairn/core/store-port";
+} from "@cairn/core/store/store-types";
 import type { QueryResult, QueryResultRow } from "pg";
 import { changeSources } from "../change-sources";
+import { composeMethods } from "../compose-methods";
 import { mergeChanges } from "../merge-changes";
 import { columns, type EntryRow, isoTime, isoTimeOrNull, type ThreadRow, toEntry, toThread } from "../row-mappers";
 import { threadActivityClause } from "../shared/attribution-filter";
-import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
+import { featureQueries } from "../shared/feature-queries";
 import { numberedFrom, numberedPlaceholders, type SqlExec } from "../shared/sql-exec";
 import {
   presentPostgresTerms,
@@ -35,15 +36,12 @@ export function isPostgresDataError(error: unknown): boolean {
   return typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
-// The methods written once in portable SQL are mixed in by the constructor (see
-// shared/feature-queries.ts); biome.json allows this one declaration merge here.
-export interface PostgresQueries extends FeatureQueries {}
-
 /**
  * Every Store method as SQL over one Queryable: the pool for plain reads, a
  * checked-out client inside a transaction. `seqs` is set only in a transaction.
+ * `methods` is the port's view: the portable roles and this class's own, composed.
  */
-export class PostgresQueries implements StoreWriter {
+export class PostgresQueries {
   /** Per-user change counters of the open transaction, written back at commit. */
   readonly seqs = new Map<string, number>();
 
@@ -57,8 +55,11 @@ export class PostgresQueries implements StoreWriter {
     private readonly db: Queryable,
     readonly vectorBackend: PostgresVectorBackend,
   ) {
-    Object.assign(this, featureQueries(this.sql, postgresDialect(vectorBackend)));
+    this.methods = composeMethods(featureQueries(this.sql, postgresDialect(vectorBackend)), this);
   }
+
+  /** Every method of the port on this connection. */
+  readonly methods: AdapterTx;
 
   /** Portable SQL over this connection; buffered entries are written first, so every query sees them. */
   readonly sql: SqlExec = {

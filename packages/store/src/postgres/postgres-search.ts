@@ -1,6 +1,12 @@
 import type { SearchHit } from "@cairn/core/entities";
 import { pgTsQuery } from "@cairn/core/search-terms";
-import type { EntrySearchQuery, MemoryHit, MemorySearchQuery, TaskHit, TaskSearchQuery } from "@cairn/core/store-port";
+import type {
+  EntrySearchQuery,
+  MemoryHit,
+  MemorySearchQuery,
+  TaskHit,
+  TaskSearchQuery,
+} from "@cairn/core/store/store-types";
 import { isoTime } from "../row-mappers";
 import { searchWindow } from "../search-window";
 import { attributionFilter } from "../shared/attribution-filter";

@@ -1,9 +1,15 @@
 import { AppError } from "@cairn/core/app-error";
-import type { Store, StoreWriter } from "@cairn/core/store-port";
+import {
+  type AdapterTx,
+  type Store,
+  type SystemStore,
+  storeHandles,
+  type UserStore,
+} from "@cairn/core/store/store-port";
 import pg from "pg";
 import type { Migration } from "../migration";
 import { postgresMigrations } from "./postgres-migrations";
-import { PostgresQueries } from "./postgres-queries";
+import { isPostgresDataError, PostgresQueries } from "./postgres-queries";
 import { detectPgvector, type PostgresVectorBackend } from "./postgres-vectors";
 
 export interface PostgresStoreOptions {
@@ -20,14 +26,33 @@ export interface PostgresStoreOptions {
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The Store port on PostgreSQL through a `pg` pool. */
-export class PostgresStore extends PostgresQueries implements Store {
+export class PostgresStore implements Store {
   readonly kind = "postgres" as const;
+  private readonly queries: PostgresQueries;
+  private readonly handles: Pick<Store, "forUser" | "system">;
 
   private constructor(
     private readonly pool: pg.Pool,
-    vectorBackend: PostgresVectorBackend,
+    readonly vectorBackend: PostgresVectorBackend,
   ) {
-    super(pool, vectorBackend);
+    this.queries = new PostgresQueries(pool, vectorBackend);
+    this.handles = storeHandles({
+      methods: this.queries.methods,
+      transaction: (work) => this.transaction(work),
+      isDataError: isPostgresDataError,
+    });
+  }
+
+  forUser(userId: string): UserStore {
+    return this.handles.forUser(userId);
+  }
+
+  get system(): SystemStore {
+    return this.handles.system;
+  }
+
+  isDataError(error: unknown): boolean {
+    return isPostgresDataError(error);
   }
 
   /** Connects, creates the schema when asked, and runs pending migrations. */
@@ -64,13 +89,14 @@ export class PostgresStore extends PostgresQueries implements Store {
     }
   }
 
-  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+  /** Runs `work` in one transaction on a client of the pool (the port's handles open theirs through it). */
+  async transaction<T>(work: (tx: AdapterTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx = new PostgresQueries(client, this.vectorBackend);
     tx.inTransaction = true;
     try {
       await client.query("BEGIN");
-      const result = await work(tx);
+      const result = await work(tx.methods);
       await tx.flushEntries();
       for (const [userId, seq] of tx.seqs) {
         await client.query("UPDATE users SET change_seq = $1 WHERE id = $2", [seq, userId]);

@@ -1,4 +1,4 @@
-import type { VectorBackend } from "@cairn/core/store-port";
+import type { VectorBackend } from "@cairn/core/store/store-types";
 import type { Dialect } from "../shared/feature-queries";
 import type { Queryable } from "./queryable";
 

@@ -1,5 +1,5 @@
 import type { ApiToken, User } from "@cairn/core/entities";
-import type { NewToken } from "@cairn/core/store-port";
+import type { NewToken } from "@cairn/core/store/store-types";
 import { columns, type TokenRow, toToken, toUser, type UserRow } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
 

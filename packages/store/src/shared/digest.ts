@@ -1,4 +1,4 @@
-import type { Digest } from "@cairn/core/store-port";
+import type { Digest } from "@cairn/core/store/store-types";
 import { isoTimeOrNull } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
 

@@ -1,4 +1,4 @@
-import type { EmbeddingRef, NearestQuery, StoredEmbedding, VectorHit } from "@cairn/core/store-port";
+import type { EmbeddingRef, NearestQuery, StoredEmbedding, VectorHit } from "@cairn/core/store/store-types";
 import { isoTime } from "../row-mappers";
 import { attributionFilter } from "./attribution-filter";
 import type { SqlExec } from "./sql-exec";

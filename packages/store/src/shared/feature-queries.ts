@@ -1,17 +1,15 @@
 import type { Entry, Memory, Session } from "@cairn/core/entities";
+import type { StoreMethods } from "@cairn/core/store/store-port";
 import type {
   Alert,
   AuditEvent,
-  ChatReader,
-  ChatWriter,
   Digest,
   MemoryListQuery,
   SessionListQuery,
-  StoreReader,
-  StoreWriter,
   TrashItem,
   TrashType,
-} from "@cairn/core/store-port";
+} from "@cairn/core/store/store-types";
+import type { adapterOwnMethods } from "../compose-methods";
 import * as accounts from "./account-queries";
 import * as activity from "./activity-queries";
 import * as chat from "./chat-queries";
@@ -28,77 +26,11 @@ import * as tasks from "./task-queries";
 import * as trash from "./trash-queries";
 import * as webhooks from "./webhook-queries";
 
-export type FeatureQueries = ChatReader &
-  ChatWriter &
-  Pick<
-    StoreReader & StoreWriter,
-    | "getTask"
-    | "listTasks"
-    | "putTask"
-    | "getMemory"
-    | "listMemories"
-    | "getSession"
-    | "listSessions"
-    | "getEntry"
-    | "sessionEntries"
-    | "listAudit"
-    | "recentDeletes"
-    | "listAlerts"
-    | "listTrash"
-    | "digest"
-    | "countRows"
-    | "findIdleSessions"
-    | "putMemory"
-    | "putSession"
-    | "touchSession"
-    | "setEntryDeleted"
-    | "restoreThread"
-    | "recordAudit"
-    | "putAlert"
-    | "ackAlert"
-    | "reopenAlert"
-    | "purgeTrashItem"
-    | "purgeTrashBefore"
-    | "getUser"
-    | "findUserByName"
-    | "countUsers"
-    | "listUsers"
-    | "listProjects"
-    | "findTokenByHash"
-    | "listTokens"
-    | "createUser"
-    | "createToken"
-    | "touchToken"
-    | "revokeToken"
-    | "getJob"
-    | "listJobs"
-    | "countJobs"
-    | "enqueueJob"
-    | "claimJobs"
-    | "finishJob"
-    | "extendJobLease"
-    | "purgeDoneJobs"
-    | "feedCursor"
-    | "setFeedCursor"
-    | "usersBehindFeed"
-    | "countEmbeddings"
-    | "putEmbeddings"
-    | "deleteEmbeddings"
-    | "nearestRows"
-    | "listWebhookEndpoints"
-    | "getWebhookEndpoint"
-    | "getDelivery"
-    | "listDeliveries"
-    | "findWebhookSource"
-    | "listWebhookSources"
-    | "putWebhookEndpoint"
-    | "deleteWebhookEndpoint"
-    | "insertDelivery"
-    | "recordDeliveryAttempt"
-    | "putWebhookSource"
-    | "deleteWebhookSource"
-    | "recordIngestSignature"
-  >;
+/**
+ * The Store methods written once in portable SQL: every method of the port but those each
+ * adapter writes itself (compose-methods.ts: `adapterOwnMethods`).
+ */
+export type FeatureQueries = Omit<StoreMethods, (typeof adapterOwnMethods)[number]>;
 
 /** What the shared queries need to know of the database they run on. */
 export interface Dialect extends VectorDialect {

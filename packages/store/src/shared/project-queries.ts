@@ -1,4 +1,4 @@
-import type { ProjectSummary } from "@cairn/core/store-port";
+import type { ProjectSummary } from "@cairn/core/store/store-types";
 import { isoTime, isoTimeOrNull } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
 

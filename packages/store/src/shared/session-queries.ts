@@ -1,5 +1,5 @@
 import type { Session } from "@cairn/core/entities";
-import type { SessionListQuery } from "@cairn/core/store-port";
+import type { SessionListQuery } from "@cairn/core/store/store-types";
 import { isoTime, isoTimeOrNull } from "../row-mappers";
 import { attributionFilter } from "./attribution-filter";
 import type { SqlExec } from "./sql-exec";

@@ -1,4 +1,4 @@
-import type { TaskListQuery } from "@cairn/core/store-port";
+import type { TaskListQuery } from "@cairn/core/store/store-types";
 import type { Task } from "@cairn/core/task-entities";
 import { isoTime, isoTimeOrNull } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";

@@ -1,5 +1,5 @@
 import type { Entry } from "@cairn/core/entities";
-import type { TrashItem, TrashType } from "@cairn/core/store-port";
+import type { TrashItem, TrashType } from "@cairn/core/store/store-types";
 import { columns, type EntryRow, isoTime, toEntry } from "../row-mappers";
 import type { SqlExec } from "./sql-exec";
 

@@ -1,6 +1,12 @@
 import type { SearchHit } from "@cairn/core/entities";
 import { fts5Match } from "@cairn/core/search-terms";
-import type { EntrySearchQuery, MemoryHit, MemorySearchQuery, TaskHit, TaskSearchQuery } from "@cairn/core/store-port";
+import type {
+  EntrySearchQuery,
+  MemoryHit,
+  MemorySearchQuery,
+  TaskHit,
+  TaskSearchQuery,
+} from "@cairn/core/store/store-types";
 import type Database from "better-sqlite3";
 import type { EntryRow } from "../row-mappers";
 import { isoTime } from "../row-mappers";

@@ -42,9 +42,9 @@ runEmbeddingContract("sqlite without sqlite-vec (BLOBs compared by a registered 
 describe("SqliteStore full-text index", () => {
   it("indexes the entries of a transaction at commit, and none of a rolled-back one", async () => {
     const store = new SqliteStore({ path: join(dir, "fts.db") });
-    await store.transaction(async (tx) => {
+    await store.system.transaction(async (tx) => {
       await tx.createUser({ id: "u", name: "u", createdAt: "2026-01-01T00:00:00.000Z" });
-      await tx.ensureProject("u", { id: "p", name: "p", createdAt: "2026-01-01T00:00:00.000Z" });
+      await tx.forUser("u").ensureProject({ id: "p", name: "p", createdAt: "2026-01-01T00:00:00.000Z" });
     });
     const entry = (id: string, content: string) => ({
       id,
@@ -56,14 +56,14 @@ describe("SqliteStore full-text index", () => {
       createdAt: "2026-01-01T00:00:00.000Z",
       deletedAt: null,
     });
-    await store.transaction(async (tx) => {
-      await tx.insertEntry("u", entry("a", "alpha word"), await tx.nextSeq("u"));
-      await tx.insertEntry("u", entry("b", "beta word"), await tx.nextSeq("u"));
-      await tx.insertEntry("u", entry("a", "alpha again, ignored"), await tx.nextSeq("u"));
+    await store.system.transaction(async (tx) => {
+      await tx.forUser("u").insertEntry(entry("a", "alpha word"), await tx.forUser("u").nextSeq());
+      await tx.forUser("u").insertEntry(entry("b", "beta word"), await tx.forUser("u").nextSeq());
+      await tx.forUser("u").insertEntry(entry("a", "alpha again, ignored"), await tx.forUser("u").nextSeq());
     });
     await expect(
-      store.transaction(async (tx) => {
-        await tx.insertEntry("u", entry("c", "gamma word"), await tx.nextSeq("u"));
+      store.system.transaction(async (tx) => {
+        await tx.forUser("u").insertEntry(entry("c", "gamma word"), await tx.forUser("u").nextSeq());
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
@@ -109,16 +109,19 @@ describe("SqliteStore memory index", () => {
       version,
       deletedAt,
     });
-    await store.transaction(async (tx) => {
+    await store.system.transaction(async (tx) => {
       await tx.createUser({ id: "u", name: "u", createdAt: at });
-      await tx.putMemory("u", memory("a", "original words", "1"), await tx.nextSeq("u"));
-      await tx.putMemory("u", memory("a", "edited words", "2"), await tx.nextSeq("u"));
-      await tx.putMemory("u", memory("b", "doomed words", "1", at), await tx.nextSeq("u"));
-      await tx.purgeTrashItem("u", "memory", "b");
-      await tx.putMemory("u", memory("c", "kept words", "1"), await tx.nextSeq("u"));
+      await tx.forUser("u").putMemory(memory("a", "original words", "1"), await tx.forUser("u").nextSeq());
+      await tx.forUser("u").putMemory(memory("a", "edited words", "2"), await tx.forUser("u").nextSeq());
+      await tx.forUser("u").putMemory(memory("b", "doomed words", "1", at), await tx.forUser("u").nextSeq());
+      await tx.forUser("u").purgeTrashItem("memory", "b");
+      await tx.forUser("u").putMemory(memory("c", "kept words", "1"), await tx.forUser("u").nextSeq());
     });
     const search = (word: string) =>
-      store.searchMemories("u", { terms: [word], limit: 10, offset: 0 }).then((hits) => hits.map((hit) => hit.id));
+      store
+        .forUser("u")
+        .searchMemories({ terms: [word], limit: 10, offset: 0 })
+        .then((hits) => hits.map((hit) => hit.id));
     expect(await search("edited")).toEqual(["a"]);
     expect(await search("original")).toEqual([]);
     expect(await search("doomed")).toEqual([]);

@@ -1,4 +1,11 @@
 import type { Entry, Memory, SearchHit, Thread } from "@cairn/core/entities";
+import {
+  type AdapterTx,
+  type Store,
+  type SystemStore,
+  storeHandles,
+  type UserStore,
+} from "@cairn/core/store/store-port";
 import type {
   Change,
   EnsureThreadOutcome,
@@ -6,23 +13,22 @@ import type {
   EntrySearchQuery,
   MemoryHit,
   MemorySearchQuery,
-  Store,
-  StoreWriter,
   TaskHit,
   TaskSearchQuery,
   ThreadListQuery,
   ThreadStats,
   ThreadSummary,
   VectorBackend,
-} from "@cairn/core/store-port";
+} from "@cairn/core/store/store-types";
 import type Database from "better-sqlite3";
 import { AsyncMutex } from "../async-mutex";
 import { changeSources } from "../change-sources";
+import { composeMethods } from "../compose-methods";
 import { mergeChanges } from "../merge-changes";
 import type { Migration } from "../migration";
 import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "../row-mappers";
 import { threadActivityClause } from "../shared/attribution-filter";
-import { type FeatureQueries, featureQueries } from "../shared/feature-queries";
+import { featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { isSqliteDataError, openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
@@ -45,12 +51,8 @@ export interface SqliteStoreOptions {
   threadWriteLock?: { buffer: SharedArrayBuffer; holder: number; first?: boolean } | undefined;
 }
 
-// The methods written once in portable SQL are mixed in by the constructor (see
-// shared/feature-queries.ts); biome.json allows this one declaration merge here.
-export interface SqliteStore extends FeatureQueries {}
-
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
-export class SqliteStore implements Store, StoreWriter {
+export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   readonly vectorBackend: VectorBackend;
   readonly db: Database.Database;
@@ -79,11 +81,29 @@ export class SqliteStore implements Store, StoreWriter {
     this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])], {
       nativeBinding: options.nativeBinding,
     });
-    // putMemory is this adapter's own: it indexes new memories at commit.
     const vectors = sqliteDialect(this.db, options.loadVectorExtension);
     this.vectorBackend = vectors.backend;
-    const { putMemory: _portable, ...portable } = featureQueries(this.sql, vectors.dialect);
-    Object.assign(this, portable);
+    // putMemory is this adapter's own: it indexes new memories at commit.
+    this.methods = composeMethods(featureQueries(this.sql, vectors.dialect), this, {
+      putMemory: (userId, memory, seq, changedBy) => this.putMemory(userId, memory, seq, changedBy ?? null),
+    });
+    this.handles = storeHandles({
+      methods: this.methods,
+      transaction: (work) => this.transaction(work),
+      isDataError: (error) => this.isDataError(error),
+    });
+  }
+
+  /** Every method of the port on this connection (the same in and out of a transaction: one connection). */
+  readonly methods: AdapterTx;
+  private readonly handles: Pick<Store, "forUser" | "system">;
+
+  forUser(userId: string): UserStore {
+    return this.handles.forUser(userId);
+  }
+
+  get system(): SystemStore {
+    return this.handles.system;
   }
 
   /** A cached prepared statement. */
@@ -96,7 +116,8 @@ export class SqliteStore implements Store, StoreWriter {
     return statement;
   }
 
-  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+  /** Runs `work` in one transaction on this connection (the port's handles open theirs through it). */
+  async transaction<T>(work: (tx: AdapterTx) => Promise<T>): Promise<T> {
     const lock = this.threadLock;
     // Alone on the file (the CLI, tests), a transaction pays nothing for the lock.
     if (!lock) return this.mutex.run(() => this.transactionHoldingLocks(work));
@@ -110,13 +131,13 @@ export class SqliteStore implements Store, StoreWriter {
     });
   }
 
-  private async transactionHoldingLocks<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+  private async transactionHoldingLocks<T>(work: (tx: AdapterTx) => Promise<T>): Promise<T> {
     this.guard(() => this.db.exec("BEGIN IMMEDIATE"));
     this.seqs = new Map();
     this.firstUnindexedPk = null;
     this.firstUnindexedMemoryPk = null;
     try {
-      const result = await work(this);
+      const result = await work(this.methods);
       for (const [userId, seq] of this.seqs) {
         this.prepare("UPDATE users SET change_seq = ? WHERE id = ?").run(seq, userId);
       }

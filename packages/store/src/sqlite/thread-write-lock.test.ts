@@ -88,7 +88,7 @@ describe("the thread write lock", () => {
     // Each transaction waits on a timer while it holds SQLite's write lock: without the shared lock the
     // other connection's BEGIN IMMEDIATE would block this thread in the busy handler (5 s), then fail.
     const add = (store: SqliteStore, id: string) =>
-      store.transaction(async (tx) => {
+      store.system.transaction(async (tx) => {
         await tick();
         await tx.enqueueJob({
           id,
@@ -104,8 +104,8 @@ describe("the thread write lock", () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, n) => add(n % 2 === 0 ? first : second, `job-${String(n).padStart(2, "0")}`)),
     );
-    expect((await first.listJobs({ kind: "k", limit: 50, offset: 0 })).total).toBe(20);
-    expect((await second.listJobs({ kind: "k", limit: 50, offset: 0 })).total).toBe(20);
+    expect((await first.system.listJobs({ kind: "k", limit: 50, offset: 0 })).total).toBe(20);
+    expect((await second.system.listJobs({ kind: "k", limit: 50, offset: 0 })).total).toBe(20);
     await first.close();
     await second.close();
   });
