@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inProcessModel, noUsage } from "@cairn/agent/chat/model-stream";
 import { createUser } from "@cairn/core/accounts/create-user";
 import type { NewChatMessage } from "@cairn/core/chat/chat-entities";
 import { createIdGenerator } from "@cairn/core/ids";
-import { inProcessModel, noUsage } from "@cairn/server/chat/model-stream";
 import { createApp } from "@cairn/server/create-app";
-import { nodeSecrets } from "@cairn/server/node-secrets";
 import type { ServerDeps } from "@cairn/server/server-deps";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { median, percentile } from "./corpus";
 

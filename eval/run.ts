@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { inProcessModel, noUsage } from "@cairn/agent/chat/model-stream";
+import { askOracle, type OracleDeps } from "@cairn/agent/oracle/ask-oracle";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { nextVersion } from "@cairn/core/hlc";
 import { createIdGenerator } from "@cairn/core/ids";
-import { storeSink } from "@cairn/core/mutations/store-sink";
 import { appendEntry } from "@cairn/core/operations/append-entry";
 import { remember } from "@cairn/core/operations/memories";
 import { topicTerms } from "@cairn/core/operations/oracle-sources";
 import { search } from "@cairn/core/operations/search";
-import { inProcessModel, noUsage } from "@cairn/server/chat/model-stream";
-import { nodeSecrets } from "@cairn/server/node-secrets";
-import { askOracle, type OracleDeps } from "@cairn/server/oracle/ask-oracle";
+import { userScopes } from "@cairn/core/user-scope";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { describeMachine } from "../bench/machine";
 import { type EvalQuestion, evalCorpus } from "./corpus";
@@ -36,16 +36,14 @@ async function main(): Promise<void> {
     const deps = { store, secrets: nodeSecrets, now, newId };
     const { user } = await createUser(deps, { name: "eval" });
     let version: string | null = null;
-    const writer = {
-      store,
-      sink: storeSink(store, user.id, { now, newId }),
-      newId,
-      now,
+    const scopes = userScopes({
+      ...deps,
       nextVersion: () => {
         version = nextVersion(version, clock, "eval");
         return version;
       },
-    };
+    });
+    const writer = scopes(user.id);
     const { rows, questions } = evalCorpus();
     const idOf = new Map<string, string>();
     const sessions = new Map<number, string>();
@@ -101,7 +99,7 @@ async function main(): Promise<void> {
     );
 
     const oracle = (model: LanguageModelV3 | null): OracleDeps => ({
-      ...deps,
+      scopes,
       model,
       oracle: { budgetTokens: 4_000, timeoutMs: 10_000, retries: 0 },
     });

@@ -1,5 +1,4 @@
 import { AppError } from "@cairn/core/app-error";
-import type { MutationSink } from "@cairn/core/mutations/mutation-sink";
 import type { HttpTransport } from "@cairn/sync/http-transport";
 import type { LocalStore } from "@cairn/sync/local-store";
 import type { SyncClient } from "@cairn/sync/sync-client";
@@ -38,6 +37,11 @@ export interface CliContext extends Writers {
   progress: (line: string | null) => void;
   /** Crash tests: SIGKILL this process when it reaches the named durable step; a no-op otherwise. */
   crashAt: (point: string) => void;
+  /**
+   * Stores kept open between calls, by path: set by a long-lived command (`cairn mcp`), so a
+   * tool call does not open and close the store each time. Absent, every call opens its own.
+   */
+  openStores?: Map<string, LocalStore> | undefined;
 }
 
 /** The saved login (null before any login). */
@@ -68,12 +72,25 @@ export async function openScope(context: CliContext, credentials: Credentials | 
   });
 }
 
-/** Runs `work` with the scope's local store open, and closes it whatever happens. */
+/**
+ * Runs `work` with the scope's local store open, and closes it whatever happens; in a
+ * long-lived command, with the store it keeps open for the scope.
+ */
 export async function withScope<T>(
   context: CliContext,
   credentials: Credentials | null,
   work: (local: LocalStore) => Promise<T>,
 ): Promise<T> {
+  const kept = context.openStores;
+  if (kept) {
+    const path = scopeStorePath(context.paths, scopeKey(credentials));
+    let local = kept.get(path);
+    if (!local) {
+      local = await openScope(context, credentials);
+      kept.set(path, local);
+    }
+    return work(local);
+  }
   const local = await openScope(context, credentials);
   try {
     return await work(local);
@@ -82,18 +99,18 @@ export async function withScope<T>(
   }
 }
 
+/** Closes the store kept open for a scope (before its file is set aside); the next call opens it again. */
+export async function releaseScope(context: CliContext, credentials: Credentials | null): Promise<void> {
+  const path = scopeStorePath(context.paths, scopeKey(credentials));
+  const local = context.openStores?.get(path);
+  if (!local) return;
+  context.openStores?.delete(path);
+  await local.close();
+}
+
 export async function syncClientFor(context: CliContext, credentials: Credentials): Promise<SyncClient> {
   const { SyncClient } = await import("@cairn/sync/sync-client");
   return new SyncClient({ server: credentials.server, token: credentials.token, transport: context.transport });
-}
-
-/**
- * The sink every CLI write goes through: data and outbox row in one transaction, under the
- * queue cap when the store has a server to send to (the `local` scope has none: no cap).
- */
-export function localSink(context: CliContext, local: LocalStore): MutationSink {
-  const cap = local.identity.server === null ? null : queueCap(context);
-  return local.sink({ now: context.now, queueCap: cap, crashPoint: context.crashAt });
 }
 
 /** Most unsent rows a scope's outbox holds before writes fail (default 100,000). */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type FakeOpenAI, ruleBasedReply, startFakeOpenAI } from "@cairn/server/chat/testing/fake-openai";
+import { type FakeOpenAI, ruleBasedReply, startFakeOpenAI } from "@cairn/agent/chat/testing/fake-openai";
 import { testPgDisabled } from "@cairn/store/postgres/test-database";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,8 +36,8 @@ describe("chat and tasks end to end (offline model, SQLite)", () => {
   let token: string;
   beforeAll(async () => {
     server = await startServer({ dataDir: `${dir}/data` });
-    token = addUser(dir, `${dir}/data`, "chatter").token;
-    expect(cairn(dir, ["login", "--server", server.url, "--token", token]).code).toBe(0);
+    token = (await addUser(dir, `${dir}/data`, "chatter")).token;
+    expect((await cairn(dir, ["login", "--server", server.url, "--token", token])).code).toBe(0);
   });
   afterAll(async () => {
     await server.stop();
@@ -103,7 +103,7 @@ describe("chat and tasks end to end (offline model, SQLite)", () => {
   });
 
   it("cairn ask answers from memory with citations, and abstains on what it does not hold", async () => {
-    expect(pushEntry(dir, "infra/decisions", "We chose PostgreSQL 16 for the ledger database.").code).toBe(0);
+    expect((await pushEntry(dir, "infra/decisions", "We chose PostgreSQL 16 for the ledger database.")).code).toBe(0);
     const asked = (await cairnAsync(dir, ["ask", "--json", "which database did we choose for the ledger?"])).json<{
       answer: string;
       citations: { ref: string }[];
@@ -163,7 +163,7 @@ describe("a conversation survives a server restart (the model gets the whole his
       CAIRN_CHAT_API_KEY: "test-key",
     };
     const first = await startServer({ dataDir: `${dir}/data`, env });
-    const user = addUser(dir, `${dir}/data`, "restart");
+    const user = await addUser(dir, `${dir}/data`, "restart");
     const turn1 = await chat(first, user.token, { message: "add water the plants" });
     expect(turn1.status).toBe(200);
     await first.kill();
@@ -209,7 +209,7 @@ describe.skipIf(testPgDisabled())("two server processes on one PostgreSQL databa
     };
     servers.push(await startServer({ dataDir: dir, databaseUrl, env }));
     servers.push(await startServer({ dataDir: dir, databaseUrl, env }));
-    const user = addUser(dir, dir, "alternate", databaseUrl);
+    const user = await addUser(dir, dir, "alternate", databaseUrl);
     let conversation: unknown;
     const said = ["add one", "add two", "add three", "list"];
     for (const [index, message] of said.entries()) {
@@ -241,7 +241,7 @@ describe.skipIf(testPgDisabled())("two server processes on one PostgreSQL databa
       await startServer({ dataDir: dir, databaseUrl, env }),
     ];
     servers.push(...limited);
-    const user = addUser(dir, dir, `limited-${randomBytes(4).toString("hex")}`, databaseUrl);
+    const user = await addUser(dir, dir, `limited-${randomBytes(4).toString("hex")}`, databaseUrl);
     const statuses: number[] = [];
     for (let index = 0; index < 6; index++) {
       const response = await chat(limited[index % 2] as ServerProcess, user.token, { message: "help" });

@@ -23,9 +23,9 @@ interface Status {
   problems: { code: string; message: string }[];
 }
 
-function contents(home: string, where: string): string[] {
+async function contents(home: string, where: string): Promise<string[]> {
   const [project = "", thread = ""] = where.split("/");
-  const shown = cairn(home, ["thread", "show", thread, "--project", project, "--limit", "500", "--json"]);
+  const shown = await cairn(home, ["thread", "show", thread, "--project", project, "--limit", "500", "--json"]);
   return shown.json<{ entries: { content: string }[] }>().entries.map((entry) => entry.content);
 }
 
@@ -42,9 +42,9 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
   const homes: string[] = [];
   let server: ServerProcess;
   let users = 0;
-  const login = (home: string, token: string) =>
-    expect(cairn(home, ["login", "--server", server.url, "--token", token]).code).toBe(0);
-  const newUser = () => addUser(dataDir, dataDir, `copier-${++users}`, databaseUrl);
+  const login = async (home: string, token: string) =>
+    expect((await cairn(home, ["login", "--server", server.url, "--token", token])).code).toBe(0);
+  const newUser = async () => await addUser(dataDir, dataDir, `copier-${++users}`, databaseUrl);
   const newHome = (name: string) => {
     const home = tempDir(name);
     homes.push(home);
@@ -61,16 +61,16 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
   });
 
   it("loses nothing and doubles nothing when a home is copied and both copies write", async () => {
-    const user = newUser();
+    const user = await newUser();
     const original = newHome("original");
-    login(original, user.token);
+    await login(original, user.token);
     for (const n of [1, 2, 3])
-      expect(pushEntry(original, "work/log", `before copy ${n}`).json()).toMatchObject({ synced: true });
+      expect((await pushEntry(original, "work/log", `before copy ${n}`)).json()).toMatchObject({ synced: true });
     const copy = newHome("copy");
     cpSync(original, copy, { recursive: true });
     for (const n of [1, 2, 3])
-      expect(pushEntry(original, "work/log", `original ${n}`).json()).toMatchObject({ synced: true });
-    for (const n of [1, 2, 3, 4, 5]) expect(pushEntry(copy, "work/log", `copy ${n}`).code).toBe(0);
+      expect((await pushEntry(original, "work/log", `original ${n}`)).json()).toMatchObject({ synced: true });
+    for (const n of [1, 2, 3, 4, 5]) expect((await pushEntry(copy, "work/log", `copy ${n}`)).code).toBe(0);
 
     const expected = [
       ...[1, 2, 3].map((n) => `before copy ${n}`),
@@ -81,55 +81,57 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
     expect(onServer.entries.map((entry) => entry.content).sort()).toEqual(expected);
 
     // The copy found it was not the device the server knows, and says so.
-    const copyStatus = cairn(copy, ["sync", "status", "--json"]).json<Status>();
-    const originalStatus = cairn(original, ["sync", "status", "--json"]).json<Status>();
+    const copyStatus = (await cairn(copy, ["sync", "status", "--json"])).json<Status>();
+    const originalStatus = (await cairn(original, ["sync", "status", "--json"])).json<Status>();
     expect(copyStatus.fork).toMatchObject({ from: originalStatus.deviceId, device: copyStatus.deviceId });
     expect(copyStatus.deviceId).not.toBe(originalStatus.deviceId);
     expect(originalStatus.fork).toBeNull();
-    expect(cairn(copy, ["sync", "status"]).stdout).toMatch(/another copy of this store pushed under that id/);
+    expect((await cairn(copy, ["sync", "status"])).stdout).toMatch(/another copy of this store pushed under that id/);
 
     // Each copy now pulls what the other wrote after the copy.
-    expect(cairn(original, ["sync", "now", "--json"]).code).toBe(0);
-    expect(cairn(copy, ["sync", "now", "--json"]).code).toBe(0);
-    expect(contents(original, "work/log").sort()).toEqual(expected);
-    expect(contents(copy, "work/log").sort()).toEqual(expected);
+    expect((await cairn(original, ["sync", "now", "--json"])).code).toBe(0);
+    expect((await cairn(copy, ["sync", "now", "--json"])).code).toBe(0);
+    expect((await contents(original, "work/log")).sort()).toEqual(expected);
+    expect((await contents(copy, "work/log")).sort()).toEqual(expected);
     // And later writes of both still land once.
-    pushEntry(original, "work/log", "original later");
-    pushEntry(copy, "work/log", "copy later");
+    await pushEntry(original, "work/log", "original later");
+    await pushEntry(copy, "work/log", "copy later");
     const later = await serverThread(server.url, user.token, "log", "work");
     expect(later.entries).toHaveLength(13);
   });
 
   it("names the situation in `sync status --check` until the copy has re-sent and pulled everything", async () => {
-    const user = newUser();
+    const user = await newUser();
     const original = newHome("original-check");
-    login(original, user.token);
-    pushEntry(original, "work/log", "one");
+    await login(original, user.token);
+    await pushEntry(original, "work/log", "one");
     const copy = newHome("copy-check");
     cpSync(original, copy, { recursive: true });
-    pushEntry(original, "work/log", "two");
+    await pushEntry(original, "work/log", "two");
     const offline = { env: { CAIRN_PUSH_DEADLINE_MS: "0" } };
-    expect(pushEntry(copy, "work/log", "three", offline).json()).toMatchObject({ synced: false });
+    expect((await pushEntry(copy, "work/log", "three", offline)).json()).toMatchObject({ synced: false });
     // The push finds the fork and re-sends; the process dies in the pull that follows.
-    const killed = cairn(copy, ["sync", "now", "--json"], { env: { CAIRN_TEST_CRASH_AT: "client.pull.applied" } });
+    const killed = await cairn(copy, ["sync", "now", "--json"], {
+      env: { CAIRN_TEST_CRASH_AT: "client.pull.applied" },
+    });
     expect(killed.signal).toBe("SIGKILL");
-    const check = cairn(copy, ["sync", "status", "--check", "--json"]);
+    const check = await cairn(copy, ["sync", "status", "--check", "--json"]);
     expect(check.code).toBe(2);
     const problem = check.json<Status>().problems.find((found) => found.code === "device_forked");
     expect(problem?.message).toMatch(/copied or restored/);
 
-    expect(cairn(copy, ["sync", "now", "--json"]).json()).toMatchObject({ pending: 0, dead: 0 });
-    const after = cairn(copy, ["sync", "status", "--check", "--json"]);
+    expect((await cairn(copy, ["sync", "now", "--json"])).json()).toMatchObject({ pending: 0, dead: 0 });
+    const after = await cairn(copy, ["sync", "status", "--check", "--json"]);
     expect(after.code).toBe(0);
     expect(after.json<Status>().fork).toMatchObject({ settled: true });
-    expect(contents(copy, "work/log").sort()).toEqual(["one", "three", "two"]);
+    expect((await contents(copy, "work/log")).sort()).toEqual(["one", "three", "two"]);
   });
 
   it("refuses a NUL byte wherever text comes in, so no row can block a queue", async () => {
-    const user = newUser();
+    const user = await newUser();
     const home = newHome("nul");
-    login(home, user.token);
-    const refused = cairn(home, ["thread", "push", "--project", "work", "--thread", "nul", "--json"], {
+    await login(home, user.token);
+    const refused = await cairn(home, ["thread", "push", "--project", "work", "--thread", "nul", "--json"], {
       input: "a\u0000b",
     });
     expect(refused.code).toBe(2);
@@ -137,8 +139,8 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
       code: "invalid_input",
       message: expect.stringMatching(/NUL/),
     });
-    expect(cairn(home, ["remember", "--json"], { input: "pass\u0000word" }).code).toBe(2);
-    expect(cairn(home, ["sync", "status", "--json"]).json<Status>().pending).toBe(0);
+    expect((await cairn(home, ["remember", "--json"], { input: "pass\u0000word" })).code).toBe(2);
+    expect((await cairn(home, ["sync", "status", "--json"])).json<Status>().pending).toBe(0);
 
     // Over HTTP, every kind of route answers 422 naming the field, never 500.
     const headers = { authorization: `Bearer ${user.token}`, "content-type": "application/json" };
@@ -170,10 +172,10 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
   });
 
   it("parks a row queued by an older release with a NUL byte, and sends the rows behind it", async () => {
-    const user = newUser();
+    const user = await newUser();
     const home = newHome("old-nul");
-    login(home, user.token);
-    pushEntry(home, "work/old", "first");
+    await login(home, user.token);
+    await pushEntry(home, "work/old", "first");
     // What the previous release committed locally for `printf 'a\0b' | cairn thread push`,
     // and a row with a year-0000 time: both in the outbox, with a good row behind them.
     const db = new Database(scopeStore(home));
@@ -190,14 +192,14 @@ describe.each(serverBackends())("a copied CAIRN_HOME and text no store can hold 
     }
     db.close();
 
-    const synced = cairn(home, ["sync", "now", "--json"]);
+    const synced = await cairn(home, ["sync", "now", "--json"]);
     expect(synced.json()).toMatchObject({ pending: 0, dead: 2 });
     const onServer = await serverThread(server.url, user.token, "old", "work");
     expect(onServer.entries.map((row) => row.content)).toEqual(["first", "behind the bad ones"]);
-    const check = cairn(home, ["sync", "status", "--check", "--json"]);
+    const check = await cairn(home, ["sync", "status", "--check", "--json"]);
     expect(check.code).toBe(2);
     expect(check.json<Status>().problems.map((problem) => problem.code)).toContain("dead_rows");
-    const queueRows = cairn(home, ["sync", "queue", "--json"]).json<{
+    const queueRows = (await cairn(home, ["sync", "queue", "--json"])).json<{
       queue: { entityId: string; lastError: string }[];
     }>();
     expect(queueRows.queue.map((row) => [row.entityId, row.lastError])).toEqual([

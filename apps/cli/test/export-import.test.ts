@@ -111,8 +111,8 @@ describe("export and import", () => {
     ).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
-    sourceToken = addUser(source, source, "porter", undefined, { create: true }).token;
-    targetToken = addUser(target, target, "porter", undefined, { create: true }).token;
+    sourceToken = (await addUser(source, source, "porter", undefined, { create: true })).token;
+    targetToken = (await addUser(target, target, "porter", undefined, { create: true })).token;
     first = await startServer({ dataDir: source, env });
     second = await startServer({ dataDir: target, env });
   });
@@ -123,17 +123,17 @@ describe("export and import", () => {
   });
 
   it("exports JSON lines, imports them into an empty server with the same ids and digest, and a second import changes nothing", async () => {
-    ok(cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
-    const session = ok(cairn(home, ["session", "start", "--project", "atlas", "--json"])).json<{
+    ok(await cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
+    const session = ok(await cairn(home, ["session", "start", "--project", "atlas", "--json"])).json<{
       session: { id: string };
     }>().session.id;
-    ok(pushEntry(home, "atlas/deploys", "Deployed the atlas API to staging."));
-    ok(pushEntry(home, "atlas/deploys", tricky));
-    ok(cairn(home, ["remember", "--project", "atlas", "--tags", "ops,release", tricky]));
-    ok(cairn(home, ["session", "end", "--project", "atlas"]));
-    ok(cairn(home, ["task", "add", "Renew the TLS certificate", "--project", "atlas"]));
-    ok(cairn(home, ["task", "add", "Call the dentist", "--personal"]));
-    ok(cairn(home, ["sync", "now"]));
+    ok(await pushEntry(home, "atlas/deploys", "Deployed the atlas API to staging."));
+    ok(await pushEntry(home, "atlas/deploys", tricky));
+    ok(await cairn(home, ["remember", "--project", "atlas", "--tags", "ops,release", tricky]));
+    ok(await cairn(home, ["session", "end", "--project", "atlas"]));
+    ok(await cairn(home, ["task", "add", "Renew the TLS certificate", "--project", "atlas"]));
+    ok(await cairn(home, ["task", "add", "Call the dentist", "--personal"]));
+    ok(await cairn(home, ["sync", "now"]));
     // Wait for the server's summary of the ended session, so the export holds it.
     for (let tries = 0; tries < 200; tries++) {
       const record = (await (
@@ -143,7 +143,7 @@ describe("export and import", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    const exporting = ok(cairn(home, ["export", "--format", "jsonl", "--json"]));
+    const exporting = ok(await cairn(home, ["export", "--format", "jsonl", "--json"]));
     const exported = exporting.stdout;
     const rows = exported
       .trim()
@@ -172,8 +172,8 @@ describe("export and import", () => {
     const file = join(home, "atlas.jsonl");
     writeFileSync(file, exported);
 
-    ok(cairn(home, ["login", "--server", second.url, "--token", targetToken]));
-    const imported = ok(cairn(home, ["import", file, "--json"])).json<{
+    ok(await cairn(home, ["login", "--server", second.url, "--token", targetToken]));
+    const imported = ok(await cairn(home, ["import", file, "--json"])).json<{
       rows: number;
       new: number;
       unchanged: number;
@@ -192,23 +192,23 @@ describe("export and import", () => {
     );
     expect(memories.memories.map((memory) => memory.content)).toContain(tricky);
     // Importing again changes nothing, and says so; the new server's own jobs add no second summary either.
-    const again = ok(cairn(home, ["import", file]));
+    const again = ok(await cairn(home, ["import", file]));
     expect(again.stdout).toContain(`imported ${rows.length} rows: 0 new, ${rows.length} unchanged`);
     expect(again.stderr).toBe("");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await digest(second, targetToken)).toEqual(before);
     // A project filter narrows the export (the personal task comes along).
-    ok(cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
-    const other = ok(cairn(home, ["export", "--project", "nowhere"]))
+    ok(await cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
+    const other = ok(await cairn(home, ["export", "--project", "nowhere"]))
       .stdout.trim()
       .split("\n")
       .filter(Boolean);
     expect(other.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(["task"]);
   });
 
-  it("writes a Cypher script of parameterised MERGEs whose strings survive quotes, backslashes and line breaks", () => {
-    ok(cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
-    const script = ok(cairn(home, ["export", "--format", "cypher"])).stdout;
+  it("writes a Cypher script of parameterised MERGEs whose strings survive quotes, backslashes and line breaks", async () => {
+    ok(await cairn(home, ["login", "--server", first.url, "--token", sourceToken]));
+    const script = ok(await cairn(home, ["export", "--format", "cypher"])).stdout;
     const lines = script.trimEnd().split("\n");
     const constraints = lines.filter((line) => line.startsWith("CREATE CONSTRAINT"));
     expect(constraints).toHaveLength(6);

@@ -2,12 +2,18 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { createIdGenerator } from "@cairn/core/ids";
 import { testDatabaseUrl, testPgDisabled } from "@cairn/store/postgres/test-database";
+import { nodeHttpTransport } from "@cairn/sync/http-transport";
 import pg from "pg";
+import type { CliContext } from "../src/cli-context";
+import { readCliEnv } from "../src/cli-env";
+import { resolvePaths } from "../src/paths";
+import { runCli } from "../src/program";
 
 /** The real, built CLI: tests run what users run. */
 export const cairnBin = fileURLToPath(new URL("../bin/cairn.cjs", import.meta.url));
@@ -30,8 +36,77 @@ export function cleanup(...dirs: string[]): void {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Runs `cairn …` as a child process with its own CAIRN_HOME. */
-export function cairn(
+/**
+ * Runs `cairn …` in this process: the CLI's own `runCli` with a test context (its own
+ * CAIRN_HOME, stdin, captured output), as `main` would run it. Most tests use it; those about
+ * processes (crashes, the daemon, start-up, the terminal, the built bundle) use `cairnProcess`.
+ */
+export async function cairn(
+  home: string,
+  args: string[],
+  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  // A crash point kills the process it is reached in: that must be a process of its own.
+  if (options.env?.CAIRN_TEST_CRASH_AT) return cairnProcess(home, args, options);
+  const { context, output } = testContext(home, options);
+  const code = await runCli(context, args);
+  const { stdout, stderr } = output();
+  return {
+    code,
+    signal: null,
+    stdout,
+    stderr,
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`not JSON (exit ${code}): ${stdout}\n${stderr}`);
+      }
+    },
+  };
+}
+
+/**
+ * The context `main` would make, for a CLI run in this process: its own CAIRN_HOME and
+ * environment, the given stdin, no terminal, and its output captured.
+ */
+export function testContext(
+  home: string,
+  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): { context: CliContext; output(): { stdout: string; stderr: string } } {
+  const env = readCliEnv({ ...cleanEnv(), CAIRN_HOME: home, ...options.env });
+  let stdout = "";
+  let stderr = "";
+  const now = () => new Date();
+  const context: CliContext = {
+    env,
+    paths: resolvePaths(env, process.platform, homedir()),
+    cwd: options.cwd ?? home,
+    now,
+    newId: createIdGenerator(() => now().getTime()),
+    transport: nodeHttpTransport,
+    readStdin: async () => options.input ?? "",
+    stopSignal: () => new Promise<string>(() => {}),
+    osUser: userInfo().username,
+    ask: async () => null,
+    askSecret: async () => null,
+    stdoutIsTerminal: () => false,
+    progress: () => {},
+    pid: process.pid,
+    executable: { node: process.execPath, script: cairnBin },
+    crashAt: () => {},
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  };
+  return { context, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs `cairn …` as a child process of the built CLI, with its own CAIRN_HOME. */
+export function cairnProcess(
   home: string,
   args: string[],
   options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
@@ -65,9 +140,20 @@ export function pushEntry(
   where: `${string}/${string}`,
   text: string,
   options: { env?: Record<string, string> } = {},
-): CliResult {
+): Promise<CliResult> {
   const [project = "", thread = ""] = where.split("/");
   return cairn(home, ["thread", "push", "--project", project, "--thread", thread, text, "--json"], options);
+}
+
+/** `pushEntry` through a child process of the built CLI. */
+export function pushEntryProcess(
+  home: string,
+  where: `${string}/${string}`,
+  text: string,
+  options: { env?: Record<string, string> } = {},
+): CliResult {
+  const [project = "", thread = ""] = where.split("/");
+  return cairnProcess(home, ["thread", "push", "--project", project, "--thread", thread, text, "--json"], options);
 }
 
 /** `cairn` without blocking this process's event loop (for servers living in the test process). */
@@ -197,15 +283,15 @@ export async function startServer(options: {
  * Creates a user on the server's database directly and returns its token. `create`: the database
  * does not exist yet (no server has started on it), and this makes it, as `--create` does.
  */
-export function addUser(
+export async function addUser(
   home: string,
   dataDir: string,
   name: string,
   databaseUrl?: string,
   options: { create?: boolean } = {},
-): { id: string; token: string } {
+): Promise<{ id: string; token: string }> {
   const where = databaseUrl ? ["--database-url", databaseUrl] : ["--data", dataDir];
-  const result = cairn(home, [
+  const result = await cairn(home, [
     "admin",
     "user",
     "add",
@@ -261,4 +347,11 @@ export function serverBackends(): {
     },
   };
   return [sqlite, postgres];
+}
+
+/** `items.map(each)` for an async `each`, one after another (CLI commands on one home run in order). */
+export async function inOrder<T, R>(items: readonly T[], each: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await each(item));
+  return results;
 }

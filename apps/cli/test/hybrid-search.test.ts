@@ -56,7 +56,7 @@ for (const backend of serverBackends()) {
 
     beforeAll(async () => {
       fake = await startFakeEmbeddings();
-      const user = addUser(dir, dir, "hybrid", databaseUrl, { create: true });
+      const user = await addUser(dir, dir, "hybrid", databaseUrl, { create: true });
       token = user.token;
       server = await startServer({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}), env: env() });
     });
@@ -118,14 +118,16 @@ for (const backend of serverBackends()) {
       // The job retries (1 s, then 2 s); after the first failure it is queued with its error.
       let failed: Job | undefined;
       for (let tries = 0; !failed && tries < 100; tries++) {
-        const listed = cairn(dir, [
-          "admin",
-          "jobs",
-          "--kind",
-          "embeddings.user",
-          "--json",
-          ...(databaseUrl ? ["--database-url", databaseUrl] : ["--data", dir]),
-        ]).json<{ jobs: Job[] }>();
+        const listed = (
+          await cairn(dir, [
+            "admin",
+            "jobs",
+            "--kind",
+            "embeddings.user",
+            "--json",
+            ...(databaseUrl ? ["--database-url", databaseUrl] : ["--data", dir]),
+          ])
+        ).json<{ jobs: Job[] }>();
         failed = listed.jobs.find((job) => job.lastError !== null && job.status === "queued");
         if (!failed) await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -144,16 +146,16 @@ for (const backend of serverBackends()) {
       });
       await crashing.exited;
       const where = databaseUrl ? ["--database-url", databaseUrl] : ["--data", dir];
-      const jobs = () =>
-        cairn(dir, ["admin", "jobs", "--limit", "200", "--json", ...where]).json<{ jobs: Job[] }>().jobs;
-      const orphan = jobs().find((job) => job.status === "running");
+      const jobs = async () =>
+        (await cairn(dir, ["admin", "jobs", "--limit", "200", "--json", ...where])).json<{ jobs: Job[] }>().jobs;
+      const orphan = (await jobs()).find((job) => job.status === "running");
       expect(orphan).toBeDefined();
       server = await startServer({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}), env: env() });
       // Taken again once the dead server's lease ran out, and finished: done, or (a recurring job)
       // queued for its next run.
       let after: Job | undefined;
       for (let tries = 0; tries < 200; tries++) {
-        after = jobs().find((job) => job.id === orphan?.id);
+        after = (await jobs()).find((job) => job.id === orphan?.id);
         if (after && after.status !== "running") break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

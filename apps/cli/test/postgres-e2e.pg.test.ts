@@ -24,16 +24,16 @@ describe.skipIf(testPgDisabled())("cairn serve on PostgreSQL", () => {
     try {
       expect(server.adminToken).toMatch(/^cairn_/);
       const token = server.adminToken ?? "";
-      expect(cairn(home, ["login", "--server", server.url, "--token", token]).code).toBe(0);
-      const written = pushEntry(home, "pg/main", "stored in postgres");
+      expect((await cairn(home, ["login", "--server", server.url, "--token", token])).code).toBe(0);
+      const written = await pushEntry(home, "pg/main", "stored in postgres");
       expect(written.json()).toMatchObject({ synced: true });
       const onServer = await serverThread(server.url, token, "main", "pg");
       expect(onServer.entries.map((entry) => entry.content)).toEqual(["stored in postgres"]);
-      const remote = cairn(home, ["search", "--remote", "--all-projects", "postgres", "--json"]).json<{
+      const remote = (await cairn(home, ["search", "--remote", "--all-projects", "postgres", "--json"])).json<{
         hits: { snippet: string }[];
       }>();
       expect(remote.hits[0]?.snippet).toContain("<mark>postgres</mark>");
-      const admin = cairn(home, ["admin", "user", "add", "erin", "--database-url", databaseUrl, "--json"]);
+      const admin = await cairn(home, ["admin", "user", "add", "erin", "--database-url", databaseUrl, "--json"]);
       expect(admin.json()).toMatchObject({ user: { name: "erin" } });
     } finally {
       expect(await server.stop()).toBe(0);

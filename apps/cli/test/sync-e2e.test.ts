@@ -13,9 +13,9 @@ describe("thread sync end to end", () => {
   beforeAll(async () => {
     port = await freePort();
     const server = await startServer({ dataDir, port });
-    alice = addUser(homeAdmin, dataDir, "alice");
+    alice = await addUser(homeAdmin, dataDir, "alice");
     for (const home of [homeA, homeB]) {
-      const login = cairn(home, ["login", "--server", server.url, "--token", alice.token, "--json"]);
+      const login = await cairn(home, ["login", "--server", server.url, "--token", alice.token, "--json"]);
       expect(login.code).toBe(0);
       expect(login.stdout).not.toContain(alice.token);
     }
@@ -24,29 +24,32 @@ describe("thread sync end to end", () => {
   afterAll(() => cleanup(dataDir, homeA, homeB, homeAdmin));
 
   it("commits locally with the server down, then lands exactly once", async () => {
-    const offline = pushEntry(homeA, "demo/parser", "found the bug in the parser");
+    const offline = await pushEntry(homeA, "demo/parser", "found the bug in the parser");
     expect(offline.code).toBe(0);
     const written = offline.json<{ id: string; thread: string; project: string; synced: boolean }>();
     expect(written).toMatchObject({ thread: "parser", project: "demo", synced: false });
 
-    const status = cairn(homeA, ["sync", "status", "--json"]).json<{ pending: number; lastError: string }>();
+    const status = (await cairn(homeA, ["sync", "status", "--json"])).json<{ pending: number; lastError: string }>();
     expect(status.pending).toBe(1);
     expect(status.lastError).toMatch(/unavailable/);
 
     const server = await startServer({ dataDir, port });
     try {
-      const now = cairn(homeA, ["sync", "now", "--json"]);
+      const now = await cairn(homeA, ["sync", "now", "--json"]);
       expect(now.code).toBe(0);
       expect(now.json()).toMatchObject({ pushed: 1, pending: 0, dead: 0 });
-      expect(cairn(homeA, ["sync", "now", "--json"]).json()).toMatchObject({ pushed: 0, pending: 0 });
+      expect((await cairn(homeA, ["sync", "now", "--json"])).json()).toMatchObject({ pushed: 0, pending: 0 });
       // The error of the failed push is history once a sync has worked.
-      expect(cairn(homeA, ["sync", "status", "--json"]).json()).toMatchObject({ lastError: null, lastErrorAt: null });
+      expect((await cairn(homeA, ["sync", "status", "--json"])).json()).toMatchObject({
+        lastError: null,
+        lastErrorAt: null,
+      });
 
       const onServer = await serverThread(server.url, alice.token, "parser", "demo");
       expect(onServer.entries.map((entry) => entry.id)).toEqual([written.id]);
       expect(onServer.entries[0]?.content).toBe("found the bug in the parser");
 
-      const shown = cairn(homeA, ["thread", "show", "parser", "--project", "demo", "--json"]).json<{
+      const shown = (await cairn(homeA, ["thread", "show", "parser", "--project", "demo", "--json"])).json<{
         entries: { id: string; synced: boolean }[];
       }>();
       expect(shown.entries).toEqual([expect.objectContaining({ id: written.id, synced: true })]);
@@ -58,30 +61,30 @@ describe("thread sync end to end", () => {
   it("shows one device's entries on another after a pull, and searches them on both sides", async () => {
     const server = await startServer({ dataDir, port });
     try {
-      const pushed = pushEntry(homeA, "demo/retry", "the retry policy needs jitter");
+      const pushed = await pushEntry(homeA, "demo/retry", "the retry policy needs jitter");
       expect(pushed.json()).toMatchObject({ synced: true });
-      expect(cairn(homeB, ["sync", "now", "--json"]).json<{ pulled: number }>().pulled).toBeGreaterThan(0);
-      const onB = cairn(homeB, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
+      expect((await cairn(homeB, ["sync", "now", "--json"])).json<{ pulled: number }>().pulled).toBeGreaterThan(0);
+      const onB = (await cairn(homeB, ["thread", "show", "retry", "--project", "demo", "--json"])).json<{
         entries: { content: string; synced: boolean }[];
       }>();
       expect(onB.entries).toEqual([
         expect.objectContaining({ content: "the retry policy needs jitter", synced: true }),
       ]);
 
-      const reply = pushEntry(homeB, "demo/retry", "added full jitter");
+      const reply = await pushEntry(homeB, "demo/retry", "added full jitter");
       expect(reply.json()).toMatchObject({ synced: true });
-      cairn(homeA, ["sync", "now", "--json"]);
-      const onA = cairn(homeA, ["thread", "show", "retry", "--project", "demo", "--json"]).json<{
+      await cairn(homeA, ["sync", "now", "--json"]);
+      const onA = (await cairn(homeA, ["thread", "show", "retry", "--project", "demo", "--json"])).json<{
         entries: { content: string }[];
       }>();
       expect(onA.entries.map((entry) => entry.content)).toEqual(["the retry policy needs jitter", "added full jitter"]);
 
-      const local = cairn(homeB, ["search", "--all-projects", "parser", "--json"]).json<{
+      const local = (await cairn(homeB, ["search", "--all-projects", "parser", "--json"])).json<{
         hits: { project: string; snippet: string }[];
       }>();
       expect(local.hits).toHaveLength(1);
       expect(local.hits[0]).toMatchObject({ project: "demo", snippet: expect.stringContaining("<mark>parser</mark>") });
-      const remote = cairn(homeB, ["search", "--remote", "--all-projects", "parser", "--json"]).json<{
+      const remote = (await cairn(homeB, ["search", "--remote", "--all-projects", "parser", "--json"])).json<{
         hits: unknown[];
       }>();
       expect(remote.hits).toHaveLength(1);
@@ -93,24 +96,24 @@ describe("thread sync end to end", () => {
   it("creates and deletes threads, and the tombstone reaches the server and the other device", async () => {
     const server = await startServer({ dataDir, port });
     try {
-      const created = cairn(homeA, ["thread", "new", "Scratch Pad", "--project", "demo", "--json"]);
+      const created = await cairn(homeA, ["thread", "new", "Scratch Pad", "--project", "demo", "--json"]);
       expect(created.json()).toMatchObject({ thread: "scratch-pad", project: "demo", synced: true });
-      pushEntry(homeA, "demo/scratch-pad", "temporary note");
-      cairn(homeB, ["sync", "now"]);
-      const listed = cairn(homeB, ["thread", "list", "--project", "demo", "--json"]).json<{
+      await pushEntry(homeA, "demo/scratch-pad", "temporary note");
+      await cairn(homeB, ["sync", "now"]);
+      const listed = (await cairn(homeB, ["thread", "list", "--project", "demo", "--json"])).json<{
         threads: { id: string; entryCount: number }[];
       }>();
       expect(listed.threads).toContainEqual(expect.objectContaining({ id: "scratch-pad", entryCount: 1 }));
 
-      const removed = cairn(homeB, ["thread", "rm", "scratch-pad", "--project", "demo", "--json"]);
+      const removed = await cairn(homeB, ["thread", "rm", "scratch-pad", "--project", "demo", "--json"]);
       expect(removed.json()).toMatchObject({ thread: "scratch-pad", synced: true });
       expect((await serverThread(server.url, alice.token, "scratch-pad", "demo")).status).toBe(404);
-      cairn(homeA, ["sync", "now"]);
-      const afterA = cairn(homeA, ["thread", "list", "--project", "demo", "--json"]).json<{
+      await cairn(homeA, ["sync", "now"]);
+      const afterA = (await cairn(homeA, ["thread", "list", "--project", "demo", "--json"])).json<{
         threads: { id: string }[];
       }>();
       expect(afterA.threads.map((thread) => thread.id)).not.toContain("scratch-pad");
-      expect(cairn(homeA, ["search", "--project", "demo", "temporary", "--json"]).json()).toMatchObject({
+      expect((await cairn(homeA, ["search", "--project", "demo", "temporary", "--json"])).json()).toMatchObject({
         hits: [],
         nextCursor: null,
       });
@@ -120,8 +123,8 @@ describe("thread sync end to end", () => {
   });
 
   it("lists the queue while the server is down, and logout keeps the queued rows", async () => {
-    pushEntry(homeB, "demo/offline", "written offline");
-    const queue = cairn(homeB, ["sync", "queue", "--json"]).json<{
+    await pushEntry(homeB, "demo/offline", "written offline");
+    const queue = (await cairn(homeB, ["sync", "queue", "--json"])).json<{
       queue: { op: string; state: string; lastError: string }[];
     }>();
     expect(queue.queue).toEqual([
@@ -131,13 +134,13 @@ describe("thread sync end to end", () => {
         lastError: expect.stringMatching(/^unavailable/),
       }),
     ]);
-    const logout = cairn(homeB, ["logout", "--json"]);
+    const logout = await cairn(homeB, ["logout", "--json"]);
     expect(logout.json()).toEqual({ loggedOut: true, pending: 1 });
-    expect(cairn(homeB, ["whoami"]).code).toBe(4);
+    expect((await cairn(homeB, ["whoami"])).code).toBe(4);
     const server = await startServer({ dataDir, port });
     try {
-      expect(cairn(homeB, ["login", "--server", server.url, "--token", alice.token]).code).toBe(0);
-      expect(cairn(homeB, ["sync", "now", "--json"]).json()).toMatchObject({ pushed: 1, pending: 0 });
+      expect((await cairn(homeB, ["login", "--server", server.url, "--token", alice.token])).code).toBe(0);
+      expect((await cairn(homeB, ["sync", "now", "--json"])).json()).toMatchObject({ pushed: 1, pending: 0 });
     } finally {
       await server.stop();
     }
@@ -147,20 +150,22 @@ describe("thread sync end to end", () => {
     const server = await startServer({ dataDir, port });
     const homeBob = tempDir("bob");
     try {
-      const bob = addUser(homeAdmin, dataDir, "bob");
-      expect(cairn(homeBob, ["login", "--server", server.url, "--token", bob.token, "--json"]).code).toBe(0);
-      expect(pushEntry(homeBob, "demo/parser", "bob's own note").json()).toMatchObject({ synced: true });
-      expect(cairn(homeBob, ["sync", "now", "--json"]).json()).toMatchObject({ pending: 0 });
+      const bob = await addUser(homeAdmin, dataDir, "bob");
+      expect((await cairn(homeBob, ["login", "--server", server.url, "--token", bob.token, "--json"])).code).toBe(0);
+      expect((await pushEntry(homeBob, "demo/parser", "bob's own note")).json()).toMatchObject({ synced: true });
+      expect((await cairn(homeBob, ["sync", "now", "--json"])).json()).toMatchObject({ pending: 0 });
 
       // Bob's pull brought nothing of Alice's; his search does not find her words.
-      const bobShow = cairn(homeBob, ["thread", "show", "parser", "--project", "demo", "--json"]).json<{
+      const bobShow = (await cairn(homeBob, ["thread", "show", "parser", "--project", "demo", "--json"])).json<{
         entries: { content: string }[];
       }>();
       expect(bobShow.entries.map((entry) => entry.content)).toEqual(["bob's own note"]);
-      expect(cairn(homeBob, ["search", "--remote", "--all-projects", "jitter", "--json"]).json()).toMatchObject({
-        hits: [],
-        nextCursor: null,
-      });
+      expect((await cairn(homeBob, ["search", "--remote", "--all-projects", "jitter", "--json"])).json()).toMatchObject(
+        {
+          hits: [],
+          nextCursor: null,
+        },
+      );
 
       // Over HTTP, Bob's token sees only Bob's thread; Alice's is unchanged.
       const bobView = await serverThread(server.url, bob.token, "retry", "demo");

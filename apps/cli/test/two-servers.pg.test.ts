@@ -31,7 +31,7 @@ describe.skipIf(testPgDisabled())("two servers on one PostgreSQL database", () =
     const databaseUrl = backend?.databaseUrl() ?? "";
     servers.push(await startServer({ dataDir: dir, databaseUrl }));
     servers.push(await startServer({ dataDir: dir, databaseUrl }));
-    const user = addUser(dir, dir, "two-servers", databaseUrl);
+    const user = await addUser(dir, dir, "two-servers", databaseUrl);
     const local = LocalStore.open({
       path: join(dir, "device.db"),
       userId: user.id,

@@ -57,8 +57,10 @@ describe("webhooks", () => {
   let server: ServerProcess;
   let token = "";
   const where = ["--data", dir];
-  const admin = (args: string[]) => {
-    const result = cairn(dir, ["admin", ...args, "--user", "hooks", ...where, "--json"], { env: loopbackAllowed });
+  const admin = async (args: string[]) => {
+    const result = await cairn(dir, ["admin", ...args, "--user", "hooks", ...where, "--json"], {
+      env: loopbackAllowed,
+    });
     if (result.code !== 0) throw new Error(`admin ${args.join(" ")} failed: ${result.stderr}`);
     return result;
   };
@@ -80,7 +82,7 @@ describe("webhooks", () => {
   };
 
   beforeAll(async () => {
-    token = addUser(dir, dir, "hooks", undefined, { create: true }).token;
+    token = (await addUser(dir, dir, "hooks", undefined, { create: true })).token;
     server = await startServer({ dataDir: dir, env: fastJobs });
   });
   afterAll(async () => {
@@ -92,7 +94,7 @@ describe("webhooks", () => {
     // The receiver fails the first three attempts of every event, then takes it.
     const receiver = await startReceiver((_event, seen) => (seen <= 3 ? 503 : 200));
     try {
-      const added = admin(["webhook", "add", receiver.url, "--events", "memory.created,task.changed"]).json<{
+      const added = (await admin(["webhook", "add", receiver.url, "--events", "memory.created,task.changed"])).json<{
         webhook: { id: string; url: string; events: string[] };
         secret: string;
       }>();
@@ -115,8 +117,8 @@ describe("webhooks", () => {
       expect(attempts.map((each) => each.status)).toEqual([503, 503, 503, 200]);
       // The same body on every attempt; the delivery log says delivered after 4 attempts.
       expect(new Set(attempts.map((each) => each.body)).size).toBe(1);
-      const log = await until(() => {
-        const listed = admin(["webhook", "deliveries", "--webhook", added.webhook.id]).json<{
+      const log = await until(async () => {
+        const listed = (await admin(["webhook", "deliveries", "--webhook", added.webhook.id])).json<{
           deliveries: {
             eventType: string;
             status: string;
@@ -134,8 +136,8 @@ describe("webhooks", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(receiver.delivered("memory.created")).toHaveLength(1);
       // A test event through the CLI, answered by the receiver (after its three refusals the fourth passes).
-      admin(["webhook", "remove", added.webhook.id]);
-      expect(admin(["webhook", "list"]).json<{ webhooks: unknown[] }>().webhooks).toEqual([]);
+      await admin(["webhook", "remove", added.webhook.id]);
+      expect((await admin(["webhook", "list"])).json<{ webhooks: unknown[] }>().webhooks).toEqual([]);
     } finally {
       await receiver.close();
     }
@@ -146,8 +148,8 @@ describe("webhooks", () => {
     let up = false;
     const flaky = await startReceiver(() => (up ? 200 : 500));
     try {
-      admin(["webhook", "add", hanging.url, "--events", "memory.created"]);
-      const flakyHook = admin(["webhook", "add", flaky.url, "--events", "memory.created"]).json<{
+      await admin(["webhook", "add", hanging.url, "--events", "memory.created"]);
+      const flakyHook = (await admin(["webhook", "add", flaky.url, "--events", "memory.created"])).json<{
         webhook: { id: string };
       }>();
       await remember("first while the receiver hangs");
@@ -163,8 +165,10 @@ describe("webhooks", () => {
       up = true;
       server = await startServer({ dataDir: dir, env: fastJobs });
       await until(
-        () => {
-          const listed = admin(["webhook", "deliveries", "--webhook", flakyHook.webhook.id, "--limit", "100"]).json<{
+        async () => {
+          const listed = (
+            await admin(["webhook", "deliveries", "--webhook", flakyHook.webhook.id, "--limit", "100"])
+          ).json<{
             deliveries: { status: string }[];
           }>();
           return listed.deliveries.length === 21 && listed.deliveries.every((each) => each.status === "delivered");
@@ -175,8 +179,8 @@ describe("webhooks", () => {
       const ids = new Set(flaky.delivered().map((each) => each.event.id));
       expect(ids.size).toBe(21);
       expect(flaky.delivered()).toHaveLength(21);
-      for (const hook of admin(["webhook", "list"]).json<{ webhooks: { id: string }[] }>().webhooks) {
-        admin(["webhook", "remove", hook.id]);
+      for (const hook of (await admin(["webhook", "list"])).json<{ webhooks: { id: string }[] }>().webhooks) {
+        await admin(["webhook", "remove", hook.id]);
       }
     } finally {
       await hanging.close();
@@ -188,7 +192,7 @@ describe("webhooks", () => {
     const receiver = await startReceiver();
     try {
       // Without the allow-list (a plain `cairn admin webhook add`): refused, and nothing is stored.
-      const refused = cairn(dir, [
+      const refused = await cairn(dir, [
         "admin",
         "webhook",
         "add",
@@ -232,7 +236,7 @@ describe("webhooks", () => {
   it("summarises an ended session into a summary memory and fires session.ended with it", async () => {
     const receiver = await startReceiver();
     try {
-      admin(["webhook", "add", receiver.url, "--events", "session.ended"]);
+      await admin(["webhook", "add", receiver.url, "--events", "session.ended"]);
       const started = await api("/api/sessions", { method: "POST", body: { project: "summaries", agent: "test" } });
       const session = (started.body.session as { id: string }).id;
       for (const content of [
@@ -264,7 +268,7 @@ describe("webhooks", () => {
   it("fires destruction.alert when a burst of deletes raises an alert", async () => {
     const receiver = await startReceiver();
     try {
-      admin(["webhook", "add", receiver.url, "--events", "destruction.alert"]);
+      await admin(["webhook", "add", receiver.url, "--events", "destruction.alert"]);
       const ids: string[] = [];
       for (let index = 0; index < 12; index++) ids.push(await remember(`disposable ${index}`, "doomed"));
       for (const id of ids) expect((await api(`/api/memories/${id}`, { method: "DELETE" })).status).toBe(200);
@@ -279,7 +283,10 @@ describe("webhooks", () => {
   });
 
   it("ingests a signed memory, and refuses tampering, a wrong secret, a stale or replayed request, and an oversized body", async () => {
-    const source = admin(["webhook", "source", "add", "n8n"]).json<{ source: { id: string }; secret: string }>();
+    const source = (await admin(["webhook", "source", "add", "n8n"])).json<{
+      source: { id: string };
+      secret: string;
+    }>();
     const sign = (secret: string, body: string, t = Math.floor(Date.now() / 1000)) =>
       `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`;
     const post = (body: string, signature: string, sourceId = source.source.id) =>
@@ -331,7 +338,9 @@ describe("webhooks", () => {
     };
     const receiver = await startReceiver();
     try {
-      const added = admin(["webhook", "add", receiver.url, "--events", "memory.created"]).json<{ secret: string }>();
+      const added = (await admin(["webhook", "add", receiver.url, "--events", "memory.created"])).json<{
+        secret: string;
+      }>();
       await remember("For the n8n workflow");
       const [delivery] = await until(() => {
         const hits = receiver.delivered("memory.created");
@@ -351,7 +360,10 @@ describe("webhooks", () => {
     } finally {
       await receiver.close();
     }
-    const source = admin(["webhook", "source", "add", "n8n-flow"]).json<{ source: { id: string }; secret: string }>();
+    const source = (await admin(["webhook", "source", "add", "n8n-flow"])).json<{
+      source: { id: string };
+      secret: string;
+    }>();
     const [signed] = codeOf("cairn-ingest.json", "Sign the body")(
       {},
       { CAIRN_SOURCE_ID: source.source.id, CAIRN_SOURCE_SECRET: source.secret },

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { serverToolContext } from "@cairn/agent/server-tool-context";
 import { AppError } from "@cairn/core/app-error";
-import { agentTools, mcpTools } from "@cairn/core/tools/registry";
+import { serverClock } from "@cairn/core/server-clock";
+import { userScopes } from "@cairn/core/user-scope";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { Redis } from "ioredis";
 import { registerAuth } from "./auth";
 import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleClientError, handleError, handleFrameworkError } from "./error-handler";
-import { oracleTool } from "./oracle/oracle-tool";
 import { refuseNul } from "./refuse-nul";
 import { chatRoutes } from "./routes/chat-routes";
 import { healthRoutes } from "./routes/health-routes";
@@ -22,7 +23,6 @@ import { syncRoutes } from "./routes/sync-routes";
 import { taskRoutes } from "./routes/task-routes";
 import { threadRoutes } from "./routes/thread-routes";
 import { webhookRoutes } from "./routes/webhook-routes";
-import { serverClock } from "./server-clock";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptions, type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
@@ -118,8 +118,9 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   portabilityRoutes(app, deps);
   const logInternal = (error: unknown) => app.log.error({ err: error }, "internal error in a tool");
   const model = deps.chatModel ?? createChatModel(settings);
-  const oracleDeps = {
-    ...deps,
+  const scopes = userScopes(deps);
+  const oracle = {
+    scopes,
     // The built-in offline model answers extractively; any other model generates.
     model: deps.chatModel || settings.chatProvider !== "offline" ? model : null,
     oracle: {
@@ -128,17 +129,21 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
       retries: settings.chatRetries,
     },
   };
-  oracleRoutes(app, oracleDeps);
-  const askOracle = oracleTool(oracleDeps);
-  mcpRoutes(app, deps, [...mcpTools, askOracle], logInternal);
+  oracleRoutes(app, oracle);
+  mcpRoutes(app, { scopes, oracle }, logInternal);
   chatRoutes(
     app,
     {
-      ...deps,
+      store: deps.store,
+      scopes,
+      toolContext: (userId, conversation) =>
+        serverToolContext({ scopes, oracle }, { userId, actor: "the chat agent", conversation }),
+      now: deps.now,
+      newId: deps.newId,
       model,
-      tools: [...agentTools, askOracle],
       chat: settings,
       logInternal,
+      faultPoint: deps.faultPoint,
     },
     settings.chatPerMinute,
   );

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./create-app";
-import { nodeSecrets } from "./node-secrets";
 
 describe("request logs", () => {
   it("are one JSON line per request with a request id and the user, never the token", async () => {

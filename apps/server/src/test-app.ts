@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./create-app";
-import { nodeSecrets } from "./node-secrets";
 import type { ServerDeps } from "./server-deps";
 import type { ServerOptionsInput } from "./server-options";
 

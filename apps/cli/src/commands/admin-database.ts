@@ -40,7 +40,7 @@ export async function withAccounts<T>(
   work: (deps: AccountDeps) => Promise<T>,
 ): Promise<T> {
   const { openServerStore } = await import("@cairn/server/open-server-store");
-  const { nodeSecrets } = await import("@cairn/server/node-secrets");
+  const { nodeSecrets } = await import("@cairn/store/node-secrets");
   const databaseUrl = options.databaseUrl ?? context.env.CAIRN_DATABASE_URL;
   const where = databaseName(context, options);
   if (where.sqliteFile !== null && !options.create) {

@@ -3,17 +3,6 @@ import { type CliContext, requireCredentials, syncClientFor } from "../cli-conte
 import { printResult } from "../output";
 import { intOption } from "./options";
 
-interface AlertView {
-  id: string;
-  severity: string;
-  deleteCount: number;
-  blockedCount: number;
-  windowStart: string;
-  windowEnd: string;
-  deletedIds: string[];
-  acknowledgedAt: string | null;
-}
-
 /** `cairn alerts list|ack` and `cairn audit` (they ask the server: alerts and the audit log live there). */
 export function registerAlertCommands(program: Command, context: CliContext): void {
   const alerts = program.command("alerts").description("Mass-deletion alerts raised by the server");
@@ -24,6 +13,7 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
     .option("--all", "acknowledged ones too")
     .option("--json", "print JSON")
     .action(async (options: { all?: boolean; json?: boolean }) => {
+      const { listAlerts } = await import("../local/server-requests");
       const result = await listAlerts(context, Boolean(options.all));
       printResult(context, Boolean(options.json), result, () =>
         result.alerts.length === 0
@@ -45,7 +35,7 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
     .argument("<id>")
     .option("--json", "print JSON")
     .action(async (id: string, options: { json?: boolean }) => {
-      const result = await acknowledgeAlert(context, id);
+      const result = await (await import("../local/server-requests")).acknowledgeAlert(context, id);
       printResult(
         context,
         Boolean(options.json),
@@ -89,16 +79,4 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
               .join("\n"),
       );
     });
-}
-
-/** `cairn alerts list` (and the MCP tool `check_destruction`): the server's mass-deletion alerts. */
-export async function listAlerts(context: CliContext, all: boolean): Promise<{ alerts: AlertView[]; total: number }> {
-  const client = await syncClientFor(context, requireCredentials(context));
-  return (await client.get(`/api/alerts${all ? "" : "?open=true"}`)) as { alerts: AlertView[]; total: number };
-}
-
-/** `cairn alerts ack` (and the MCP tool `acknowledge_destruction_alert`): blocked deletes go through again. */
-export async function acknowledgeAlert(context: CliContext, id: string): Promise<unknown> {
-  const client = await syncClientFor(context, requireCredentials(context));
-  return client.post(`/api/alerts/${encodeURIComponent(id)}/ack`, {});
 }

@@ -1,25 +1,6 @@
-import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, requireCredentials, syncClientFor, textInput } from "../cli-context";
+import { type CliContext, textInput } from "../cli-context";
 import { printResult } from "../output";
-
-export interface OracleReply {
-  answer: string;
-  citations: { ref: string; snippet: string; score: number; author: string | null; createdAt: string }[];
-  abstained: boolean;
-}
-
-/** Asks the server's oracle (`cairn ask`, and the MCP tool `ask_oracle`). */
-export async function askServer(
-  context: CliContext,
-  input: { question: string; project?: string | undefined },
-): Promise<OracleReply> {
-  const client = await syncClientFor(context, requireCredentials(context));
-  return (await client.post("/api/oracle/ask", {
-    question: input.question,
-    ...(input.project ? { project: nameToId(input.project) } : {}),
-  })) as OracleReply;
-}
 
 /** `cairn ask "…"`: an answer from memory with its citations, or "nothing in memory about that". */
 export function registerAskCommand(program: Command, context: CliContext): void {
@@ -31,6 +12,7 @@ export function registerAskCommand(program: Command, context: CliContext): void 
     .option("--json", "print JSON")
     .action(async (words: string[], options: { project?: string; json?: boolean }) => {
       const question = (await textInput(context, words)).trim();
+      const { askServer } = await import("../local/server-requests");
       const reply = await askServer(context, { question, project: options.project });
       printResult(context, Boolean(options.json), reply, () =>
         [

@@ -4,10 +4,9 @@ import type { Command } from "commander";
 import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { confirm } from "../confirm";
 import { writeThenPush } from "../inline-push";
+import { localWriter } from "../local/local-writer";
 import { printResult } from "../output";
 import { type AttributionOptions, attributionInput, projectOf, withAttributionOptions } from "../project-options";
-import { sessionForWrite } from "../session-for-write";
-import { versionedWriter } from "../versioned-writer";
 import { intOption } from "./options";
 
 type JsonOption = { json?: boolean };
@@ -54,21 +53,13 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
     .option("--tags <tags>", "comma-separated tags")
     .option("--json", "print JSON")
     .action(async (words: string[], options: JsonOption & { project?: string; kind: string; tags?: string }) => {
-      const { remember } = await import("@cairn/core/operations/memories");
-      const content = await textInput(context, words);
-      const project = projectOf(context, options);
-      const written = await writeThenPush(
-        context,
-        async (local) =>
-          remember(versionedWriter(context, local), {
-            project,
-            content,
-            kind: options.kind as Memory["kind"],
-            tags: tagList(options.tags) ?? [],
-            ...(await sessionForWrite(context, local, project)),
-          }),
-        (memory) => memory.id,
-      );
+      const { rememberHere } = await import("../local/memories");
+      const written = await rememberHere(context, {
+        project: projectOf(context, options),
+        content: await textInput(context, words),
+        kind: options.kind as Memory["kind"],
+        tags: tagList(options.tags) ?? [],
+      });
       const result = {
         id: written.id,
         project: written.projectId,
@@ -174,7 +165,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const written = await writeThenPush(
         context,
         (local) =>
-          updateMemory(versionedWriter(context, local), {
+          updateMemory(localWriter(context, local), {
             id,
             ...(content !== undefined ? { content } : {}),
             ...(options.kind ? { kind: options.kind as Memory["kind"] } : {}),
@@ -231,7 +222,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const result = await writeThenPush(
         context,
         async (local) => {
-          for (const target of targets) await forgetMemory(versionedWriter(context, local), target);
+          for (const target of targets) await forgetMemory(localWriter(context, local), target);
           return { forgotten: targets, count: targets.length };
         },
         (done) => done.forgotten.at(-1) ?? "",
@@ -253,7 +244,7 @@ export function registerMemoryCommands(program: Command, context: CliContext): v
       const { restoreMemory } = await import("@cairn/core/operations/memories");
       const written = await writeThenPush(
         context,
-        (local) => restoreMemory(versionedWriter(context, local), id),
+        (local) => restoreMemory(localWriter(context, local), id),
         (restored) => restored.id,
       );
       printResult(context, Boolean(options.json), { ...view(written), synced: written.synced }, () => `restored ${id}`);

@@ -1,8 +1,7 @@
-import { AppError } from "@cairn/core/app-error";
 import type { Entry, Memory, Session } from "@cairn/core/entities";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
-import { writeThenPush } from "../inline-push";
+import { type CliContext, credentialsOf, withScope } from "../cli-context";
+import { endSessionHere, startSessionHere } from "../local/sessions";
 import { printResult } from "../output";
 import {
   type AttributionOptions,
@@ -41,7 +40,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .option("--agent <name>", "who works in it (default: CAIRN_AGENT)")
     .option("--json", "print JSON")
     .action(async (options: ProjectOptions & { agent?: string }) => {
-      const started = await startSessionIn(context, projectOf(context, options), options.agent);
+      const started = await startSessionHere(context, projectOf(context, options), options.agent);
       printResult(
         context,
         Boolean(options.json),
@@ -58,7 +57,7 @@ export function registerSessionCommands(program: Command, context: CliContext): 
     .option("--summary <text>", "a summary to keep with it")
     .option("--json", "print JSON")
     .action(async (id: string | undefined, options: ProjectOptions & { summary?: string }) => {
-      const ended = await endSessionIn(context, projectOf(context, options), id, options.summary);
+      const ended = await endSessionHere(context, projectOf(context, options), id, options.summary);
       printResult(context, Boolean(options.json), { session: ended, synced: ended.synced }, () => `ended ${ended.id}`);
     });
 
@@ -127,40 +126,4 @@ export function registerSessionCommands(program: Command, context: CliContext): 
         printResult(context, Boolean(options.json), record, () => recordText(record));
       });
     });
-}
-
-/** `cairn session start` (and the MCP tool `session_start`): a new session that becomes the project's current one. */
-export async function startSessionIn(context: CliContext, project: string, agent?: string) {
-  const { startSession } = await import("@cairn/core/operations/sessions");
-  return writeThenPush(
-    context,
-    async (local) => {
-      const created = await startSession(
-        { sink: localSink(context, local), newId: context.newId, now: context.now },
-        { project, agent: agent ?? context.env.CAIRN_AGENT ?? "" },
-      );
-      local.setCurrentSession(project, created.id);
-      return created;
-    },
-    (created) => created.id,
-  );
-}
-
-/** `cairn session end` (and the MCP tool `session_end`): ends the named or the project's current session. */
-export async function endSessionIn(context: CliContext, project: string, id?: string, summary?: string) {
-  const { endSession } = await import("@cairn/core/operations/sessions");
-  return writeThenPush(
-    context,
-    async (local) => {
-      const target = id ?? local.currentSessionId(project);
-      if (!target) throw new AppError("not_found", `No current session in project ${project}`);
-      const result = await endSession(
-        { store: local.user, sink: localSink(context, local), now: context.now },
-        { id: target, summary },
-      );
-      if (local.currentSessionId(result.projectId) === result.id) local.setCurrentSession(result.projectId, null);
-      return result;
-    },
-    (result) => result.id,
-  );
 }

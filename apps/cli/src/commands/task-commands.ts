@@ -4,9 +4,9 @@ import { taskView } from "@cairn/core/task-view";
 import type { Command } from "commander";
 import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { writeThenPush } from "../inline-push";
+import { localWriter } from "../local/local-writer";
 import { printResult } from "../output";
 import { type ProjectOptions, projectOf } from "../project-options";
-import { versionedWriter } from "../versioned-writer";
 import { intOption } from "./options";
 
 type JsonOption = { json?: boolean };
@@ -30,25 +30,6 @@ function taskLine(task: Task): string {
   const priority = task.priority === "normal" ? "" : ` !${task.priority}`;
   const project = task.projectId ? ` (${task.projectId})` : "";
   return `${statusMark[task.status]} ${task.title}${due}${priority}${project}  ${task.id}`;
-}
-
-/** A write that names its task by id or title words: resolved, changed, pushed. */
-async function changeTask(
-  context: CliContext,
-  ref: string,
-  change: (writer: ReturnType<typeof versionedWriter>, task: Task) => Promise<Task>,
-  open = false,
-) {
-  const { resolveTask } = await import("@cairn/core/operations/tasks");
-  return writeThenPush(
-    context,
-    async (local) => {
-      const writer = versionedWriter(context, local);
-      const task = await resolveTask(writer, ref, { open });
-      return change(writer, task);
-    },
-    (task) => task.id,
-  );
 }
 
 function printTask(context: CliContext, json: boolean, verb: string, task: Task & { synced: boolean }) {
@@ -82,7 +63,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
         const written = await writeThenPush(
           context,
           (local) =>
-            addTask(versionedWriter(context, local), {
+            addTask(localWriter(context, local), {
               title,
               project,
               priority: options.priority as Task["priority"],
@@ -164,7 +145,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
     .option("--json", "print JSON")
     .action(async (words: string[], options: JsonOption) => {
       const { completeTask } = await import("@cairn/core/operations/tasks");
-      const written = await changeTask(
+      const written = await (await import("../local/tasks")).changeTask(
         context,
         words.join(" "),
         (writer, found) => completeTask(writer, found.id),
@@ -207,7 +188,7 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
             hint: "Give --title, --description, --status, --priority or --due.",
           });
         }
-        const written = await changeTask(context, words.join(" "), (writer, found) =>
+        const written = await (await import("../local/tasks")).changeTask(context, words.join(" "), (writer, found) =>
           updateTask(writer, { id: found.id, ...change }),
         );
         printTask(context, Boolean(options.json), "updated", written);
@@ -221,7 +202,9 @@ export function registerTaskCommands(program: Command, context: CliContext): voi
     .option("--json", "print JSON")
     .action(async (words: string[], options: JsonOption) => {
       const { deleteTask } = await import("@cairn/core/operations/tasks");
-      const written = await changeTask(context, words.join(" "), (writer, found) => deleteTask(writer, found.id));
+      const written = await (await import("../local/tasks")).changeTask(context, words.join(" "), (writer, found) =>
+        deleteTask(writer, found.id),
+      );
       printTask(context, Boolean(options.json), "removed", written);
     });
 }

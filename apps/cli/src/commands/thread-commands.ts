@@ -1,9 +1,10 @@
 import { threadKey } from "@cairn/core/mutations/thread-key";
 import { nameToId } from "@cairn/core/slug";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, localSink, textInput, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, textInput, withScope } from "../cli-context";
 import { detectProject } from "../detect-project";
 import { writeThenPush } from "../inline-push";
+import { localSink } from "../local/local-writer";
 import { printResult } from "../output";
 import {
   type AttributionOptions,
@@ -12,7 +13,6 @@ import {
   projectOf,
   withAttributionOptions,
 } from "../project-options";
-import { sessionForWrite } from "../session-for-write";
 import { intOption } from "./options";
 
 /**
@@ -31,6 +31,7 @@ export function registerThreadCommands(program: Command, context: CliContext): v
     .option("--author <name>", "author recorded on the entry")
     .option("--json", "print JSON")
     .action(async (words: string[], options: ProjectOptions & { thread?: string; author?: string }) => {
+      const { pushEntryHere } = await import("../local/entries");
       const written = await pushEntryHere(context, {
         content: await textInput(context, words),
         thread: options.thread,
@@ -167,34 +168,4 @@ export function registerThreadCommands(program: Command, context: CliContext): v
       );
       printResult(context, Boolean(options.json), result, () => `deleted ${result.project}/${result.thread}`);
     });
-}
-
-/**
- * `cairn thread push` (and the MCP tool `thread_push`): one verbatim entry in
- * the named or detected project and thread, tagged with the project's
- * session, then pushed like every CLI write.
- */
-export async function pushEntryHere(
-  context: CliContext,
-  input: { content: string; thread?: string | undefined; project?: string | undefined; author?: string | undefined },
-) {
-  const { appendEntry } = await import("@cairn/core/operations/append-entry");
-  const detected = detectProject(context.cwd);
-  const project = input.project ? nameToId(input.project) : detected.project;
-  return writeThenPush(
-    context,
-    async (local) =>
-      appendEntry(
-        { sink: localSink(context, local), newId: context.newId, now: context.now },
-        {
-          project,
-          ...(await sessionForWrite(context, local, project)),
-          thread: input.thread ? nameToId(input.thread) : detected.thread,
-          ...(input.thread ? { threadName: input.thread } : {}),
-          content: input.content,
-          author: input.author ?? context.env.CAIRN_AUTHOR ?? context.osUser,
-        },
-      ),
-    (entry) => entry.id,
-  );
 }

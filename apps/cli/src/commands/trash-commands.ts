@@ -1,10 +1,10 @@
 import type { TrashType } from "@cairn/core/store/store-types";
 import type { Command } from "commander";
-import { type CliContext, credentialsOf, localSink, withScope } from "../cli-context";
+import { type CliContext, credentialsOf, withScope } from "../cli-context";
 import { writeThenPush } from "../inline-push";
+import { localSink, localWriter } from "../local/local-writer";
 import { printResult } from "../output";
 import { type ProjectOptions, projectFilter } from "../project-options";
-import { versionedWriter } from "../versioned-writer";
 import { intOption } from "./options";
 
 type TrashOptions = ProjectOptions & { type?: string };
@@ -60,7 +60,7 @@ export function registerTrashCommands(program: Command, context: CliContext): vo
               ...(options.project ? projectFilter(context, options) : {}),
             };
             return action === "restore"
-              ? operations.restoreFromTrash(versionedWriter(context, local), input)
+              ? operations.restoreFromTrash(localWriter(context, local), input)
               : operations.purgeFromTrash({ store: local.user, sink: localSink(context, local) }, input);
           },
           (done) => done.id,

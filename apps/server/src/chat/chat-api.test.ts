@@ -1,8 +1,15 @@
 import { APICallError } from "@ai-sdk/provider";
+import {
+  call,
+  refuse,
+  type ScriptedModel,
+  say,
+  scriptedModel,
+  toolResults,
+} from "@cairn/agent/chat/testing/scripted-model";
 import type { ChatMessage } from "@cairn/core/chat/chat-entities";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test-app";
-import { call, refuse, type ScriptedModel, say, scriptedModel, toolResults } from "./testing/scripted-model";
 
 let t: TestApp;
 let model: ScriptedModel;

@@ -2,9 +2,9 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
+import { offlineModel } from "@cairn/agent/chat/offline-model";
 import { AppError } from "@cairn/core/app-error";
 import type { ServerOptions } from "../server-options";
-import { offlineModel } from "./offline-model";
 
 export type ChatModelOptions = Pick<ServerOptions, "chatProvider" | "chatModel" | "chatBaseUrl" | "chatApiKey">;
 

@@ -1,6 +1,6 @@
+import { describeResult } from "@cairn/agent/chat/offline-replies";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test-app";
-import { describeResult } from "./offline-replies";
 
 /** The built-in offline model behind the real chat route: no provider configured, as `npm start` runs. */
 describe("chat with the built-in offline model", () => {

@@ -1,14 +1,14 @@
-import { generateText, jsonSchema, tool } from "ai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../test-app";
-import { createChatModel } from "./chat-model";
 import {
   type FakeOpenAI,
   ruleBasedReply,
   startFakeOpenAI,
   type WireReply,
   type WireRequest,
-} from "./testing/fake-openai";
+} from "@cairn/agent/chat/testing/fake-openai";
+import { generateText, jsonSchema, tool } from "ai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../test-app";
+import { createChatModel } from "./chat-model";
 
 let fake: FakeOpenAI;
 let next: ((request: WireRequest) => WireReply) | null = null;

@@ -132,6 +132,15 @@ describe("MCP over Streamable HTTP at /mcp", () => {
         {
           "destructive": false,
           "inputs": [
+            "project",
+            "question",
+          ],
+          "name": "ask_oracle",
+          "readOnly": true,
+        },
+        {
+          "destructive": false,
+          "inputs": [
             "cursor",
             "limit",
             "project",
@@ -145,13 +154,89 @@ describe("MCP over Streamable HTTP at /mcp", () => {
           "readOnly": true,
         },
         {
+          "destructive": true,
+          "inputs": [
+            "id",
+          ],
+          "name": "forget",
+          "readOnly": false,
+        },
+        {
           "destructive": false,
           "inputs": [
+            "content",
             "project",
-            "question",
+            "thread",
           ],
-          "name": "ask_oracle",
+          "name": "thread_push",
+          "readOnly": false,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "limit",
+            "offset",
+            "project",
+            "thread",
+          ],
+          "name": "thread_read",
           "readOnly": true,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "all_projects",
+            "limit",
+            "offset",
+            "project",
+          ],
+          "name": "thread_list",
+          "readOnly": true,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "agent",
+            "project",
+          ],
+          "name": "session_start",
+          "readOnly": false,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "id",
+            "project",
+            "summary",
+          ],
+          "name": "session_end",
+          "readOnly": false,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "all",
+          ],
+          "name": "check_destruction",
+          "readOnly": true,
+        },
+        {
+          "destructive": true,
+          "inputs": [
+            "id",
+          ],
+          "name": "acknowledge_destruction_alert",
+          "readOnly": false,
+        },
+        {
+          "destructive": false,
+          "inputs": [
+            "dry_run",
+            "project",
+            "since",
+          ],
+          "name": "bootstrap_recovery",
+          "readOnly": false,
         },
       ]
     `);

@@ -1,5 +1,5 @@
+import { say, scriptedModel } from "@cairn/agent/chat/testing/scripted-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { say, scriptedModel } from "../chat/testing/scripted-model";
 import { createTestApp, type TestApp } from "../test-app";
 
 async function seed(t: TestApp, token: string) {

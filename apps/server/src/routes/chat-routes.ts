@@ -1,3 +1,5 @@
+import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "@cairn/agent/chat/chat-turn";
+import { TurnError } from "@cairn/agent/chat/turn-errors";
 import { AppError, errorBody } from "@cairn/core/app-error";
 import {
   conversationMessages,
@@ -8,10 +10,7 @@ import {
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { userOf } from "../auth";
-import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "../chat/chat-turn";
-import { TurnError } from "../chat/turn-errors";
 import { toHttpError } from "../error-handler";
-import { userScopes } from "../user-scope";
 import { openEventStream } from "./event-stream";
 
 type Params = { id: string };
@@ -55,7 +54,7 @@ async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: Fastif
 
 /** The chat API and the conversations (SPEC sections 4 and 5). */
 export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: number): void {
-  const scope = userScopes(deps);
+  const scope = deps.scopes;
   // Chat has its own limit per user (60 a minute by default), counted apart from other writes.
   const config = {
     rateLimit: {

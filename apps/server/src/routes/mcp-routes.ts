@@ -1,27 +1,20 @@
+import { serverMcp } from "@cairn/agent/mcp/server-mcp";
+import type { ServerToolDeps } from "@cairn/agent/server-tool-context";
 import { AppError } from "@cairn/core/app-error";
-import type { ToolDefinition } from "@cairn/core/tools/tool";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
-import { toolContext } from "../chat/chat-turn";
-import { buildMcpServer, runWith } from "../mcp/mcp-tools";
-import type { ServerDeps } from "../server-deps";
 
 /**
  * MCP over Streamable HTTP at /mcp (SPEC section 8), bearer auth like every
  * route. Stateless: a new MCP server and transport per request, built for
  * the token's user, so two clients can never see each other's results.
  */
-export function mcpRoutes(
-  app: FastifyInstance,
-  deps: ServerDeps,
-  tools: ToolDefinition[],
-  logInternal: (error: unknown) => void,
-): void {
+export function mcpRoutes(app: FastifyInstance, deps: ServerToolDeps, logInternal: (error: unknown) => void): void {
   app.post("/mcp", async (request, reply) => {
     const user = userOf(request);
-    const server = buildMcpServer({ McpServer }, runWith(toolContext(deps, user.id, null)), tools, logInternal);
+    const server = serverMcp({ McpServer }, deps, user, logInternal);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless
     reply.hijack();
     reply.raw.on("close", () => {

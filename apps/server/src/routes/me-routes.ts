@@ -1,8 +1,8 @@
 import { listProjects } from "@cairn/core/operations/projects";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 /** `GET /api/me`: who the token belongs to (used by `cairn login`); `GET /api/projects`: what the user's projects hold. */
 export function meRoutes(app: FastifyInstance, deps: ServerDeps): void {

@@ -8,10 +8,10 @@ import {
   updateMemory,
 } from "@cairn/core/operations/memories";
 import { endSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;

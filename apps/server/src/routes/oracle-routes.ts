@@ -1,10 +1,10 @@
+import { askOracle, type OracleDeps } from "@cairn/agent/oracle/ask-oracle";
 import { errorBody } from "@cairn/core/app-error";
 import { askInput } from "@cairn/core/operations/oracle-sources";
 import { parseInput } from "@cairn/core/validate";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import { toHttpError } from "../error-handler";
-import { askOracle, type OracleDeps } from "../oracle/ask-oracle";
 import { openEventStream } from "./event-stream";
 
 /**

@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import { exportLines } from "@cairn/core/operations/portability";
 import { importRows } from "@cairn/core/portability/import-rows";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 /** `GET /api/export` (streamed) and `POST /api/import` (batches of rows), issue 7. */
 export function portabilityRoutes(app: FastifyInstance, deps: ServerDeps): void {

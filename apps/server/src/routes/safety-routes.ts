@@ -1,9 +1,9 @@
 import { ackAlert, listAlerts, listAudit } from "@cairn/core/operations/safety";
 import { deleteEntry, listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { search } from "@cairn/core/operations/search";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 /** `GET /api/search`: unified search over entries, memories and tasks (see operations/search.ts). */
 export function searchRoutes(app: FastifyInstance, deps: ServerDeps): void {

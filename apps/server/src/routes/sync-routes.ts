@@ -1,13 +1,13 @@
 import { applyPush } from "@cairn/core/operations/apply-push";
 import { pullChanges } from "@cairn/core/operations/pull-changes";
 import { recoveryBootstrap, syncDigest } from "@cairn/core/operations/safety";
+import { userScopes } from "@cairn/core/user-scope";
 import { parseInput } from "@cairn/core/validate";
 import { pullQuerySchema } from "@cairn/core/wire/pull";
 import { type OpenAlert, pushRequestSchema } from "@cairn/core/wire/push";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 /** Push and pull (SPEC section 3). The push commits before it answers 2xx. */
 export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {

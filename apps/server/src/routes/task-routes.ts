@@ -7,10 +7,10 @@ import {
   restoreTask,
   updateTask,
 } from "@cairn/core/operations/tasks";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;

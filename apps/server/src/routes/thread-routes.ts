@@ -4,10 +4,10 @@ import { listThreads } from "@cairn/core/operations/list-threads";
 import { searchEntries } from "@cairn/core/operations/search-entries";
 import { syncThread } from "@cairn/core/operations/sync-thread";
 import { threadStatus } from "@cairn/core/operations/thread-status";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 type Query = Record<string, unknown>;

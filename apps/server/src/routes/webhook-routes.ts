@@ -7,10 +7,10 @@ import {
   removeWebhook,
   signatureHeader,
 } from "@cairn/core/operations/webhooks";
+import { userScopes } from "@cairn/core/user-scope";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 
 type Params = { id: string };
 

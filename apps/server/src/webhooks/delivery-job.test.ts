@@ -2,8 +2,8 @@ import type { LookupAddress } from "node:dns";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { addressPolicyOf } from "@cairn/core/webhooks/address-policy";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeSecrets } from "../node-secrets";
 import { postSigned } from "./delivery-job";
 
 /**

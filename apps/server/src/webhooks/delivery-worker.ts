@@ -3,8 +3,8 @@ import { setPriority } from "node:os";
 import type { MessagePort } from "node:worker_threads";
 import { createIdGenerator } from "@cairn/core/ids";
 import { addressPolicyOf } from "@cairn/core/webhooks/address-policy";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { type JobRunnerOptions, startJobRunner } from "../jobs/job-runner";
-import { nodeSecrets } from "../node-secrets";
 import { openServerStore } from "../open-server-store";
 import { deliveryJob } from "./delivery-job";
 

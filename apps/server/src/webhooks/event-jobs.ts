@@ -1,12 +1,12 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { summarizeSession } from "@cairn/core/sessions/session-summary";
 import type { Alert } from "@cairn/core/store/store-types";
+import { userScopes } from "@cairn/core/user-scope";
 import { alertKind, eventsConsumer, fanOut, queueFeedEvents, summarizeKind } from "@cairn/core/webhooks/fan-out";
 import type { WebhookEvent } from "@cairn/core/webhooks/webhook-entities";
 import { feedScanJob } from "../jobs/feed-scan-job";
 import type { JobHandler, JobRunner } from "../jobs/job-runner";
 import type { ServerDeps } from "../server-deps";
-import { userScopes } from "../user-scope";
 import { deliveryJob } from "./delivery-job";
 import { modelSummary } from "./model-summary";
 

@@ -6,10 +6,10 @@ import { createUser } from "@cairn/core/accounts/create-user";
 import { createIdGenerator } from "@cairn/core/ids";
 import { addWebhookSource } from "@cairn/core/operations/webhooks";
 import type { Store, UserStore, UserTx } from "@cairn/core/store/store-port";
+import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../create-app";
-import { nodeSecrets } from "../node-secrets";
 
 /** The store, except that the next `failures` memory writes fail as a broken disk would. */
 function failingMemoryWrites(store: Store, state: { failures: number }): Store {
