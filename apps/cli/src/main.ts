@@ -51,8 +51,9 @@ async function ask(question: string): Promise<string | null> {
 async function askSecret(question: string): Promise<string | null> {
   const input = process.stdin;
   if (!input.isTTY || !process.stderr.isTTY) return null;
-  writeFd(2, question);
+  // Echo off before the prompt shows: what is typed as soon as it shows must not be echoed.
   input.setRawMode(true);
+  writeFd(2, question);
   input.resume();
   input.setEncoding("utf8");
   return new Promise((resolve) => {

@@ -3,6 +3,7 @@ import type { Secrets } from "@cairn/core/accounts/secrets";
 import { AppError } from "@cairn/core/app-error";
 import type { User } from "@cairn/core/entities";
 import type { Store } from "@cairn/core/store/store-port";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {
@@ -11,8 +12,12 @@ declare module "fastify" {
   }
 }
 
-// The ingest endpoint authenticates by its signature instead (see operations/webhooks.ts).
-const publicPaths = new Set(["/healthz", "/readyz", "/api/webhooks/ingest"]);
+// Health, and the ingest endpoint, which authenticates by its signature instead (see operations/webhooks.ts).
+const publicPaths = new Set(
+  Object.values(api)
+    .filter((endpoint) => endpoint.public)
+    .map((endpoint) => endpoint.path),
+);
 
 /** Bearer auth on everything but health: sets `request.auth` or answers 401. */
 export function registerAuth(app: FastifyInstance, deps: { store: Store; secrets: Secrets; now: () => Date }): void {

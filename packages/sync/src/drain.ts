@@ -2,13 +2,14 @@ import { AppError, isAppError } from "@cairn/core/app-error";
 import { createIdGenerator } from "@cairn/core/ids";
 import { limits } from "@cairn/core/limits";
 import { trashRetentionMs } from "@cairn/core/retention";
+import { ApiError } from "@cairn/core/wire/error-body";
 import { pushVersion } from "@cairn/core/wire/versions";
 import { applyPull, rememberAlerts } from "./apply-pull";
 import { backoffDelay } from "./backoff";
 import { DrainLock, type DrainLockOptions } from "./drain-lock";
 import type { LocalStore } from "./local-store";
 import type { OutboxRow } from "./outbox";
-import { type SyncClient, TransportError } from "./sync-client";
+import type { SyncClient } from "./sync-client";
 
 export interface DrainDeps {
   local: LocalStore;
@@ -353,7 +354,7 @@ function recordFailure(deps: DrainDeps, error: AppError, rows: OutboxRow[]): voi
   // 401 stops every drainer until a newer login (see preflight); backing off would only delay that login's first push.
   const unauthorized = error.code === "unauthenticated";
   const failures = local.state.number("failures") + (unauthorized ? 0 : 1);
-  const retryAfter = error instanceof TransportError ? error.retryAfterMs : undefined;
+  const retryAfter = error instanceof ApiError ? error.retryAfterMs : undefined;
   const delay = unauthorized ? 0 : (retryAfter ?? backoffDelay(failures, deps.random ? { random: deps.random } : {}));
   const nextAttemptAt = new Date(now().getTime() + delay).toISOString();
   local.store.db.transaction(() => {

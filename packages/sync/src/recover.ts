@@ -40,12 +40,15 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   const started = Date.now();
   const { local, client } = options;
   const filter = { project: options.projectId, since: options.since };
-  const bootstrap = (await client.post("/api/recovery/bootstrap", {
-    ...(filter.project ? { project: filter.project } : {}),
-    ...(filter.since ? { since: filter.since } : {}),
-    deviceId: local.deviceId,
-    dryRun: options.dryRun,
-  })) as { counts: Record<string, number>; total: number };
+  const { api } = await import("@cairn/core/wire/api");
+  const bootstrap = await client.call(api.recoveryBootstrap, {
+    body: {
+      ...(filter.project ? { project: filter.project } : {}),
+      ...(filter.since ? { since: filter.since } : {}),
+      deviceId: local.deviceId,
+      dryRun: options.dryRun,
+    },
+  });
   if (options.dryRun) {
     return {
       dryRun: true,
@@ -107,12 +110,10 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.pragma(`wal_autocheckpoint = ${Number(autocheckpoint) || 1000}`);
 
-  const query = new URLSearchParams({
-    ...(filter.project ? { project: filter.project } : {}),
-    ...(filter.since ? { since: filter.since } : {}),
-  });
   // The server hashes its rows while this process hashes the store's.
-  const serverDigest = client.get(`/api/sync/digest?${query}`) as Promise<{ digest: Digest }>;
+  const serverDigest = client.call(api.digest, {
+    query: { ...(filter.project ? { project: filter.project } : {}), ...(filter.since ? { since: filter.since } : {}) },
+  });
   serverDigest.catch(() => {});
   const pending = local.outbox.entityIds();
   // Rows kept for a queued local change count with the server's version, as the server counts them.

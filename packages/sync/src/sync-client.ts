@@ -1,7 +1,9 @@
-import { AppError, codeForStatus, type ErrorCode, errorCodes } from "@cairn/core/app-error";
+import { AppError } from "@cairn/core/app-error";
+import type { api } from "@cairn/core/wire/api";
+import { type Endpoint, type OutputOf, type RequestOf, urlOf } from "@cairn/core/wire/endpoint";
+import { errorFromResponse, unreachable } from "@cairn/core/wire/error-body";
 import type { PullResponse } from "@cairn/core/wire/pull";
 import type { PushRequest, PushResponse } from "@cairn/core/wire/push";
-import type { z } from "zod";
 import { type HttpResponse, type HttpTransport, nodeHttpTransport } from "./http-transport";
 
 export interface SyncClientOptions {
@@ -10,12 +12,18 @@ export interface SyncClientOptions {
   transport?: HttpTransport;
 }
 
-/** A failed call; `retryAfterMs` is set when the server said when to come back. */
-export class TransportError extends AppError {
-  retryAfterMs: number | undefined;
+/** The table loads on first use: a CLI write whose push fails at connect never pays for building it. */
+let table: typeof api | null = null;
+async function apiTable(): Promise<typeof api> {
+  table ??= (await import("@cairn/core/wire/api")).api;
+  return table;
 }
 
-/** The HTTP client of the sync protocol. Every failure becomes an AppError with a stable code. */
+/**
+ * The CLI's HTTP client of Cairn's API: every call goes through an endpoint of the table
+ * (core/wire/api.ts), typed by it and its answer read through the endpoint's schema. Every
+ * failure becomes an ApiError with a stable code.
+ */
 export class SyncClient {
   private readonly transport: HttpTransport;
 
@@ -23,71 +31,67 @@ export class SyncClient {
     this.transport = options.transport ?? nodeHttpTransport;
   }
 
-  // The response schemas load on first use: a CLI write whose push fails at
-  // connect never pays for building them.
+  /** One call of the API. */
+  async call<E extends Endpoint>(endpoint: E, request: RequestOf<E>, signal?: AbortSignal): Promise<OutputOf<E>> {
+    const given = request as { params?: Record<string, string>; query?: unknown; body?: unknown };
+    const body = given.body === undefined ? undefined : JSON.stringify(given.body);
+    return this.send(endpoint, urlOf(endpoint.path, given), body, signal);
+  }
+
   async push(request: PushRequest, signal?: AbortSignal): Promise<PushResponse> {
     return this.pushBody(JSON.stringify(request), signal);
   }
 
   /** A push whose body is already serialised (the drain builds it from the outbox's stored JSON). */
   async pushBody(body: string, signal?: AbortSignal): Promise<PushResponse> {
-    const { pushResponseSchema } = await import("@cairn/core/wire/push");
-    return this.call("POST", "/api/sync/push", pushResponseSchema, { body, signal });
+    const { push } = await apiTable();
+    return this.send(push, push.path, body, signal);
   }
 
   /** Changes after `cursor`; with `device`, without the entries that device pushed. */
   async pull(cursor: number, limit: number, signal?: AbortSignal, device?: string): Promise<PullResponse> {
-    const { pullResponseSchema } = await import("@cairn/core/wire/pull");
-    const query = `cursor=${cursor}&limit=${limit}${device ? `&device=${encodeURIComponent(device)}` : ""}`;
-    return this.call("GET", `/api/sync/pull?${query}`, pullResponseSchema, { signal });
+    const { pull } = await apiTable();
+    return this.call(pull, { query: { cursor, limit, ...(device ? { device } : {}) } }, signal);
   }
 
-  /** Any JSON route of the API (used by login, remote search, alerts, audit). */
-  async get(path: string, signal?: AbortSignal): Promise<unknown> {
-    return this.call("GET", path, null, { signal });
-  }
-
-  async post(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    return this.call("POST", path, null, { body: JSON.stringify(body ?? {}), signal });
-  }
-
-  private async call<Schema extends z.ZodType>(
-    method: string,
+  private async send<E extends Endpoint>(
+    endpoint: E,
     path: string,
-    schema: Schema | null,
-    options: { body?: string; signal?: AbortSignal | undefined },
-  ): Promise<z.infer<Schema>> {
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<OutputOf<E>> {
     let response: HttpResponse;
     try {
       response = await this.transport({
-        method,
+        method: endpoint.method,
         url: new URL(path, this.options.server),
         headers: {
           authorization: `Bearer ${this.options.token}`,
-          ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
-        ...(options.body === undefined ? {} : { body: options.body }),
-        signal: options.signal,
+        ...(body === undefined ? {} : { body }),
+        signal,
       });
     } catch (error) {
-      const aborted = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
-      throw new TransportError(
-        aborted ? "timeout" : "unavailable",
-        aborted ? `The server at ${this.options.server} did not answer in time` : `Cannot reach ${this.options.server}`,
-        { cause: error },
-      );
+      throw unreachable(this.options.server, error);
     }
-    const body = parseJson(response.body);
-    if (response.status < 200 || response.status >= 300) throw responseError(response, body);
-    if (schema === null) return body as z.infer<Schema>;
-    const parsed = schema.safeParse(body);
+    const answer = parseJson(response.body);
+    if (response.status < 200 || response.status >= 300) {
+      throw errorFromResponse(response.status, answer, header(response, "retry-after"));
+    }
+    const parsed = endpoint.output.safeParse(answer);
     if (!parsed.success) {
-      throw new AppError("upstream_error", `The server answered ${path} with an unexpected body`, {
+      throw new AppError("upstream_error", `The server answered ${endpoint.path} with an unexpected body`, {
         cause: parsed.error,
       });
     }
-    return parsed.data;
+    return parsed.data as OutputOf<E>;
   }
+}
+
+function header(response: HttpResponse, name: string): string | null {
+  const value = response.headers[name];
+  return value ?? null;
 }
 
 function parseJson(text: string): unknown {
@@ -96,19 +100,4 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-function responseError(response: HttpResponse, body: unknown): TransportError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  const code =
-    typeof error?.code === "string" && error.code in errorCodes
-      ? (error.code as ErrorCode)
-      : codeForStatus(response.status);
-  const message = typeof error?.message === "string" ? error.message : `HTTP ${response.status}`;
-  const failure = new TransportError(code, message, {
-    details: { status: response.status, ...(error?.details ? { server: error.details } : {}) },
-  });
-  const retryAfter = Number(response.headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) failure.retryAfterMs = retryAfter * 1000;
-  return failure;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import { AppError, codeForStatus, type ErrorCode, errorCodes } from "@cairn/core/app-error";
+import { AppError } from "@cairn/core/app-error";
 import type { ChatAnswer } from "@cairn/core/chat/chat-entities";
+import { errorFromResponse } from "@cairn/core/wire/error-body";
 
 /** One server-sent event of a chat turn (see the server's chat-routes). */
 export interface ChatEvent {
@@ -9,17 +10,6 @@ export interface ChatEvent {
 }
 
 export type { ChatAnswer };
-
-function errorFrom(body: unknown, status: number): AppError {
-  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-  const code = (error?.code && Object.hasOwn(errorCodes, error.code) ? error.code : codeForStatus(status)) as ErrorCode;
-  const conversation = (body as { conversation_id?: string } | null)?.conversation_id;
-  return new AppError(code, error?.message ?? `The server answered HTTP ${status}`, {
-    ...(conversation
-      ? { details: { conversation_id: conversation }, hint: `The conversation is ${conversation}.` }
-      : {}),
-  });
-}
 
 /** Splits a server-sent event stream into events as they arrive. */
 function parseEvents(onEvent: (event: ChatEvent) => void) {
@@ -72,14 +62,16 @@ export async function streamChatTurn(options: {
 }
 
 async function once(options: Parameters<typeof streamChatTurn>[0]): Promise<ChatAnswer> {
-  const url = new URL("/api/chat", options.server);
+  // Read as events while it runs, so sent here rather than through the JSON client; the path from the table.
+  const { api } = await import("@cairn/core/wire/api");
+  const url = new URL(api.chat.path, options.server);
   const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
   const payload = JSON.stringify(options.body);
   return new Promise<ChatAnswer>((resolve, reject) => {
     const outgoing = request(
       url,
       {
-        method: "POST",
+        method: api.chat.method,
         headers: {
           authorization: `Bearer ${options.token}`,
           "content-type": "application/json",
@@ -99,7 +91,7 @@ async function once(options: Parameters<typeof streamChatTurn>[0]): Promise<Chat
             try {
               body = JSON.parse(text);
             } catch {}
-            reject(errorFrom(body, incoming.statusCode ?? 0));
+            reject(errorFromResponse(incoming.statusCode ?? 0, body));
           });
           return;
         }
@@ -110,7 +102,7 @@ async function once(options: Parameters<typeof streamChatTurn>[0]): Promise<Chat
             resolve(event.data as unknown as ChatAnswer);
           } else if (event.event === "error") {
             settled = true;
-            reject(errorFrom(event.data, 500));
+            reject(errorFromResponse(500, event.data));
           } else options.onEvent(event);
         });
         incoming.on("data", feed);

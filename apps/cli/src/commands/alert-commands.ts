@@ -53,21 +53,14 @@ export function registerAlertCommands(program: Command, context: CliContext): vo
     .option("--json", "print JSON")
     .action(async (options: { since?: string; action?: string; limit: number; json?: boolean }) => {
       const client = await syncClientFor(context, requireCredentials(context));
-      const query = new URLSearchParams({
-        limit: String(options.limit),
-        ...(options.since ? { since: options.since } : {}),
-        ...(options.action ? { action: options.action } : {}),
+      const { api } = await import("@cairn/core/wire/api");
+      const result = await client.call(api.audit, {
+        query: {
+          limit: options.limit,
+          ...(options.since ? { since: options.since } : {}),
+          ...(options.action ? { action: options.action } : {}),
+        },
       });
-      const result = (await client.get(`/api/audit?${query}`)) as {
-        entries: {
-          at: string;
-          action: string;
-          deviceId: string | null;
-          targetType: string | null;
-          targetId: string | null;
-        }[];
-        total: number;
-      };
       printResult(context, Boolean(options.json), result, () =>
         result.entries.length === 0
           ? "nothing in the audit log"

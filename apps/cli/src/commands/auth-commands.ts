@@ -34,8 +34,8 @@ export function registerAuthCommands(program: Command, context: CliContext): voi
       }
       const { SyncClient } = await import("@cairn/sync/sync-client");
       const client = new SyncClient({ server, token, transport: context.transport });
-      const { meResponseSchema } = await import("@cairn/core/wire/me");
-      const me = meResponseSchema.parse(await client.get("/api/me", AbortSignal.timeout(10_000)));
+      const { api } = await import("@cairn/core/wire/api");
+      const me = await client.call(api.me, {}, AbortSignal.timeout(10_000));
       const previous = credentialsOf(context);
       const credentials = {
         version: 1 as const,

@@ -1,5 +1,7 @@
-import { AppError, type ErrorCode, errorCodes } from "@cairn/core/app-error";
+import { AppError } from "@cairn/core/app-error";
 import { nameToId } from "@cairn/core/slug";
+import type { api } from "@cairn/core/wire/api";
+import type { RequestOf } from "@cairn/core/wire/endpoint";
 import type { Command } from "commander";
 import { type CliContext, requireCredentials, syncClientFor } from "../cli-context";
 import { pullAfterServerChange } from "../inline-push";
@@ -25,15 +27,26 @@ export function registerPortabilityCommands(program: Command, context: CliContex
     .option("--json", "print the summary (lines, bytes, time) as JSON on stderr; the rows still go to stdout")
     .action(async (options: { format: string; project?: string; since?: string; json?: boolean }) => {
       const credentials = requireCredentials(context);
-      const url = new URL("/api/export", credentials.server);
-      url.searchParams.set("format", options.format);
-      if (options.project) url.searchParams.set("project", nameToId(options.project));
-      if (options.since) url.searchParams.set("since", options.since);
+      const [{ api }, { urlOf }, { unreachable }] = await Promise.all([
+        import("@cairn/core/wire/api"),
+        import("@cairn/core/wire/endpoint"),
+        import("@cairn/core/wire/error-body"),
+      ]);
+      // Streamed, so read here rather than through the JSON client; the path and query from the table.
+      const path = urlOf(api.exportRows.path, {
+        query: {
+          format: options.format,
+          ...(options.project ? { project: nameToId(options.project) } : {}),
+          ...(options.since ? { since: options.since } : {}),
+        },
+      });
       let response: Response;
       try {
-        response = await fetch(url, { headers: { authorization: `Bearer ${credentials.token}` } });
+        response = await fetch(new URL(path, credentials.server), {
+          headers: { authorization: `Bearer ${credentials.token}` },
+        });
       } catch (error) {
-        throw new AppError("unavailable", `Cannot reach ${credentials.server}`, { cause: error });
+        throw unreachable(credentials.server, error);
       }
       if (!response.ok || !response.body) throw await responseError(response);
       // The server says about how many rows come (a Cypher script has several lines a row).
@@ -67,6 +80,7 @@ export function registerPortabilityCommands(program: Command, context: CliContex
     .option("--json", "print JSON")
     .action(async (file: string, options: { json?: boolean }) => {
       const client = await syncClientFor(context, requireCredentials(context));
+      const { api } = await import("@cairn/core/wire/api");
       const source = await lineReader(context, file);
       const totals = {
         imported: {} as Record<string, number>,
@@ -81,13 +95,10 @@ export function registerPortabilityCommands(program: Command, context: CliContex
       let bytes = 0;
       let lineNumber = 0;
       let sent = 0;
+      type ImportRow = RequestOf<typeof api.importRows>["body"]["rows"][number];
       const flush = async () => {
         if (batch.length === 0) return;
-        const result = (await client.post("/api/import", { rows: batch })) as {
-          imported: Record<string, number>;
-          new?: Record<string, number>;
-          unchanged?: Record<string, number>;
-        };
+        const result = await client.call(api.importRows, { body: { rows: batch as ImportRow[] } });
         add(totals.imported, result.imported);
         add(totals.new, result.new);
         add(totals.unchanged, result.unchanged);
@@ -158,7 +169,6 @@ async function lineReader(
 }
 
 async function responseError(response: Response): Promise<AppError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-  const code = body?.error?.code && body.error.code in errorCodes ? (body.error.code as ErrorCode) : "upstream_error";
-  return new AppError(code, body?.error?.message ?? `The server answered ${response.status}`);
+  const { errorFromResponse } = await import("@cairn/core/wire/error-body");
+  return errorFromResponse(response.status, await response.json().catch(() => null));
 }

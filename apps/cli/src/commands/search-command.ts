@@ -11,7 +11,14 @@ interface SearchOptions extends AttributionOptions {
   remote?: boolean;
 }
 
-type Hit = { type: string; id: string; snippet: string; project: string | null; thread?: string; title?: string };
+type Hit = {
+  type: string;
+  id: string;
+  snippet: string;
+  project: string | null;
+  thread?: string | undefined;
+  title?: string | undefined;
+};
 
 function hitLine(hit: Hit): string {
   const where =
@@ -42,10 +49,8 @@ export function registerSearchCommand(program: Command, context: CliContext): vo
       let result: { hits: Hit[]; nextCursor: number | null; size: { chars: number; tokens: number } };
       if (options.remote) {
         const client = await syncClientFor(context, requireCredentials(context));
-        const query = new URLSearchParams(
-          Object.entries(input).map(([key, value]): [string, string] => [key, String(value)]),
-        );
-        result = (await client.get(`/api/search?${query}`)) as typeof result;
+        const { api } = await import("@cairn/core/wire/api");
+        result = await client.call(api.search, { query: input });
       } else {
         const { search } = await import("@cairn/core/operations/search");
         result = await withScope(context, credentialsOf(context), (local) =>

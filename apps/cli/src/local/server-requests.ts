@@ -1,35 +1,27 @@
 import { nameToId } from "@cairn/core/slug";
+import type { api } from "@cairn/core/wire/api";
+import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { type CliContext, requireCredentials, syncClientFor } from "../cli-context";
 
 /** What this machine asks the server for (alerts, the oracle): it lives there, not in the local store. */
 
-export interface AlertView {
-  id: string;
-  severity: string;
-  deleteCount: number;
-  blockedCount: number;
-  windowStart: string;
-  windowEnd: string;
-  deletedIds: string[];
-  acknowledgedAt: string | null;
-}
+export type AlertView = OutputOf<typeof api.listAlerts>["alerts"][number];
+export type OracleReply = OutputOf<typeof api.ask>;
 
-export interface OracleReply {
-  answer: string;
-  citations: { ref: string; snippet: string; score: number; author: string | null; createdAt: string }[];
-  abstained: boolean;
+async function table() {
+  return (await import("@cairn/core/wire/api")).api;
 }
 
 /** `cairn alerts list` (and the MCP tool `check_destruction`): the server's mass-deletion alerts. */
-export async function listAlerts(context: CliContext, all: boolean): Promise<{ alerts: AlertView[]; total: number }> {
+export async function listAlerts(context: CliContext, all: boolean) {
   const client = await syncClientFor(context, requireCredentials(context));
-  return (await client.get(`/api/alerts${all ? "" : "?open=true"}`)) as { alerts: AlertView[]; total: number };
+  return client.call((await table()).listAlerts, { query: all ? {} : { open: true } });
 }
 
 /** `cairn alerts ack` (and the MCP tool `acknowledge_destruction_alert`): blocked deletes go through again. */
-export async function acknowledgeAlert(context: CliContext, id: string): Promise<unknown> {
+export async function acknowledgeAlert(context: CliContext, id: string) {
   const client = await syncClientFor(context, requireCredentials(context));
-  return client.post(`/api/alerts/${encodeURIComponent(id)}/ack`, {});
+  return client.call((await table()).ackAlert, { params: { id } });
 }
 
 /** Asks the server's oracle (`cairn ask`, and the MCP tool `ask_oracle`). */
@@ -38,8 +30,7 @@ export async function askServer(
   input: { question: string; project?: string | undefined },
 ): Promise<OracleReply> {
   const client = await syncClientFor(context, requireCredentials(context));
-  return (await client.post("/api/oracle/ask", {
-    question: input.question,
-    ...(input.project ? { project: nameToId(input.project) } : {}),
-  })) as OracleReply;
+  return client.call((await table()).ask, {
+    body: { question: input.question, ...(input.project ? { project: nameToId(input.project) } : {}) },
+  });
 }

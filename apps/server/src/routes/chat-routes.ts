@@ -1,4 +1,4 @@
-import { type ChatDeps, chatInput, runChatTurn, type TurnEvent } from "@cairn/agent/chat/chat-turn";
+import { type ChatDeps, runChatTurn, type TurnEvent } from "@cairn/agent/chat/chat-turn";
 import { TurnError } from "@cairn/agent/chat/turn-errors";
 import { AppError, errorBody } from "@cairn/core/app-error";
 import {
@@ -7,13 +7,13 @@ import {
   listConversations,
   ownedConversation,
 } from "@cairn/core/operations/conversations";
-import { parseInput } from "@cairn/core/validate";
+import { api } from "@cairn/core/wire/api";
+import type { ParsedInput } from "@cairn/core/wire/endpoint";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { userOf } from "../auth";
 import { toHttpError } from "../error-handler";
 import { openEventStream } from "./event-stream";
-
-type Params = { id: string };
+import { route } from "./typed-route";
 
 /** The body of a failed turn: the one error body, plus the conversation when there is one. */
 function turnErrorBody(error: unknown, request: FastifyRequest) {
@@ -26,6 +26,8 @@ function turnErrorBody(error: unknown, request: FastifyRequest) {
   };
 }
 
+type ChatBody = ParsedInput<typeof api.chat>["body"];
+
 function wantsStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? "").includes("text/event-stream");
 }
@@ -35,12 +37,16 @@ function wantsStream(request: FastifyRequest): boolean {
  * `tool_call` and `tool_result` as they happen, and `done` with the same
  * body the JSON answer has (or `error` with the error body).
  */
-async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: FastifyReply, userId: string) {
-  // A malformed request is answered with its status before the stream starts.
-  parseInput(chatInput, request.body ?? {});
+async function streamTurn(
+  deps: ChatDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+  input: ChatBody,
+) {
   const { send, end } = openEventStream(request, reply);
   try {
-    const answer = await runChatTurn(deps, userId, request.body, (event: TurnEvent) => {
+    const answer = await runChatTurn(deps, userId, input, (event: TurnEvent) => {
       const { type, ...data } = event;
       send(type, data);
     });
@@ -50,6 +56,7 @@ async function streamTurn(deps: ChatDeps, request: FastifyRequest, reply: Fastif
     send("error", body);
   }
   end();
+  return reply;
 }
 
 /** The chat API and the conversations (SPEC sections 4 and 5). */
@@ -63,34 +70,36 @@ export function chatRoutes(app: FastifyInstance, deps: ChatDeps, chatPerMinute: 
       keyGenerator: (request: FastifyRequest) => `${request.auth?.user.id ?? request.ip}:chat`,
     },
   };
-  const chat = async (request: FastifyRequest, reply: FastifyReply, userId: string) => {
-    if (wantsStream(request)) return streamTurn(deps, request, reply, userId);
+  // The body is parsed by the table's schema first: a malformed one is answered with its status, before any stream.
+  const chat = async (request: FastifyRequest, reply: FastifyReply, userId: string, input: ChatBody) => {
+    if (wantsStream(request)) return streamTurn(deps, request, reply, userId, input);
     try {
-      return await runChatTurn(deps, userId, request.body);
+      return await runChatTurn(deps, userId, input);
     } catch (error) {
       const { status, body } = turnErrorBody(error, request);
       return reply.status(status).send(body);
     }
   };
-  app.post("/api/chat", { config }, async (request, reply) => chat(request, reply, userOf(request).id));
-  app.post<{ Params: { userId: string } }>("/api/:userId/chat", { config }, async (request, reply) => {
-    const user = userOf(request);
-    if (request.params.userId !== user.id) {
-      throw new AppError("forbidden", "The user in the path is not the token's user");
-    }
-    return chat(request, reply, user.id);
-  });
+  route(app, api.chat, async ({ body }, request, reply) => chat(request, reply, userOf(request).id, body), { config });
+  route(
+    app,
+    api.chatAs,
+    async ({ params, body }, request, reply) => {
+      const user = userOf(request);
+      if (params.userId !== user.id) throw new AppError("forbidden", "The user in the path is not the token's user");
+      return chat(request, reply, user.id, body);
+    },
+    { config },
+  );
 
-  app.get("/api/conversations", async (request) =>
-    listConversations(scope(userOf(request).id), (request.query ?? {}) as never),
-  );
-  app.get<{ Params: Params }>("/api/conversations/:id", async (request) => ({
-    conversation: await ownedConversation(scope(userOf(request).id), request.params.id),
+  route(app, api.listConversations, async ({ query }, request) => listConversations(scope(userOf(request).id), query));
+  route(app, api.getConversation, async ({ params }, request) => ({
+    conversation: await ownedConversation(scope(userOf(request).id), params.id),
   }));
-  app.get<{ Params: Params }>("/api/conversations/:id/messages", async (request) =>
-    conversationMessages(scope(userOf(request).id), request.params.id, (request.query ?? {}) as never),
+  route(app, api.conversationMessages, async ({ params, query }, request) =>
+    conversationMessages(scope(userOf(request).id), params.id, query),
   );
-  app.delete<{ Params: Params }>("/api/conversations/:id", async (request) =>
-    deleteConversation(scope(userOf(request).id), request.params.id),
+  route(app, api.deleteConversation, async ({ params }, request) =>
+    deleteConversation(scope(userOf(request).id), params.id),
   );
 }

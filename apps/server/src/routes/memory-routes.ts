@@ -9,58 +9,42 @@ import {
 } from "@cairn/core/operations/memories";
 import { endSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
 import { userScopes } from "@cairn/core/user-scope";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-
-type Params = { id: string };
-type Query = Record<string, unknown>;
+import { route } from "./typed-route";
 
 /** Memories and sessions over REST (SPEC section 4): thin adapters over the operations. */
 export function memoryRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const scope = userScopes(deps);
-
-  app.get("/api/memories", async (request) => {
-    const result = await listMemories(scope(userOf(request).id), request.query as Query);
+  route(app, api.listMemories, async ({ query }, request) => {
+    const result = await listMemories(scope(userOf(request).id), query);
     return { memories: result.memories, total: result.total };
   });
-  app.get("/api/memories/search", async (request) => searchMemories(scope(userOf(request).id), request.query as never));
-  app.post("/api/memories", async (request, reply) => {
-    const user = userOf(request);
-    const memory = await remember(scope(user.id), (request.body ?? {}) as never);
-    reply.code(201);
-    return { memory };
-  });
-  app.get<{ Params: Params }>("/api/memories/:id", async (request) => ({
-    memory: await getMemory(scope(userOf(request).id), request.params.id),
+  route(app, api.searchMemories, async ({ query }, request) => searchMemories(scope(userOf(request).id), query));
+  route(app, api.remember, async ({ body }, request) => ({
+    memory: await remember(scope(userOf(request).id), body),
   }));
-  app.patch<{ Params: Params }>("/api/memories/:id", async (request) => {
-    const user = userOf(request);
-    const body = (request.body ?? {}) as Query;
-    return { memory: await updateMemory(scope(user.id), { ...body, id: request.params.id }) };
-  });
-  app.delete<{ Params: Params }>("/api/memories/:id", async (request) => {
-    const user = userOf(request);
-    return { memory: await forgetMemory(scope(user.id), request.params.id) };
-  });
-  app.post<{ Params: Params }>("/api/memories/:id/restore", async (request) => {
-    const user = userOf(request);
-    return { memory: await restoreMemory(scope(user.id), request.params.id) };
-  });
+  route(app, api.getMemory, async ({ params }, request) => ({
+    memory: await getMemory(scope(userOf(request).id), params.id),
+  }));
+  route(app, api.updateMemory, async ({ params, body }, request) => ({
+    memory: await updateMemory(scope(userOf(request).id), { ...body, id: params.id }),
+  }));
+  route(app, api.forgetMemory, async ({ params }, request) => ({
+    memory: await forgetMemory(scope(userOf(request).id), params.id),
+  }));
+  route(app, api.restoreMemory, async ({ params }, request) => ({
+    memory: await restoreMemory(scope(userOf(request).id), params.id),
+  }));
 
-  app.get("/api/sessions", async (request) => listSessions(scope(userOf(request).id), request.query as Query));
-  app.post("/api/sessions", async (request, reply) => {
-    const user = userOf(request);
-    const session = await startSession(scope(user.id), (request.body ?? {}) as never);
-    reply.code(201);
-    return { session };
-  });
-  app.get<{ Params: Params }>("/api/sessions/:id", async (request) =>
-    sessionRecord(scope(userOf(request).id), request.params.id),
-  );
-  app.post<{ Params: Params }>("/api/sessions/:id/end", async (request) => {
-    const user = userOf(request);
-    const body = (request.body ?? {}) as { summary?: string };
-    return { session: await endSession(scope(user.id), { id: request.params.id, summary: body.summary }) };
-  });
+  route(app, api.listSessions, async ({ query }, request) => listSessions(scope(userOf(request).id), query));
+  route(app, api.startSession, async ({ body }, request) => ({
+    session: await startSession(scope(userOf(request).id), body),
+  }));
+  route(app, api.getSession, async ({ params }, request) => sessionRecord(scope(userOf(request).id), params.id));
+  route(app, api.endSession, async ({ params, body }, request) => ({
+    session: await endSession(scope(userOf(request).id), { id: params.id, summary: body.summary }),
+  }));
 }

@@ -1,11 +1,11 @@
 import { askOracle, type OracleDeps } from "@cairn/agent/oracle/ask-oracle";
 import { errorBody } from "@cairn/core/app-error";
-import { askInput } from "@cairn/core/operations/oracle-sources";
-import { parseInput } from "@cairn/core/validate";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import { toHttpError } from "../error-handler";
 import { openEventStream } from "./event-stream";
+import { route } from "./typed-route";
 
 /**
  * `POST /api/oracle/ask` {question, project?, stream?}: an answer from memory
@@ -13,9 +13,8 @@ import { openEventStream } from "./event-stream";
  * events: `text` deltas, then `done` with the same body (or `error`).
  */
 export function oracleRoutes(app: FastifyInstance, deps: OracleDeps): void {
-  app.post("/api/oracle/ask", async (request, reply) => {
+  route(app, api.ask, async ({ body: input }, request, reply) => {
     const userId = userOf(request).id;
-    const input = parseInput(askInput, request.body ?? {});
     if (!input.stream) return askOracle(deps, userId, input);
     const { send, end } = openEventStream(request, reply);
     try {
@@ -27,5 +26,6 @@ export function oracleRoutes(app: FastifyInstance, deps: OracleDeps): void {
       send("error", errorBody(appError, request.id));
     }
     end();
+    return reply;
   });
 }

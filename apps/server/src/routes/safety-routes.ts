@@ -1,43 +1,25 @@
 import { ackAlert, listAlerts, listAudit } from "@cairn/core/operations/safety";
-import { deleteEntry, listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import { userScopes } from "@cairn/core/user-scope";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { route } from "./typed-route";
 
-type Params = { id: string };
-type Query = Record<string, unknown>;
-
-/** Alerts, the audit log, the trash and entry deletes (SPEC sections 4 and 6). */
+/** Alerts, the audit log and the trash (SPEC sections 4 and 6). */
 export function safetyRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const scope = userScopes(deps);
-
-  app.get("/api/alerts", async (request) => listAlerts(scope(userOf(request).id), request.query as Query));
-  app.post<{ Params: Params }>("/api/alerts/:id/ack", async (request) => {
+  route(app, api.listAlerts, async ({ query }, request) => listAlerts(scope(userOf(request).id), query));
+  route(app, api.ackAlert, async ({ params }, request) => {
     const user = userOf(request);
-    return ackAlert(scope(user.id), {
-      id: request.params.id,
-      by: `${user.name} (token ${request.auth?.tokenId ?? "?"})`,
-    });
+    return ackAlert(scope(user.id), { id: params.id, by: `${user.name} (token ${request.auth?.tokenId ?? "?"})` });
   });
-
-  app.get("/api/audit", async (request) => {
-    const result = await listAudit(scope(userOf(request).id), request.query as Query);
+  route(app, api.audit, async ({ query }, request) => {
+    const result = await listAudit(scope(userOf(request).id), query);
     return { entries: result.events, total: result.total };
   });
-
-  app.get("/api/trash", async (request) => listTrash(scope(userOf(request).id), request.query as Query));
-  app.post("/api/trash/restore", async (request) => {
-    const user = userOf(request);
-    return restoreFromTrash(scope(user.id), (request.body ?? {}) as never);
-  });
-  app.post("/api/trash/purge", async (request) => {
-    const user = userOf(request);
-    return purgeFromTrash(scope(user.id), (request.body ?? {}) as never);
-  });
-
-  app.delete<{ Params: Params }>("/api/entries/:id", async (request) => {
-    const user = userOf(request);
-    return deleteEntry(scope(user.id), request.params.id);
-  });
+  route(app, api.listTrash, async ({ query }, request) => listTrash(scope(userOf(request).id), query));
+  route(app, api.restoreFromTrash, async ({ body }, request) => restoreFromTrash(scope(userOf(request).id), body));
+  route(app, api.purgeFromTrash, async ({ body }, request) => purgeFromTrash(scope(userOf(request).id), body));
 }

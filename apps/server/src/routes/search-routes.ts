@@ -1,11 +1,13 @@
 import { search } from "@cairn/core/operations/search";
 import { userScopes } from "@cairn/core/user-scope";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { route } from "./typed-route";
 
 /** `GET /api/search`: unified search over entries, memories and tasks (see operations/search.ts). */
 export function searchRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const scope = userScopes(deps);
-  app.get("/api/search", async (request) => search(scope(userOf(request).id), request.query as never));
+  route(app, api.search, async ({ query }, request) => search(scope(userOf(request).id), query));
 }

@@ -2,38 +2,29 @@ import { applyPush } from "@cairn/core/operations/apply-push";
 import { pullChanges } from "@cairn/core/operations/pull-changes";
 import { recoveryBootstrap, syncDigest } from "@cairn/core/operations/safety";
 import { userScopes } from "@cairn/core/user-scope";
-import { parseInput } from "@cairn/core/validate";
-import { pullQuerySchema } from "@cairn/core/wire/pull";
-import { type OpenAlert, pushRequestSchema } from "@cairn/core/wire/push";
+import { api } from "@cairn/core/wire/api";
+import type { OpenAlert } from "@cairn/core/wire/push";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
+import { route } from "./typed-route";
 
 /** Push and pull (SPEC section 3). The push commits before it answers 2xx. */
 export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const scope = userScopes(deps);
-  app.post("/api/sync/push", async (request) => {
+  route(app, api.push, async ({ body }, request) => {
     const userId = userOf(request).id;
-    const response = await applyPush(
-      { ...scope(userId), guard: deps.guard, faultPoint: deps.faultPoint },
-      parseInput(pushRequestSchema, request.body),
-    );
+    const response = await applyPush({ ...scope(userId), guard: deps.guard, faultPoint: deps.faultPoint }, body);
     deps.faultPoint?.("push.committed");
     return { ...response, alerts: await openAlerts(deps, userId) };
   });
-
-  app.get("/api/sync/digest", async (request) =>
-    syncDigest(scope(userOf(request).id), request.query as Record<string, string>),
-  );
-
-  app.post("/api/recovery/bootstrap", async (request) =>
-    recoveryBootstrap(scope(userOf(request).id), (request.body ?? {}) as Record<string, string>),
-  );
-  app.get("/api/sync/pull", async (request) => {
+  route(app, api.pull, async ({ query }, request) => {
     const userId = userOf(request).id;
-    const page = await pullChanges(scope(userId), parseInput(pullQuerySchema, request.query));
+    const page = await pullChanges(scope(userId), query);
     return { ...page, alerts: await openAlerts(deps, userId) };
   });
+  route(app, api.digest, async ({ query }, request) => syncDigest(scope(userOf(request).id), query));
+  route(app, api.recoveryBootstrap, async ({ body }, request) => recoveryBootstrap(scope(userOf(request).id), body));
 }
 
 /** The user's open destruction alerts as push and pull report them (`cairn sync status` shows them offline). */

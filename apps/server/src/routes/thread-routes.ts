@@ -4,40 +4,29 @@ import { listThreads } from "@cairn/core/operations/list-threads";
 import { searchEntries } from "@cairn/core/operations/search-entries";
 import { syncThread } from "@cairn/core/operations/sync-thread";
 import { threadStatus } from "@cairn/core/operations/thread-status";
+import { deleteEntry } from "@cairn/core/operations/trash";
 import { userScopes } from "@cairn/core/user-scope";
+import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-
-type Params = { id: string };
-type Query = Record<string, unknown>;
+import { route } from "./typed-route";
 
 /** The threads API of SPEC section 4: thin adapters over the thread operations. */
 export function threadRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  // The server's one writer: its sink runs the delete guard and the audit, as every write must.
+  // Every write goes through the user's scope: its sink runs the delete guard and the audit.
   const scope = userScopes(deps);
-  app.post("/api/threads/sync", async (request) => {
-    const user = userOf(request);
-    return syncThread(scope(user.id), request.body as never);
-  });
-
-  app.get("/api/threads", async (request) => listThreads(scope(userOf(request).id), request.query as Query));
-
-  app.get("/api/threads/search", async (request) => searchEntries(scope(userOf(request).id), request.query as never));
-
-  app.get<{ Params: Params }>("/api/threads/:id", async (request) =>
-    getThread(scope(userOf(request).id), { ...(request.query as Query), thread: request.params.id }),
+  route(app, api.syncThread, async ({ body }, request) => syncThread(scope(userOf(request).id), body));
+  route(app, api.listThreads, async ({ query }, request) => listThreads(scope(userOf(request).id), query));
+  route(app, api.searchEntries, async ({ query }, request) => searchEntries(scope(userOf(request).id), query));
+  route(app, api.getThread, async ({ params, query }, request) =>
+    getThread(scope(userOf(request).id), { ...query, thread: params.id }),
   );
-
-  app.get<{ Params: Params }>("/api/threads/:id/status", async (request) =>
-    threadStatus(scope(userOf(request).id), { ...(request.query as Query), thread: request.params.id }),
+  route(app, api.threadStatus, async ({ params, query }, request) =>
+    threadStatus(scope(userOf(request).id), { ...query, thread: params.id }),
   );
-
-  app.delete<{ Params: Params }>("/api/threads/:id", async (request) => {
-    const user = userOf(request);
-    return deleteThread(scope(user.id), {
-      ...(request.query as Query),
-      thread: request.params.id,
-    });
-  });
+  route(app, api.deleteThread, async ({ params, query }, request) =>
+    deleteThread(scope(userOf(request).id), { ...query, thread: params.id }),
+  );
+  route(app, api.deleteEntry, async ({ params }, request) => deleteEntry(scope(userOf(request).id), params.id));
 }

@@ -8,11 +8,12 @@ import {
   signatureHeader,
 } from "@cairn/core/operations/webhooks";
 import { userScopes } from "@cairn/core/user-scope";
+import { api } from "@cairn/core/wire/api";
+import type { AnswerOf } from "@cairn/core/wire/endpoint";
 import type { FastifyInstance } from "fastify";
 import { userOf } from "../auth";
 import type { ServerDeps } from "../server-deps";
-
-type Params = { id: string };
+import { route } from "./typed-route";
 
 /**
  * Webhooks (SPEC section 7): a user's own endpoints and inbound sources, the
@@ -21,42 +22,37 @@ type Params = { id: string };
  */
 export function webhookRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const scope = userScopes(deps);
-  app.get("/api/webhooks", async (request) => listWebhooks(scope(userOf(request).id)));
-  app.post("/api/webhooks", async (request, reply) => {
-    const created = await addWebhook(scope(userOf(request).id), (request.body ?? {}) as never);
-    reply.code(201);
-    return created;
-  });
-  app.delete<{ Params: Params }>("/api/webhooks/:id", async (request) =>
-    removeWebhook(scope(userOf(request).id), request.params.id),
+  route(app, api.listWebhooks, async (_input, request) => listWebhooks(scope(userOf(request).id)));
+  route(app, api.addWebhook, async ({ body }, request) => addWebhook(scope(userOf(request).id), body));
+  route(app, api.removeWebhook, async ({ params }, request) => removeWebhook(scope(userOf(request).id), params.id));
+  route(app, api.webhookDeliveries, async ({ query }, request) =>
+    listWebhookDeliveries(scope(userOf(request).id), query),
   );
-  app.get("/api/webhooks/deliveries", async (request) =>
-    listWebhookDeliveries(scope(userOf(request).id), request.query as never),
-  );
-  app.post("/api/webhooks/sources", async (request, reply) => {
-    const created = await addWebhookSource(scope(userOf(request).id), (request.body ?? {}) as never);
-    reply.code(201);
-    return created;
-  });
+  route(app, api.addWebhookSource, async ({ body }, request) => addWebhookSource(scope(userOf(request).id), body));
 
   app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
-    raw.post("/api/webhooks/ingest", async (request, reply) => {
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      };
-      const result = await ingestWebhook(
-        { system: deps.store.system, secrets: deps.secrets, now: deps.now, writerFor: scope },
-        {
-          sourceId: header("cairn-source"),
-          signature: header(signatureHeader),
-          rawBody: typeof request.body === "string" ? request.body : "",
-        },
-      );
-      reply.code(201);
-      return result;
+    // The raw body (the signature covers its bytes), so this one is registered by hand, from the table.
+    raw.route({
+      method: api.ingest.method,
+      url: api.ingest.path,
+      handler: async (request, reply) => {
+        const header = (name: string) => {
+          const value = request.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        const result = await ingestWebhook(
+          { system: deps.store.system, secrets: deps.secrets, now: deps.now, writerFor: scope },
+          {
+            sourceId: header("cairn-source"),
+            signature: header(signatureHeader),
+            rawBody: typeof request.body === "string" ? request.body : "",
+          },
+        );
+        reply.code(api.ingest.status ?? 200);
+        return result satisfies AnswerOf<typeof api.ingest>;
+      },
     });
   });
 }

@@ -7,8 +7,9 @@ import { ownedConversation } from "@cairn/core/operations/conversations";
 import type { Store } from "@cairn/core/store/store-port";
 import type { UserScopes } from "@cairn/core/user-scope";
 import { parseInput } from "@cairn/core/validate";
+import { chatInput } from "@cairn/core/wire/chat";
 import { stepCountIs, streamText } from "ai";
-import * as z from "zod";
+import type * as z from "zod";
 import { agentTools } from "../tools/registry";
 import type { ToolContext, ToolDefinition } from "../tools/tool";
 import { agentToolSet, type ToolOutcomes } from "./agent-tools";
@@ -48,13 +49,7 @@ export interface ChatDeps {
   faultPoint?: ((point: FaultPoint) => void) | undefined;
 }
 
-export const chatInput = z.object({
-  message: plainText()
-    .refine((text) => /\S/.test(text), "must not be empty")
-    .refine((text) => text.length <= 10_000, "must be at most 10,000 characters"),
-  conversation_id: idSchema.optional(),
-  client_message_id: z.string().min(1).max(100).optional(),
-});
+export { chatInput };
 
 /** What a streaming client sees while a turn runs (the route writes them as server-sent events). */
 export type TurnEvent =

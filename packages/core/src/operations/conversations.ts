@@ -43,5 +43,5 @@ export async function deleteConversation(
 ) {
   const conversation = await ownedConversation(deps, id);
   await deps.store.transaction((tx) => tx.deleteConversation(conversation.id));
-  return { deleted: true, id: conversation.id };
+  return { deleted: true as const, id: conversation.id };
 }

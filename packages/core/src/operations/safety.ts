@@ -11,11 +11,13 @@ import { sessionIdleMs } from "./sessions";
 import { trashRetentionMs } from "./trash";
 
 /** Destruction alerts (newest first); `open` only those not acknowledged. */
-export async function listAlerts(
-  deps: { store: SafetyReads },
-  input: z.input<typeof pagingSchema> & { open?: boolean | string | undefined },
-) {
-  const parsed = parseInput(pagingSchema.extend({ open: z.coerce.boolean().optional() }), input);
+/** Open ones only with `open` (a query string's "true"). */
+export const alertListInput = pagingSchema.extend({
+  open: z.preprocess((value) => (value === "false" ? false : value), z.coerce.boolean().optional()),
+});
+
+export async function listAlerts(deps: { store: SafetyReads }, input: z.input<typeof alertListInput>) {
+  const parsed = parseInput(alertListInput, input);
   return deps.store.listAlerts({ open: parsed.open, limit: parsed.limit, offset: parsed.offset });
 }
 
@@ -58,6 +60,12 @@ export async function listAudit(deps: { store: SafetyReads; now?: () => Date }, 
 
 export const digestInput = z.object({ project: z.string().max(64).optional(), since: z.string().optional() });
 
+/** A recovery's bootstrap: the digest's filters, the device asking, and whether it only looks. */
+export const recoveryInput = digestInput.extend({
+  deviceId: z.string().max(64).optional(),
+  dryRun: z.boolean().optional(),
+});
+
 /** Counts and hashes per type of what a recovery with the same filters restores (GET /api/sync/digest). */
 export async function syncDigest(
   deps: { store: FeedReads; now?: () => Date },
@@ -75,7 +83,7 @@ export async function syncDigest(
  */
 export async function recoveryBootstrap(
   deps: { store: UserStore; now: () => Date; newId: () => string },
-  input: z.input<typeof digestInput> & { deviceId?: string | undefined; dryRun?: boolean | undefined },
+  input: z.input<typeof recoveryInput>,
 ) {
   const started = Date.now();
   const parsed = parseInput(digestInput, input);

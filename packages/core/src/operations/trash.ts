@@ -23,11 +23,10 @@ export const trashItemInput = z.object({
   project: slugSchema.optional(),
 });
 
-export async function listTrash(
-  deps: { store: TrashRowReads },
-  input: z.input<typeof pagingSchema> & { project?: string | undefined },
-) {
-  const parsed = parseInput(pagingSchema.extend({ project: slugSchema.optional() }), input);
+export const trashListInput = pagingSchema.extend({ project: slugSchema.optional() });
+
+export async function listTrash(deps: { store: TrashRowReads }, input: z.input<typeof trashListInput>) {
+  const parsed = parseInput(trashListInput, input);
   return deps.store.listTrash({ projectId: parsed.project, limit: parsed.limit, offset: parsed.offset });
 }
 
@@ -74,7 +73,7 @@ export async function purgeFromTrash(
       args: { type: item.type, id: item.id, ...(item.projectId ? { projectId: item.projectId } : {}) },
     },
   ]);
-  return { type: item.type, id: item.id, purged: true };
+  return { type: item.type, id: item.id, purged: true as const };
 }
 
 /**
