@@ -1,6 +1,6 @@
 import type { Change, Digest } from "@cairn/core/store/store-types";
 import type { PullResponse } from "@cairn/core/wire/pull";
-import { computeDigest, type DigestRow } from "@cairn/store/shared/digest";
+import { computeDigest } from "@cairn/store/shared/digest";
 import type { LocalStore } from "./local-store";
 import type { SyncClient } from "./sync-client";
 import { changeAttribution, changeKey, writeChanges } from "./write-changes";
@@ -67,7 +67,7 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   db.pragma("wal_autocheckpoint = 0");
   let kept = 0;
   let seen = 0;
-  const serverVersions: { type: string; row: DigestRow }[] = [];
+  const serverVersions: Change[] = [];
   const pageSize = options.pageSize ?? 1000;
   const filtered = filter.project !== undefined || filter.since !== undefined;
   // Rows with a queued local change are newer than the server's and are kept; a store with an
@@ -138,55 +138,6 @@ export async function recover(options: RecoverOptions): Promise<RecoverResult> {
   };
 }
 
-/** A pulled row in the digest's column names. */
-function digestRowOf(change: Change): { type: string; row: DigestRow } {
-  switch (change.type) {
-    case "thread": {
-      const { thread } = change;
-      const row = {
-        project_id: thread.projectId,
-        id: thread.id,
-        name: thread.name,
-        status: thread.status,
-        deleted_at: thread.deletedAt,
-      };
-      return { type: "thread", row };
-    }
-    case "entry": {
-      const { entry } = change;
-      return {
-        type: "entry",
-        row: { id: entry.id, content: entry.content, session_id: entry.sessionId, deleted_at: entry.deletedAt },
-      };
-    }
-    case "memory": {
-      const { memory } = change;
-      return {
-        type: "memory",
-        row: { id: memory.id, version: memory.version, content: memory.content, deleted_at: memory.deletedAt },
-      };
-    }
-    case "task": {
-      const { task } = change;
-      return {
-        type: "task",
-        row: {
-          id: task.id,
-          version: task.version,
-          title: task.title,
-          status: task.status,
-          deleted_at: task.deletedAt,
-        },
-      };
-    }
-    case "session":
-      return {
-        type: "session",
-        row: { id: change.session.id, project_id: change.session.projectId, ended_at: change.session.endedAt },
-      };
-  }
-}
-
 function matches(change: Change, filter: { project?: string | undefined; since?: string | undefined }): boolean {
   const row = changeAttribution(change);
   if (filter.project !== undefined && row.project !== filter.project) return false;
@@ -204,7 +155,7 @@ async function applyRecoveryPage(
   changes: Change[],
   page: PullResponse,
   options: { setCursor: boolean; protectLocal: boolean },
-): Promise<{ restored: Record<string, number>; kept: number; keptServerRows: { type: string; row: DigestRow }[] }> {
+): Promise<{ restored: Record<string, number>; kept: number; keptServerRows: Change[] }> {
   // A store with nothing queued (a wiped machine) has nothing newer to protect: skip the lookups.
   const keep = options.protectLocal ? local.outbox.unsynced(changes.map(changeKey)) : new Set<string>();
   return local.user.transaction(async (tx) => {
@@ -213,7 +164,7 @@ async function applyRecoveryPage(
     return {
       restored: outcome.written,
       kept: outcome.keptQueued.length + outcome.keptNewer,
-      keptServerRows: outcome.keptQueued.map(digestRowOf),
+      keptServerRows: outcome.keptQueued,
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { UserStore } from "../store/store-port";
-import type { Change, EmbeddingRef, StoredEmbedding } from "../store/store-types";
+import type { EmbeddingRef, StoredEmbedding } from "../store/store-types";
+import { changeEmbeddable } from "../synced/synced-types";
 import { type Embedder, embeddingTextChars } from "./embedder";
 
 /** The change-feed consumer of one embedding model (a new model reads the feed from the start). */
@@ -30,7 +31,7 @@ export async function embedChanges(
     const live: { ref: EmbeddingRef; text: string }[] = [];
     const gone: EmbeddingRef[] = [];
     for (const change of changes) {
-      const row = embeddable(change);
+      const row = changeEmbeddable(change);
       if (!row) continue;
       if (row.deleted || row.text.trim() === "") gone.push(row.ref);
       else live.push({ ref: row.ref, text: row.text.slice(0, embeddingTextChars) });
@@ -57,30 +58,4 @@ export async function embedChanges(
     if (changes.length < options.batchSize) return { embedded, removed, more: false };
   }
   return { embedded, removed, more: true };
-}
-
-/** What of a change is embedded: entries and memories by their content, tasks by title and description. */
-function embeddable(change: Change): { ref: EmbeddingRef; text: string; deleted: boolean } | null {
-  switch (change.type) {
-    case "entry":
-      return {
-        ref: { type: "entry", id: change.entry.id },
-        text: change.entry.content,
-        deleted: change.entry.deletedAt !== null,
-      };
-    case "memory":
-      return {
-        ref: { type: "memory", id: change.memory.id },
-        text: [change.memory.content, ...change.memory.tags].join("\n"),
-        deleted: change.memory.deletedAt !== null,
-      };
-    case "task":
-      return {
-        ref: { type: "task", id: change.task.id },
-        text: [change.task.title, change.task.description].filter(Boolean).join("\n"),
-        deleted: change.task.deletedAt !== null,
-      };
-    default:
-      return null;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Entry, Memory, Session, Thread } from "../entities";
 import type { FeedReads } from "../store/store-roles";
-import type { Change } from "../store/store-types";
+import { changeExported, syncedTypes } from "../synced/synced-types";
 import type { Task } from "../task-entities";
 
 /** One exported record: what `cairn export --format jsonl` writes, one per line, and `cairn import` reads. */
@@ -35,10 +35,7 @@ export async function* exportRows(store: FeedReads, filter: ExportFilter): Async
   // The entries of a deleted thread stay out with it (they are not deleted one by one).
   const deletedThreads = new Set<string>();
   const ended: ExportRow[] = [];
-  for (const pass of [
-    ["session", "thread"],
-    ["entry", "memory", "task"],
-  ] as const) {
+  for (const pass of [1, 2] as const) {
     let cursor = 0;
     for (;;) {
       const changes = await store.changesSince(cursor, pageSize, { upTo: horizon });
@@ -48,10 +45,10 @@ export async function* exportRows(store: FeedReads, filter: ExportFilter): Async
         if (change.type === "thread" && change.thread.deletedAt !== null) {
           deletedThreads.add(`${change.thread.projectId}/${change.thread.id}`);
         }
-        if (!(pass as readonly string[]).includes(change.type)) continue;
+        if (syncedTypes[change.type].exportPass !== pass) continue;
         if (change.type === "entry" && deletedThreads.has(`${change.entry.projectId}/${change.entry.threadId}`))
           continue;
-        const row = keep(change, filter);
+        const row = changeExported(change, filter) as ExportRow | null;
         if (!row) continue;
         yield row;
         if (row.type === "session" && row.session.endedAt !== null) {
@@ -67,34 +64,4 @@ export async function* exportRows(store: FeedReads, filter: ExportFilter): Async
     }
   }
   yield* ended;
-}
-
-function keep(change: Change, filter: ExportFilter): ExportRow | null {
-  const since = filter.since ?? "";
-  const inProject = (projectId: string | null) =>
-    filter.projectId === undefined || projectId === filter.projectId || projectId === null;
-  switch (change.type) {
-    case "session":
-      return inProject(change.session.projectId) && change.session.lastActivityAt >= since
-        ? { type: "session", session: change.session }
-        : null;
-    case "thread":
-      return change.thread.deletedAt === null && inProject(change.thread.projectId) && change.thread.updatedAt >= since
-        ? { type: "thread", thread: change.thread }
-        : null;
-    case "entry":
-      return change.entry.deletedAt === null && inProject(change.entry.projectId) && change.entry.createdAt >= since
-        ? { type: "entry", entry: change.entry }
-        : null;
-    case "memory":
-      return change.memory.deletedAt === null && inProject(change.memory.projectId) && change.memory.updatedAt >= since
-        ? { type: "memory", memory: change.memory }
-        : null;
-    case "task":
-      return change.task.deletedAt === null && inProject(change.task.projectId) && change.task.updatedAt >= since
-        ? { type: "task", task: change.task }
-        : null;
-    default:
-      return null;
-  }
 }

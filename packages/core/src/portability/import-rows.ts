@@ -3,6 +3,7 @@ import { AppError } from "../app-error";
 import type { MutationSink, PendingMutation } from "../mutations/mutation-sink";
 import type { FeedReads } from "../store/store-roles";
 import type { Change } from "../store/store-types";
+import { changeKey, importMutationsOf, rowOf } from "../synced/synced-types";
 import { parseInput } from "../validate";
 import type { ExportRow } from "./export-rows";
 
@@ -34,7 +35,7 @@ export async function importRows(deps: { sink: MutationSink; store: FeedReads },
   const written = new Set<string>();
   if (after > before) {
     for (const change of await deps.store.changesSince(before, after - before, { upTo: after })) {
-      written.add(`${change.type}:${changeId(change)}`);
+      written.add(`${change.type}:${changeKey(change)}`);
     }
   }
   const imported: Record<string, number> = {};
@@ -48,91 +49,18 @@ export async function importRows(deps: { sink: MutationSink; store: FeedReads },
   return { imported, new: created, unchanged };
 }
 
-function changeId(change: Change): string {
-  switch (change.type) {
-    case "thread":
-      return `${change.thread.projectId}/${change.thread.id}`;
-    case "entry":
-      return change.entry.id;
-    case "memory":
-      return change.memory.id;
-    case "session":
-      return change.session.id;
-    case "task":
-      return change.task.id;
-  }
-}
-
-/** The change-log key of what an imported row writes. */
+/** The change-log key of what an imported row writes (its synced type's key; a session's end is its session). */
 function rowKey(row: ExportRow): string {
-  switch (row.type) {
-    case "session":
-      return `session:${row.session?.id}`;
-    case "session.end":
-      return `session:${row.id}`;
-    case "thread":
-      return `thread:${row.thread?.projectId}/${row.thread?.id}`;
-    case "entry":
-      return `entry:${row.entry?.id}`;
-    case "memory":
-      return `memory:${row.memory?.id}`;
-    case "task":
-      return `task:${row.task?.id}`;
-  }
+  if (row.type === "session.end") return `session:${row.id}`;
+  const change = { seq: 0, ...row } as Change;
+  return `${row.type}:${rowOf(change) ? changeKey(change) : ""}`;
 }
 
 function mutationsOf(row: ExportRow, index: number): PendingMutation[] {
-  const missing = () => new AppError("invalid_input", `Row ${index + 1} (${row.type}) has no ${row.type} object`);
-  switch (row.type) {
-    case "session": {
-      const { session } = row;
-      if (!session) throw missing();
-      return [
-        {
-          op: "session.start",
-          args: { id: session.id, projectId: session.projectId, agent: session.agent, startedAt: session.startedAt },
-        },
-      ];
-    }
-    case "session.end":
-      return [{ op: "session.end", args: { id: row.id, endedAt: row.endedAt, summary: row.summary } }];
-    case "thread": {
-      const { thread } = row;
-      if (!thread) throw missing();
-      return [
-        {
-          op: "thread.create",
-          args: { projectId: thread.projectId, threadId: thread.id, name: thread.name, createdAt: thread.createdAt },
-        },
-      ];
-    }
-    case "entry": {
-      const { entry } = row;
-      if (!entry) throw missing();
-      return [
-        {
-          op: "entry.append",
-          args: {
-            id: entry.id,
-            projectId: entry.projectId,
-            threadId: entry.threadId,
-            sessionId: entry.sessionId,
-            author: entry.author,
-            content: entry.content,
-            createdAt: entry.createdAt,
-          },
-        },
-      ];
-    }
-    case "memory": {
-      const { memory } = row;
-      if (!memory) throw missing();
-      return [{ op: "memory.put", args: { ...memory, baseVersion: null } }];
-    }
-    case "task": {
-      const { task } = row;
-      if (!task) throw missing();
-      return [{ op: "task.put", args: { ...task, baseVersion: null } }];
-    }
+  if (row.type === "session.end") {
+    return [{ op: "session.end", args: { id: row.id, endedAt: row.endedAt, summary: row.summary } }];
   }
+  const change = { seq: 0, ...row } as Change;
+  if (!rowOf(change)) throw new AppError("invalid_input", `Row ${index + 1} (${row.type}) has no ${row.type} object`);
+  return importMutationsOf(change);
 }

@@ -1,5 +1,5 @@
 import type { Store, SystemTx } from "../store/store-port";
-import { feedEvent } from "./feed-events";
+import { changeEvent } from "../synced/synced-types";
 import type { WebhookEndpointWithSecret, WebhookEvent } from "./webhook-entities";
 
 /** The consumer name of the webhook and session-summary scan in `feed_cursors`. */
@@ -88,7 +88,7 @@ export async function queueFeedEvents(
           continue;
         }
         if (endpoints.length === 0) continue;
-        const event = feedEvent(change);
+        const event = changeEvent(change);
         if (event) deliveries += await fanOut(tx, userId, event, endpoints, { newId: deps.newId, at });
       }
       await tx.forUser(userId).setFeedCursor(eventsConsumer, changes[changes.length - 1]?.seq ?? cursor);

@@ -1,76 +1,11 @@
-import type { Digest } from "@cairn/core/store/store-types";
-import { isoTimeOrNull } from "../row-mappers";
+import type { Change, Digest } from "@cairn/core/store/store-types";
+import { changeFingerprint, changeKey } from "@cairn/core/synced/synced-types";
+import { type ChangeSource, changeSources } from "../change-sources";
 import type { SqlExec } from "./sql-exec";
 
-/** A row as the digest reads it (column names of the tables). */
-export type DigestRow = Record<string, string | Date | null>;
-type Row = DigestRow;
-
-/** Per type: the columns to read, the time a `since` filter applies to, and what must match exactly. */
-const sources: {
-  type: string;
-  table: string;
-  columns: string;
-  time: string;
-  key: (row: Row) => string;
-  fingerprint: (row: Row) => string;
-}[] = [
-  {
-    type: "thread",
-    table: "threads",
-    columns: "project_id, id, name, status, deleted_at",
-    time: "updated_at",
-    key: (row) => `${row.project_id}/${row.id}`,
-    fingerprint: (row) => `${row.name}|${row.status}|${time(row.deleted_at)}`,
-  },
-  {
-    type: "entry",
-    table: "entries",
-    columns: "id, content, session_id, deleted_at",
-    time: "created_at",
-    key: (row) => String(row.id),
-    fingerprint: (row) => `${row.content}|${row.session_id ?? ""}|${time(row.deleted_at)}`,
-  },
-  {
-    type: "memory",
-    table: "memories",
-    columns: "id, version, content, deleted_at",
-    time: "updated_at",
-    key: (row) => String(row.id),
-    fingerprint: (row) => `${row.version}|${row.content}|${time(row.deleted_at)}`,
-  },
-  {
-    type: "task",
-    table: "tasks",
-    columns: "id, version, title, status, deleted_at",
-    time: "updated_at",
-    key: (row) => String(row.id),
-    fingerprint: (row) => `${row.version}|${row.title}|${row.status}|${time(row.deleted_at)}`,
-  },
-  {
-    type: "session",
-    table: "sessions",
-    columns: "id, project_id, ended_at",
-    time: "started_at",
-    key: (row) => String(row.id),
-    fingerprint: (row) => `${row.project_id}|${time(row.ended_at)}`,
-  },
-];
-
-function time(value: string | Date | null | undefined): string {
-  return isoTimeOrNull(value ?? null) ?? "";
-}
-
-/**
- * Counts and hashes per synced type (GET /api/sync/digest, and the check
- * after `cairn recover`). Each row contributes its id and what a restore
- * must bring back exactly (content, version, deletion), normalised in
- * JavaScript and sorted by id there, so SQLite and PostgreSQL (text vs
- * timestamptz, collations) produce the same hash for the same rows.
- * `exclude` leaves out rows the caller knows the server does not have yet.
- */
+/** The rows of one type a filter covers: by project, and by the type's time since then. */
 function whereOf(
-  source: { time: string },
+  source: Pick<ChangeSource, "time">,
   userId: string,
   query: { projectId?: string | undefined; since?: string | undefined },
 ) {
@@ -94,7 +29,7 @@ export async function countRows(
   query: { projectId?: string | undefined; since?: string | undefined },
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const source of sources) {
+  for (const source of changeSources) {
     const { where, params } = whereOf(source, userId, query);
     const [row] = await sql.all<{ n: number | string }>(
       `SELECT COUNT(*) AS n FROM ${source.table} WHERE ${where}`,
@@ -105,27 +40,36 @@ export async function countRows(
   return counts;
 }
 
+/**
+ * Counts and hashes per synced type (GET /api/sync/digest, and the check
+ * after `cairn recover`). Each row contributes its key and its fingerprint
+ * (the synced type's: what a restore must bring back exactly), normalised in
+ * JavaScript and sorted by id there, so SQLite and PostgreSQL (text vs
+ * timestamptz, collations) produce the same hash for the same rows.
+ * `exclude` leaves out rows the caller knows the server does not have yet.
+ */
 export async function computeDigest(
   sql: SqlExec,
   userId: string,
   query: { projectId?: string | undefined; since?: string | undefined },
   exclude: (type: string, id: string) => boolean = () => false,
   /** Rows to count instead of the excluded ones (a recovery passes the server's versions of rows it kept). */
-  extra: { type: string; row: DigestRow }[] = [],
+  extra: Change[] = [],
 ): Promise<Digest> {
   // Loaded here, not at the top: node:crypto costs every CLI start 3 to 5 ms (this module is on every store's path).
   const { createHash } = await import("node:crypto");
   const digest: Digest = {};
-  for (const source of sources) {
+  for (const source of changeSources) {
     const { where, params } = whereOf(source, userId, query);
-    const rows = (await sql.all<Row>(`SELECT ${source.columns} FROM ${source.table} WHERE ${where}`, params))
-      .map((row) => ({ id: source.key(row), fp: source.fingerprint(row) }))
-      .filter((row) => !exclude(source.type, row.id))
-      .concat(
-        extra
-          .filter((item) => item.type === source.type)
-          .map((item) => ({ id: source.key(item.row), fp: source.fingerprint(item.row) })),
-      );
+    const stored = await sql.all<Record<string, unknown>>(
+      `SELECT ${source.columns} FROM ${source.table} WHERE ${where}`,
+      params,
+    );
+    const rows = stored
+      .map((row) => source.toChange({ ...row, seq: 0 }))
+      .concat(extra.filter((change) => change.type === source.type))
+      .map((change) => ({ id: changeKey(change), fp: changeFingerprint(change) }))
+      .filter((row, index) => index >= stored.length || !exclude(source.type, row.id));
     rows.sort((left, right) => (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
     const hash = createHash("sha256");
     for (const row of rows) hash.update(`${row.id}\t${row.fp}\n`);
