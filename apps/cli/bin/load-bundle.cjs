@@ -8,8 +8,13 @@ const path = require("node:path");
 const vm = require("node:vm");
 const Module = require("node:module");
 
+/** Each bundle runs once per process: a second load returns the same exports (one copy of its modules). */
+const loaded = new Map();
+
 /** Runs `bundle` (a CommonJS file) and returns its exports; throws ENOENT when it is not built. */
 module.exports = function loadBundle(bundle) {
+  const done = loaded.get(bundle);
+  if (done) return done;
   const source = fs.readFileSync(bundle, "utf8");
   const cacheFile = `${bundle}.v8cache`;
   let cachedData;
@@ -35,5 +40,6 @@ module.exports = function loadBundle(bundle) {
   script
     .runInThisContext()
     .call(module_.exports, module_.exports, Module.createRequire(bundle), module_, bundle, path.dirname(bundle));
+  loaded.set(bundle, module_.exports);
   return module_.exports;
 };

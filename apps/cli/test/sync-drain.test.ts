@@ -234,6 +234,67 @@ describe("drain", () => {
     await local.close();
   });
 
+  it("reads the next batch while one is out, and drops it when the answer leaves rows to send again", async () => {
+    const local = openLocal(server.alice.id);
+    await write(local, 6);
+    const seqs = local.outbox.list(10).map((row) => row.seq);
+    // The first push is answered only once the drain has read the batch after it (while it was out).
+    let prefetched: () => void = () => {};
+    const readAhead = new Promise<void>((resolve) => {
+      prefetched = resolve;
+    });
+    const nextBatch = local.outbox.nextBatch.bind(local.outbox);
+    local.outbox.nextBatch = (limits, afterSeq = 0) => {
+      if (afterSeq > 0) prefetched();
+      return nextBatch(limits, afterSeq);
+    };
+    const seen: { mutations: number[] }[] = [];
+    const pipelined = await drain({
+      local,
+      client: client(async (request) => {
+        if (request.url.pathname === "/api/sync/push" && seen.length === 0) await readAhead;
+        return appTransport(() => null, seen)(request);
+      }),
+      now: () => new Date(),
+      deadlineMs: 5000,
+      drainer: { holder: "pipelined", pid: process.pid, role: "test", isAlive: () => true },
+      waitForLock: false,
+      maxBatchRows: 2,
+    });
+    expect(pipelined).toMatchObject({ pushed: 6, pending: 0, error: null });
+    expect(seen.map((push) => push.mutations)).toEqual([seqs.slice(0, 2), seqs.slice(2, 4), seqs.slice(4, 6)]);
+
+    // An answer that leaves the batch's last row to send again: the batch read ahead is not sent.
+    const other = openLocal(server.bob.id);
+    await write(other, 4);
+    const queued = other.outbox.list(10).map((row) => row.seq);
+    const pushes: number[][] = [];
+    await drainVia(other, {
+      token: server.bob.token,
+      maxBatchRows: 2,
+      fault: (body) => {
+        const sent = (body?.mutations ?? []) as { seq: number }[];
+        if (sent.length === 0) return null;
+        pushes.push(sent.map((mutation) => mutation.seq));
+        if (pushes.length > 1) return null;
+        const [first, second] = sent;
+        return reply(
+          200,
+          JSON.stringify({
+            pushVersion: 1,
+            lastAppliedSeq: first?.seq,
+            results: [
+              { seq: first?.seq, status: "applied" },
+              { seq: second?.seq, status: "out_of_order" },
+            ],
+          }),
+        );
+      },
+    });
+    expect(pushes[0]).toEqual(queued.slice(0, 2));
+    expect(pushes[1]?.[0]).toBe(queued[1]);
+  });
+
   it("pushes in batches and pulls what another device wrote", async () => {
     const first = openLocal(server.bob.id);
     const second = openLocal(server.bob.id);

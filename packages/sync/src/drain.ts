@@ -128,16 +128,32 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       return finish(appError);
     };
 
+    // The next batch, read and serialised while the previous one is out (the drain would otherwise
+    // sit idle while the server works, and the server while the drain prepares): used only when the
+    // previous batch settled whole, so it is exactly the first rows not dead.
+    let prepared: { batch: OutboxRow[]; sentThrough: number; body: string } | null = null;
     for (;;) {
       if (Date.now() - startedAt >= deps.deadlineMs) return finish(new AppError("timeout", "Sync deadline reached"));
       if (!lock.renew()) return finish(new AppError("conflict", "Another drainer took over this scope's lock"));
-      const batch = local.outbox.nextBatch({ maxRows, maxBytes });
+      const batch: OutboxRow[] = prepared?.batch ?? local.outbox.nextBatch({ maxRows, maxBytes });
       if (batch.length === 0) break;
       const sentThrough = markSent(local, batch, deps.drainer.holder, now());
+      const body = prepared?.sentThrough === sentThrough ? prepared.body : pushBody(local, batch, sentThrough);
+      prepared = null;
       deps.crashPoint?.("client.push.in_flight");
       let response: Awaited<ReturnType<SyncClient["push"]>>;
+      const request = client.pushBody(body, signal());
+      // Its failure is read below; until then it must not count as unhandled.
+      request.catch(() => {});
+      // Once the request is on its way, the next batch is read and serialised while the server applies this one.
+      await new Promise((resolve) => setImmediate(resolve));
+      const last = seqRange(batch).last;
+      const following = local.outbox.nextBatch({ maxRows, maxBytes }, last);
+      const mark = Math.max(sentThrough, last);
+      const upcoming =
+        following.length > 0 ? { batch: following, sentThrough: mark, body: pushBody(local, following, mark) } : null;
       try {
-        response = await client.pushBody(pushBody(local, batch, sentThrough), signal());
+        response = await request;
       } catch (error) {
         if (isAppError(error) && serverDetail(error, "reason") === "device_forked" && !forked) {
           // Another copy of this store pushed under its id: send everything again as a new device.
@@ -183,6 +199,7 @@ export async function drain(deps: DrainDeps): Promise<DrainResult> {
       const settled = settle(local, batch, response);
       deps.crashPoint?.("client.push.acked");
       pushed += settled.done;
+      if (settled.whole) prepared = upcoming;
       if (settled.gap) {
         // The server waits for a seq this client parked dead before the server read it:
         // a `sync.skip` in its place moves the server past it (the row stays dead here).
@@ -320,7 +337,7 @@ function settle(
   local: LocalStore,
   batch: OutboxRow[],
   response: { lastAppliedSeq: number; results: { seq: number; status: string; reason?: string | undefined }[] },
-): { done: number; gap: boolean } {
+): { done: number; gap: boolean; whole: boolean } {
   const status = new Map(response.results.map((result) => [result.seq, result]));
   const waiting: number[] = [];
   let done = 0;
@@ -341,7 +358,8 @@ function settle(
   const first = batch[0];
   // out_of_order on our oldest pending row: the server is waiting for a seq we do not have.
   const gap = first !== undefined && status.get(first.seq)?.status === "out_of_order";
-  return { done, gap };
+  // Every row left the queue or was parked: nothing of this batch waits to be sent again.
+  return { done, gap, whole: waiting.length === 0 && !gap };
 }
 
 function seqRange(batch: OutboxRow[]): { first: number; last: number } {

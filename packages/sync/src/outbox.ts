@@ -79,10 +79,10 @@ export class Outbox {
    * is resent as it stands, same seq, same ids (the server answers
    * `duplicate` when the first send did land).
    */
-  nextBatch(limits: { maxRows: number; maxBytes: number }): OutboxRow[] {
+  nextBatch(limits: { maxRows: number; maxBytes: number }, afterSeq = 0): OutboxRow[] {
     const records = this.db
-      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state != 'dead' ORDER BY seq LIMIT ?`)
-      .all(limits.maxRows) as OutboxRecord[];
+      .prepare(`SELECT ${outboxColumns} FROM outbox WHERE state != 'dead' AND seq > ? ORDER BY seq LIMIT ?`)
+      .all(afterSeq, limits.maxRows) as OutboxRecord[];
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const record of records) {
