@@ -32,7 +32,7 @@ export const addTaskInput = z.object({
   due: dueInput.optional(),
   /** Null or absent: a personal task, listed with every project's. */
   project: slugSchema.nullable().optional(),
-  /** A caller-chosen id (the chat agent derives one per tool call so a replay creates nothing new). */
+  /** A caller-chosen id: a create sent again with it returns the task it made (a retry creates nothing new). */
   id: idSchema.optional(),
 });
 
