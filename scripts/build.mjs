@@ -133,6 +133,8 @@ for (const bundle of sideBundles) {
     outfile: `apps/cli/dist/${bundle.file}`,
     sourcemap: "linked",
     external: serverOnly,
+    // Run through vm.Script like the CLI's bundle: no dynamic-import hook there either.
+    supported: { "dynamic-import": false },
     alias: ulidForBrowsers,
   });
 }

@@ -114,7 +114,7 @@ describe("the layers of the workspace", () => {
       {
         owner: agent,
         path: "packages/agent/src/x.ts",
-        text: 'const m = await import("@cairn/core/operations/resolve-thread");',
+        text: 'const m = await import("@cairn/core/no/such-module");',
       },
       { owner: agent, path: "packages/agent/src/y.ts", text: 'import type { T } from "@cairn/sync/drain";' },
       { owner: sync, path: "packages/sync/src/z.ts", text: 'import { b } from "../../core/src/ids";' },
@@ -122,7 +122,7 @@ describe("the layers of the workspace", () => {
     expect(found).toEqual([
       "packages/core/src/x.ts imports @cairn/store/sqlite/sqlite-store: store is not below core",
       "packages/core/src/x.ts imports @cairn/store/sqlite/sqlite-store: @cairn/store is not declared",
-      "packages/agent/src/x.ts imports @cairn/core/operations/resolve-thread: not in @cairn/core's exports",
+      "packages/agent/src/x.ts imports @cairn/core/no/such-module: not in @cairn/core's exports",
       "packages/agent/src/y.ts imports @cairn/sync/drain: @cairn/sync is not declared",
       "packages/sync/src/z.ts imports ../../core/src/ids: outside its package",
     ]);
