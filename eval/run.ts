@@ -16,6 +16,7 @@ import { nodeSecrets } from "@cairn/store/node-secrets";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { describeMachine } from "../bench/machine";
 import { type EvalQuestion, evalCorpus } from "./corpus";
+import { runLocomo } from "./locomo/run-locomo";
 
 /**
  * `npm run eval`: search and oracle quality on a deterministic corpus of agent
@@ -149,7 +150,24 @@ async function report(
   );
 }
 
-main().catch((error: unknown) => {
+/** The value after a flag (`--locomo DIR`), or undefined. */
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+const locomo = flag("--locomo");
+(locomo === undefined
+  ? main()
+  : runLocomo(locomo, {
+      out: flag("--out"),
+      misses: flag("--misses"),
+      databaseUrl: flag("--database-url"),
+      searchOnly: process.argv.includes("--search-only"),
+      weights: flag("--weights") === undefined ? undefined : JSON.parse(flag("--weights") as string),
+      oracle: flag("--oracle") === undefined ? undefined : JSON.parse(flag("--oracle") as string),
+    })
+).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

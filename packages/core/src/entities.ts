@@ -105,6 +105,8 @@ export interface ApiToken {
 /** A search hit as every surface returns it (SPEC section 4). */
 export interface SearchHit {
   type: "entry";
+  /** The content, when the query asked `withText`. */
+  text?: string | undefined;
   id: string;
   threadId: string;
   snippet: string;

@@ -27,7 +27,7 @@ export function fts5Match(terms: string[], mode: MatchMode = "all"): string {
 }
 
 /**
- * PostgreSQL tsquery for terms (the `simple` configuration): the function and
+ * PostgreSQL tsquery for terms (the `cairn_english` configuration: stemmed, stop words kept): the function and
  * its text. The terms are plain words (see searchTerms), so `|` between them
  * is the only operator to_tsquery sees.
  */

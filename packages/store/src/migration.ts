@@ -7,3 +7,11 @@ export interface Migration {
   name: string;
   sql: string;
 }
+
+/** The steps up to and including `last` (all of them when absent): a schema as an older release left it. */
+export function upTo(migrations: Migration[], last: string | undefined): Migration[] {
+  if (last === undefined) return migrations;
+  const at = migrations.findIndex((migration) => migration.name === last);
+  if (at < 0) throw new Error(`No migration named ${last}`);
+  return migrations.slice(0, at + 1);
+}

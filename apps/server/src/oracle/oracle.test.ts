@@ -56,7 +56,10 @@ describe("the oracle with the built-in offline model (extractive)", () => {
     expect(body.answer).toContain("three attempts with exponential backoff and full jitter. [1]");
     expect(body.answer).not.toContain("pizza");
     expect(body.citations).toEqual([
-      expect.objectContaining({ ref: "thread:decisions#01JORACLEE", snippet: expect.stringContaining("retry policy") }),
+      expect.objectContaining({
+        ref: "thread:decisions#01JORACLEENTRY0000000001",
+        snippet: expect.stringContaining("retry policy"),
+      }),
     ]);
     const port = (await ask(t, t.alice.token, { question: "which port does payments use in staging" })).json();
     expect(port).toMatchObject({ abstained: false, citations: [{ ref: `memory:${memoryId}` }] });
@@ -90,7 +93,10 @@ describe("the oracle with the built-in offline model (extractive)", () => {
         return { event: event?.slice(7), data: JSON.parse(data?.slice(6) ?? "null") as Record<string, unknown> };
       });
     expect(events.map((event) => event.event)).toEqual(["text", "done"]);
-    expect(events[1]?.data).toMatchObject({ abstained: false, citations: [{ ref: "thread:decisions#01JORACLEE" }] });
+    expect(events[1]?.data).toMatchObject({
+      abstained: false,
+      citations: [{ ref: "thread:decisions#01JORACLEENTRY0000000001" }],
+    });
     expect(events[0]?.data.delta).toBe(events[1]?.data.answer);
   });
 });
@@ -107,12 +113,15 @@ describe("the oracle with a generative model (scripted)", () => {
   it("keeps only citations of retrieved sources, checked server-side", async () => {
     model.push(say("Three attempts with jitter [1]. Also see [7] and [0]."));
     const body = (await ask(t, t.alice.token, { question: "What did we decide about the retry policy?" })).json();
-    expect(body).toMatchObject({ abstained: false, citations: [{ ref: "thread:decisions#01JORACLEE" }] });
+    expect(body).toMatchObject({ abstained: false, citations: [{ ref: "thread:decisions#01JORACLEENTRY0000000001" }] });
     expect(body.answer).toBe("Three attempts with jitter [1]. Also see and.");
-    // The model saw the numbered sources and the question, and nothing of the other entry.
+    // The model saw the numbered sources and the question; the next entry of the thread only as the
+    // source's context (the answer to a question is often a turn away), never as a source it may cite.
     const prompt = JSON.stringify(model.prompts[model.prompts.length - 1]);
-    expect(prompt).toContain("[1] (thread:decisions#01JORACLEE");
-    expect(prompt).not.toContain("pizza");
+    expect(prompt).toContain("[1] (thread:decisions#01JORACLEENTRY0000000001, ");
+    expect(prompt).toContain("(next to it, 2");
+    expect(prompt).not.toContain("[2] (thread:");
+    expect(prompt).not.toContain("01JORACLEENTRY0000000002");
   });
 
   it("abstains when the model finds nothing, or cites nothing it was given", async () => {

@@ -1,7 +1,6 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { AppError } from "@cairn/core/app-error";
 import type { ChatMessage, NewChatMessage, StoredToolCall } from "@cairn/core/chat/chat-entities";
-import { idSchema, plainText } from "@cairn/core/entities";
 import type { FaultPoint } from "@cairn/core/operations/apply-push";
 import { ownedConversation } from "@cairn/core/operations/conversations";
 import type { Store } from "@cairn/core/store/store-port";

@@ -55,7 +55,7 @@ export async function askOracle(
   emit: (delta: string) => void = () => {},
 ): Promise<OracleAnswer> {
   const input = parseInput(askInput, body ?? {});
-  const { sources, terms } = await oracleSources(deps.scopes(userId), {
+  const { sources, query } = await oracleSources(deps.scopes(userId), {
     question: input.question,
     project: input.project,
     budgetTokens: deps.oracle.budgetTokens,
@@ -65,13 +65,13 @@ export async function askOracle(
     return { answer: nothing, citations: [], abstained: true };
   }
   if (deps.model === null) {
-    const { answer, used } = extractiveAnswer(sources, terms);
-    if (used.length === 0) {
+    const { answer, cited } = extractiveAnswer(sources, query);
+    if (cited.length === 0) {
       emit(nothing);
       return { answer: nothing, citations: [], abstained: true };
     }
     emit(answer);
-    return { answer, citations: used.map((index) => citationOf(sources[index] as OracleSource)), abstained: false };
+    return { answer, citations: cited, abstained: false };
   }
   return generate(deps, deps.model, input.question, sources, emit);
 }
@@ -83,8 +83,18 @@ async function generate(
   sources: OracleSource[],
   emit: (delta: string) => void,
 ): Promise<OracleAnswer> {
+  // Each source with the entries around it in its thread (the answer to a question is often the next turn).
   const listed = sources
-    .map((source, index) => `[${index + 1}] (${source.ref}, ${source.createdAt.slice(0, 10)}) ${source.text}`)
+    .map((source, index) => {
+      const by = source.author ? `${source.author}, ` : "";
+      const around = source.context
+        .map(
+          (near) =>
+            `    (next to it, ${near.author ? `${near.author}, ` : ""}${near.createdAt.slice(0, 10)}) ${near.content}`,
+        )
+        .join("\n");
+      return `[${index + 1}] (${source.ref}, ${by}${source.createdAt.slice(0, 10)}) ${source.text}${around ? `\n${around}` : ""}`;
+    })
     .join("\n\n");
   let text = "";
   const { failure, timedOut } = await streamWithDeadline(

@@ -1,39 +1,103 @@
+import { entryRef } from "@cairn/core/operations/citation-ref";
 import type { OracleSource } from "@cairn/core/operations/oracle-sources";
-import { searchTerms } from "@cairn/core/search-terms";
+import type { QueryAnalysis } from "@cairn/core/search/query-analysis";
+import { rarity } from "@cairn/core/search/rarity";
+import { contentStemsOf } from "@cairn/core/search/text-stems";
+import { whenSaid } from "./relative-dates";
+
+/** A row the answer cites: a source, or an entry next to one in its thread. */
+export interface CitedRow {
+  ref: string;
+  snippet: string;
+  score: number;
+  author: string | null;
+  createdAt: string;
+}
+
+/** A sentence the answer may be, with the row it comes from. */
+interface Piece {
+  sentence: string;
+  row: CitedRow;
+  /** Its source's rank (0 is the best), and whether it is that source's own text or a neighbour's. */
+  rank: number;
+  own: boolean;
+  stems: Set<string>;
+}
 
 /**
- * The built-in model's answer: no generation, only the sentences of the
- * sources that best match the question's topic words, each followed by the
- * number of the source it comes from. At most three sentences, from as many
- * sources as there are good ones.
+ * The built-in model's answer: no generation. The sentence of the sources (or of the entries next
+ * to them: a reply to a question) that holds most of the question's content words, stemmed and
+ * weighted by rarity among them, followed by the number of the row it comes from; a second one
+ * when it is nearly as good and from another row. A question asking when is answered with the
+ * date the sentence means ("yesterday", written on 8 May 2023: 7 May 2023). A sentence that asks
+ * something is no answer. Whether to answer at all was decided by retrieval (chooseSources).
  */
-export function extractiveAnswer(sources: OracleSource[], terms: string[]): { answer: string; used: number[] } {
-  const wanted = new Set(terms);
-  const candidates: { sentence: string; source: number; score: number; order: number }[] = [];
-  sources.forEach((source, index) => {
-    const sentences = source.text
-      .split(/(?<=[.!?])\s+|\n+/)
-      .map((sentence) => sentence.trim())
-      .filter((sentence) => sentence.length > 0 && sentence.length <= 600);
-    sentences.forEach((sentence, order) => {
-      const words = new Set(searchTerms(sentence));
-      const hits = [...wanted].filter((term) => words.has(term)).length;
-      // Relevance first; among equals, the better-ranked source and the earlier sentence.
-      if (hits > 0) candidates.push({ sentence, source: index, score: hits - index * 0.01 - order * 0.001, order });
-    });
+export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis): { answer: string; cited: CitedRow[] } {
+  const wanted = [...new Set(query.contentStems)];
+  const pieces: Piece[] = [];
+  sources.forEach((source, rank) => {
+    const own: CitedRow = {
+      ref: source.ref,
+      snippet: source.snippet,
+      score: source.score,
+      author: source.author,
+      createdAt: source.createdAt,
+    };
+    for (const sentence of sentencesOf(source.text)) {
+      pieces.push({ sentence, row: own, rank, own: true, stems: new Set(contentStemsOf(sentence)) });
+    }
+    const thread = source.thread;
+    for (const near of thread === null ? [] : source.context) {
+      const row: CitedRow = {
+        ref: entryRef(thread as string, near.id),
+        snippet: near.content.slice(0, 500),
+        score: source.score,
+        author: near.author || null,
+        createdAt: near.createdAt,
+      };
+      for (const sentence of sentencesOf(near.content)) {
+        pieces.push({ sentence, row, rank, own: false, stems: new Set(contentStemsOf(sentence)) });
+      }
+    }
   });
-  candidates.sort((a, b) => b.score - a.score);
-  // Only sentences nearly as relevant as the best one: a row that shares one word with the question is no answer.
-  const best = Math.round(candidates[0]?.score ?? 0);
-  const chosen: typeof candidates = [];
-  for (const candidate of candidates.filter((each) => Math.round(each.score) >= Math.ceil(best * 0.75))) {
-    if (chosen.length === 3) break;
-    if (chosen.some((taken) => taken.sentence === candidate.sentence)) continue;
-    chosen.push(candidate);
-  }
-  chosen.sort((a, b) => a.source - b.source || a.order - b.order);
-  return {
-    answer: chosen.map((taken) => `${taken.sentence} [${taken.source + 1}]`).join(" "),
-    used: [...new Set(chosen.map((taken) => taken.source))],
-  };
+  // Rarer words weigh more: a sentence with the one rare word beats one with three common ones.
+  const weight = new Map(
+    wanted.map((stem) => {
+      const holding = pieces.filter((piece) => piece.stems.has(stem)).length;
+      return [stem, rarity(holding, pieces.length)];
+    }),
+  );
+  const total = wanted.reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0) || 1;
+  const scored = pieces
+    .filter((piece) => !/\?["')\]]*$/.test(piece.sentence))
+    .map((piece) => {
+      const held = wanted
+        .filter((stem) => piece.stems.has(stem))
+        .reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0);
+      const source = sources[piece.rank] as OracleSource;
+      // The source's own sentences carry what made it a source (its author, its other sentences); a
+      // neighbour's, only its own words. Among equals, the better-ranked source.
+      const score = held / total + (piece.own ? 0.5 * source.coverage : 0.25 * source.coverage) - piece.rank * 0.04;
+      return { piece, score };
+    })
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best) return { answer: "", cited: [] };
+  const chosen = [best.piece];
+  const second = scored.find((each) => each.piece.row.ref !== best.piece.row.ref);
+  if (!query.asksWhen && second && second.score >= best.score * 0.8) chosen.push(second.piece);
+  const cited = [...new Set(chosen.map((piece) => piece.row))];
+  const marker = (piece: Piece) => `[${cited.indexOf(piece.row) + 1}]`;
+  // "When …?" is answered by the date the sentence means; the citation shows the sentence.
+  const answer = query.asksWhen
+    ? `${whenSaid(best.piece.sentence, new Date(best.piece.row.createdAt))} ${marker(best.piece)}`
+    : chosen.map((piece) => `${piece.sentence} ${marker(piece)}`).join(" ");
+  return { answer, cited };
+}
+
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence.length > 0 && sentence.length <= 600);
 }

@@ -1,13 +1,17 @@
 import * as z from "zod";
 import { slugSchema } from "../entities";
-import { searchTerms } from "../search-terms";
+import { asksQuestion } from "../search/asks-question";
+import { analyzeQuery, type QueryAnalysis } from "../search/query-analysis";
+import { rarity } from "../search/rarity";
+import { contentStemsOf, stemsOf } from "../search/text-stems";
 import type { EmbeddingReads, EntryReads, MemoryReads, TaskReads } from "../store/store-roles";
 
 /** What the oracle reads: search's roles (it searches) and the rows it cites. */
 type OracleReads = EntryReads & MemoryReads & TaskReads & EmbeddingReads;
 
 import { parseInput } from "../validate";
-import { type SearchDeps, search, type UnifiedHit } from "./search";
+import { entryRef } from "./citation-ref";
+import { type NeighbourEntry, type SearchDeps, search, type UnifiedHit } from "./search";
 
 export const askInput = z.object({
   question: z
@@ -20,7 +24,7 @@ export const askInput = z.object({
 
 /** A retrieved source the oracle may cite: the full text (cut to the budget) and what a citation shows. */
 export interface OracleSource {
-  /** `thread:<thread>#<entry-id-prefix>` or `memory:<id>` (SPEC section 4). */
+  /** `thread:<thread>#<entry id>` or `memory:<id>` (SPEC section 4): one row, without ambiguity. */
   ref: string;
   type: "entry" | "memory";
   id: string;
@@ -30,99 +34,171 @@ export interface OracleSource {
   author: string | null;
   createdAt: string;
   project: string | null;
+  /** How much of the question's content words (weighted by rarity) it holds, 0 to 1. */
+  coverage: number;
+  /** The entries just before and after it in its thread, oldest first (entries only). */
+  context: NeighbourEntry[];
+  /** Its thread (entries only): a neighbour's reference is in the same thread. */
+  thread: string | null;
 }
 
-/** Words that carry no topic: a question's "what did we decide about" must not count as a match. */
-const stopwords = new Set(
-  (
-    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its me my " +
-    "no not of on or our should so than that the their them then there these they this to us was we were what when " +
-    "where which who why will with would you your about any anything know tell say said decide decided there's whats " +
-    "please recently lately yesterday today now currently ever last still again also just"
-  ).split(" "),
-);
-
-/** The words of a question that name its topic. */
-export function topicTerms(question: string): string[] {
-  return searchTerms(question).filter((term) => !stopwords.has(term));
+/** The words of a question that name its topic (its content words: stop words and the times it names left out). */
+export function topicTerms(question: string, now = new Date()): string[] {
+  const query = analyzeQuery(question, now);
+  return query.onlyStopWords ? [] : query.content;
 }
 
-/** How many rows the known words of a question with an unknown word may point at and still be specific. */
-const specificRows = 3;
+/**
+ * What decides relevance, tuned on LoCoMo's development split (docs/retrieval-eval.md):
+ * `sourceCoverage`, the share of a question's content words (weighted by rarity) a row must hold
+ * to be a source; `authorGap`, how much better than the named person's best row another
+ * person's row may cover the question before the question is taken to be about that other
+ * person's doing (see chooseSources); `specificRows`, how many rows may hold every other word of
+ * a question with a word memory never saw before it is taken to ask about something never recorded.
+ */
+export const oracleTuning = { sourceCoverage: 0.2, authorGap: 0, specificRows: 3 };
+
+/** How many of search's hits the oracle weighs. */
+const considered = 20;
 
 /** Tokens, roughly: 4 characters each. */
 function tokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+export interface OracleRetrieval {
+  sources: OracleSource[];
+  query: QueryAnalysis;
+  /** The content words no row holds (the question is then about something memory never saw, or paraphrases). */
+  unknown: string[];
+  /** Why there are no sources, when there are none. */
+  abstention?: "no_topic" | "unknown_words" | "nothing_relevant" | "someone_else";
+}
+
 /**
- * Retrieval for the oracle: unified search over entries and memories with the
- * question's topic words, keeping a hit only when it is relevant (the exact
- * phrase or every topic word, or at least half of them), then the full text of
- * each, best first, until the token budget is spent. An empty list means
- * memory holds nothing on the question: the oracle abstains. So does a topic
- * word that occurs nowhere in the user's memory (`unknown`).
+ * Retrieval for the oracle: unified search over entries and memories with the question as asked
+ * (ranked for questions: see search), the whole text of its best hits with the entries just
+ * before and after each in its thread, then chooseSources, then as many as the token budget
+ * holds, best first. No sources means memory holds nothing on the question: the oracle abstains.
  */
 export async function oracleSources(
   deps: SearchDeps,
   input: { question: string; project?: string | undefined; budgetTokens: number },
-): Promise<{ sources: OracleSource[]; terms: string[]; unknown: string[] }> {
+): Promise<OracleRetrieval> {
   const parsed = parseInput(askInput.pick({ question: true, project: true }), input);
-  const terms = topicTerms(parsed.question);
-  if (terms.length === 0) return { sources: [], terms, unknown: [] };
-  // A topic word found nowhere in memory ("pangolin") means the question is about something memory never saw:
-  // matching its other words ("port", "service") would only find answers about something else.
-  const present = await deps.store.presentTerms(terms);
-  const unknown = terms.filter((term) => !present.has(term));
-  const known = terms.filter((term) => present.has(term));
-  const filter = { type: "entry,memory", ...(parsed.project ? { project: parsed.project } : {}) };
-  let relevant: UnifiedHit[];
-  if (unknown.length === 0) {
-    const result = await search(deps, { q: terms.join(" "), ...filter, limit: 20 });
-    // A row found by meaning alone is left out: every question has nearest neighbours, so they cannot
-    // tell an answerable question from one memory knows nothing about (hybrid search still orders the rest).
-    relevant = result.hits.filter(
-      (hit) => hit.match !== "semantic" && (hit.match !== "any" || coverage(hit, terms) >= 0.5),
-    );
-  } else {
-    // A question word memory never saw is either a paraphrase ("hosted" for "moved to region") or the very
-    // thing asked about ("pangolin"). The rest of the question tells them apart: if its words together point
-    // at a few rows, those answer it; if they match many (every "port … service … staging" fact), memory
-    // holds nothing about the thing asked. So does a question most of whose words memory never saw.
-    if (known.length <= unknown.length) return { sources: [], terms, unknown };
-    const result = await search(
-      deps,
-      { q: known.join(" "), ...filter, limit: specificRows + 1 },
-      {
-        tiers: ["phrase", "all"],
-      },
-    );
-    if (result.hits.length > specificRows) return { sources: [], terms, unknown };
-    relevant = result.hits;
+  const query = analyzeQuery(parsed.question, deps.now?.() ?? new Date());
+  if (query.onlyStopWords || query.content.length === 0) {
+    return { sources: [], query, unknown: [], abstention: "no_topic" };
   }
+  // A topic word found nowhere in memory ("pangolin") may be the very thing asked about, or a paraphrase
+  // ("substitute" for "instead of"). A question most of whose words memory never saw is about something else.
+  const present = await deps.store.presentTerms(query.content);
+  const unknown = query.content.filter((term) => !present.has(term));
+  if (unknown.length * 2 >= query.content.length) return { sources: [], query, unknown, abstention: "unknown_words" };
+  // The question without its unknown words: they would weigh most (no row holds them) and decide nothing.
+  const asked = unknown.reduce(
+    (text, word) =>
+      text.replace(new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(word)}(?![\\p{L}\\p{N}_])`, "giu"), " "),
+    parsed.question,
+  );
+  const filter = { type: "entry,memory", ...(parsed.project ? { project: parsed.project } : {}) };
+  const result = await search(deps, { q: asked, ...filter, limit: considered, neighbours: 1 });
+  // With a word memory never saw, the rest of the question tells a paraphrase from a thing never recorded:
+  // if many rows hold every other word, or all but one (every "port … service … staging" fact of every other service),
+  // it asks about the one thing none of them names.
+  if (unknown.length > 0) {
+    // All but one counts when four words or more are known: three of them together still name a kind of fact.
+    const known = query.content.length - unknown.length;
+    const holdingAll = result.hits.filter(
+      (hit) => hit.match === "all" || hit.match === "phrase" || (hit.match === "most" && known >= 4),
+    );
+    if (holdingAll.length > oracleTuning.specificRows)
+      return { sources: [], query, unknown, abstention: "unknown_words" };
+  }
+  // A row found by meaning alone is left out: every question has nearest neighbours, so they cannot
+  // tell an answerable question from one memory knows nothing about (hybrid search still orders the rest).
+  const loaded = await Promise.all(
+    result.hits.filter((hit) => hit.match !== "semantic").map((hit) => sourceOf(deps.store, hit)),
+  );
+  const chosen = chooseSources(
+    loaded.filter((source) => source !== null),
+    query,
+  );
+  if ("abstention" in chosen) return { sources: [], query, unknown, abstention: chosen.abstention };
+  return { sources: withinBudget(chosen.sources, input.budgetTokens), query, unknown };
+}
+
+/**
+ * Which retrieved rows answer the question. A row that asks about the topic ("what made you
+ * choose that colour?") is no evidence of it (its reply is, and search ranks the reply next to
+ * it). A question about a person who writes in memory is answered from what that person wrote:
+ * "what did Caroline realise after the race" is not answered by Melanie's realisation after hers,
+ * and when someone else's rows cover the question better than any of the named person's, memory
+ * holds it of someone else: no sources (`someone_else`). The rest must hold enough of the
+ * question's content words (`sourceCoverage`).
+ */
+export function chooseSources(
+  candidates: OracleSource[],
+  query: QueryAnalysis,
+): { sources: OracleSource[] } | { abstention: "nothing_relevant" | "someone_else" } {
+  const telling = candidates.filter((source) => source.type === "memory" || !asksQuestion(source.text));
+  const authors = new Set(telling.flatMap((source) => (source.author ? [source.author.toLowerCase()] : [])));
+  const named = new Set(query.names.map((name) => name.toLowerCase()).filter((name) => authors.has(name)));
+  let eligible = telling;
+  if (named.size > 0) {
+    eligible = telling.filter((source) => source.type === "memory" || named.has((source.author ?? "").toLowerCase()));
+    // Compared on the topic alone: a name held as the author and a name held as a greeting ("thanks, Caroline")
+    // are not the same, so the names themselves are left out of this comparison.
+    const topic = topicCoverage(telling, query);
+    const best = (sources: OracleSource[]) => Math.max(0, ...sources.map((source) => topic.get(source) ?? 0));
+    if (best(eligible) < best(telling) - oracleTuning.authorGap) return { abstention: "someone_else" };
+  }
+  const sources = eligible.filter((source) => source.coverage >= oracleTuning.sourceCoverage);
+  return sources.length === 0 ? { abstention: "nothing_relevant" } : { sources };
+}
+
+/** Each source's weighted share of the question's content words other than the names it mentions. */
+function topicCoverage(sources: OracleSource[], query: QueryAnalysis): Map<OracleSource, number> {
+  const names = new Set(query.names.flatMap((name) => stemsOf(name)));
+  const topic = [...new Set(query.contentStems)].filter((stem) => !names.has(stem));
+  const held = sources.map((source) => new Set(contentStemsOf(source.text)));
+  const weight = new Map(topic.map((stem) => [stem, rarity(held.filter((set) => set.has(stem)).length, held.length)]));
+  const total = topic.reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0) || 1;
+  return new Map(
+    sources.map((source, index) => [
+      source,
+      topic.filter((stem) => held[index]?.has(stem)).reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0) / total,
+    ]),
+  );
+}
+
+/** The sources the token budget holds, best first, each with as much of its neighbours as still fits. */
+function withinBudget(candidates: OracleSource[], budgetTokens: number): OracleSource[] {
   const sources: OracleSource[] = [];
   let spent = 0;
-  for (const hit of relevant) {
-    const source = await sourceOf(deps.store, hit);
-    if (!source) continue;
+  for (const source of candidates) {
     const cost = tokens(source.text) + 20;
-    if (spent + cost > input.budgetTokens) {
-      const room = (input.budgetTokens - spent - 20) * 4;
+    if (spent + cost > budgetTokens) {
+      const room = (budgetTokens - spent - 20) * 4;
       if (room < 200) break;
       source.text = `${source.text.slice(0, room)}…`;
+      source.context = [];
     }
     sources.push(source);
     spent += tokens(source.text) + 20;
+    // Its neighbours too, while they fit: the answer often sits a turn away from the words that match.
+    source.context = source.context.filter((near) => {
+      const extra = tokens(near.content) + 10;
+      if (spent + extra > budgetTokens) return false;
+      spent += extra;
+      return true;
+    });
   }
-  return { sources, terms, unknown };
+  return sources;
 }
 
-/** The share of topic words a hit's snippet shows (the engines mark each matched word). */
-function coverage(hit: UnifiedHit, terms: string[]): number {
-  const marked = new Set(
-    [...hit.snippet.matchAll(/<mark>(.*?)<\/mark>/g)].flatMap((found) => searchTerms(found[1] ?? "")),
-  );
-  return terms.filter((term) => marked.has(term)).length / terms.length;
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 async function sourceOf(store: OracleReads, hit: UnifiedHit): Promise<OracleSource | null> {
@@ -131,7 +207,7 @@ async function sourceOf(store: OracleReads, hit: UnifiedHit): Promise<OracleSour
     const entry = await store.getEntry(hit.id);
     if (!entry || entry.deletedAt !== null) return null;
     return {
-      ref: `thread:${entry.threadId}#${entry.id.slice(0, 10)}`,
+      ref: entryRef(entry.threadId, entry.id),
       type: "entry",
       id: entry.id,
       text: entry.content,
@@ -140,6 +216,9 @@ async function sourceOf(store: OracleReads, hit: UnifiedHit): Promise<OracleSour
       author: entry.author || null,
       createdAt: entry.createdAt,
       project: entry.projectId,
+      coverage: hit.coverage ?? 0,
+      context: [...(hit.neighbours?.before ?? []), ...(hit.neighbours?.after ?? [])],
+      thread: entry.threadId,
     };
   }
   if (hit.type === "memory") {
@@ -155,6 +234,9 @@ async function sourceOf(store: OracleReads, hit: UnifiedHit): Promise<OracleSour
       author: null,
       createdAt: memory.updatedAt,
       project: memory.projectId,
+      coverage: hit.coverage ?? 0,
+      context: [],
+      thread: null,
     };
   }
   return null;

@@ -1,7 +1,12 @@
 import * as z from "zod";
 import type { Embedder } from "../embeddings/embedder";
+import type { Entry } from "../entities";
 import { idSchema, slugSchema } from "../entities";
-import { type MatchMode, searchTerms } from "../search-terms";
+import { asksQuestion } from "../search/asks-question";
+import { analyzeQuery, type QueryAnalysis } from "../search/query-analysis";
+import { type MatchKind, type RankInput, rankRows } from "../search/rank-rows";
+import { snippetOf } from "../search/snippet";
+import type { MatchMode } from "../search-terms";
 import type { EmbeddingReads, EntryReads, MemoryReads, TaskReads } from "../store/store-roles";
 
 /** What unified search reads: the three searchable types and their vectors. */
@@ -27,7 +32,17 @@ export const searchInput = z.object({
   until: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
   cursor: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** How many entries of the same thread before and after each entry hit to carry along (0 to 5). */
+  neighbours: z.coerce.number().int().min(0).max(5).default(0),
 });
+
+/** An entry next to a hit in its thread: the answer often sits one turn before or after the matched words. */
+export interface NeighbourEntry {
+  id: string;
+  author: string;
+  content: string;
+  createdAt: string;
+}
 
 /** One hit of unified search: the fields every type has, then what is particular to it. */
 export interface UnifiedHit {
@@ -39,56 +54,51 @@ export interface UnifiedHit {
   session: string | null;
   createdAt: string;
   /**
-   * How it matched: the exact phrase, every word, all words but one (`most`),
+   * How it matched: the exact phrase, every content word, all content words but one (`most`),
    * some of them, or (hybrid search only) by meaning alone (`semantic`).
    */
   match: Tier | "semantic";
+  /** The weighted share of the query's content words the row holds, 0 to 1 (rarer words weigh more). */
+  coverage?: number;
   thread?: string;
   author?: string;
   kind?: string;
   title?: string;
   status?: string;
+  /** With `neighbours` > 0, an entry hit's neighbours in its thread, oldest first on each side. */
+  neighbours?: { before: NeighbourEntry[]; after: NeighbourEntry[] };
 }
 
-/** A ranking tier: the engines' match modes, and `most` (every word but one, asked as one AND query per left-out word). */
-export type Tier = MatchMode | "most";
-
-/** The tiers a query of `count` words is asked in, best first. */
-export function tiersFor(count: number): Tier[] {
-  if (count === 1) return ["all"];
-  if (count === 2) return ["phrase", "all", "any"];
-  return ["phrase", "all", "most", "any"];
-}
-
-interface Candidate {
-  hit: UnifiedHit;
-  /** Its score over the best score of its type in its tier: BM25 values of different tables do not compare. */
-  relative: number;
-}
+/** How a row matched the query's words (see rankRows). */
+export type Tier = MatchKind;
 
 /**
- * Unified search (SPEC section 4, issue 6) over entries, memories and tasks:
- * BM25 by tiers (see lexicalRanking), fused with vector similarity when an
- * embedding model is configured. Any string is a valid query: one with no
- * words answers nothing. The page states how it was ranked (`retrieval`) and
- * its size (characters and an estimate of tokens).
+ * Unified search (SPEC section 4) over entries, memories and tasks. The query
+ * is read once (analyzeQuery: its content words, phrase, times and names);
+ * the engines find candidates by BM25 over the content words (any of them,
+ * and all of them, and any of them within each time the query names), and
+ * rankRows orders them for a question: rare words over common ones, the
+ * phrase, proximity, the named author, the named time. With an embedding
+ * model the ranking is fused with vector similarity. Any string is a valid
+ * query: one with no words answers nothing. The page states how it was
+ * ranked (`retrieval`) and its size (characters and an estimate of tokens).
  */
-export async function search(deps: SearchDeps, input: z.input<typeof searchInput>, options: { tiers?: Tier[] } = {}) {
+export async function search(deps: SearchDeps, input: z.input<typeof searchInput>) {
   const parsed = parseInput(searchInput, input);
-  const terms = searchTerms(parsed.q);
+  const now = deps.now?.() ?? new Date();
+  const query = analyzeQuery(parsed.q, now);
   const retrieval = deps.embedder ? "hybrid" : "bm25";
-  if (terms.length === 0) return page([], null, retrieval);
+  if (query.words.length === 0) return page([], null, retrieval);
   const types = (parsed.type?.split(",") as SearchType[] | undefined) ?? [...searchTypes];
-  const filters = attribution(parsed, deps.now?.());
+  const filters = attribution(parsed, now);
   // Enough of each list for this page and one more row (to know there is a next page).
   const want = parsed.cursor + parsed.limit + 1;
-  const tiers = options.tiers ?? tiersFor(terms.length);
   let ranked: UnifiedHit[];
   let warning: string | undefined;
   if (deps.embedder) {
     const depth = Math.max(want, fusionDepth);
     const [lexical, semantic] = await Promise.all([
-      lexicalRanking(deps.store, { terms, types, filters, tiers, want: depth }),
+      lexicalRanking(deps.store, { query, types, filters, want: depth }),
       semanticRanking({ ...deps, embedder: deps.embedder }, { q: parsed.q, types, filters, want: depth }).catch(
         () => null,
       ),
@@ -96,9 +106,10 @@ export async function search(deps: SearchDeps, input: z.input<typeof searchInput
     if (semantic === null) warning = "the embedding model did not answer: ranked by BM25 alone";
     ranked = semantic === null ? lexical : fuse(lexical, semantic);
   } else {
-    ranked = await lexicalRanking(deps.store, { terms, types, filters, tiers, want });
+    ranked = await lexicalRanking(deps.store, { query, types, filters, want });
   }
   const hits = ranked.slice(parsed.cursor, parsed.cursor + parsed.limit);
+  if (parsed.neighbours > 0) await addNeighbours(deps.store, hits, parsed.neighbours);
   const next = ranked.length > parsed.cursor + parsed.limit ? parsed.cursor + parsed.limit : null;
   return page(hits, next, warning === undefined ? retrieval : "bm25", warning);
 }
@@ -116,37 +127,129 @@ export interface SearchDeps {
 const fusionDepth = 50;
 const rrfK = 60;
 
+/** How many candidates of each type the engines hand to ranking, at least: enough for rankRows to reorder. */
+const minimumPool = 100;
+
+/** A candidate row as the engines found it, with what ranking reads and what the hit shows. */
+interface Candidate extends RankInput {
+  hit: UnifiedHit;
+}
+
 /**
- * BM25 by tiers: the exact phrase, then every word, then every word but one
- * (from three words up), then some words (each asked of the engines as its
- * own query, so "all words present beats some" holds whatever BM25 says).
- * Within a tier, hits of every type are ordered by their score relative to
- * the best of their type, and equal ones newest first.
+ * BM25 candidates ranked for the query (rankRows). Each type's engine is asked
+ * for its best rows holding any content word, those holding all of them (so a
+ * row with every word is never crowded out of the pool by rows with the
+ * commonest one), and, for each time the query names, its best rows of that
+ * time. Snippets are cut around the content words here, for the page only.
  */
 async function lexicalRanking(
   store: SearchReads,
-  query: { terms: string[]; types: SearchType[]; filters: Filters; tiers: Tier[]; want: number },
+  request: { query: QueryAnalysis; types: SearchType[]; filters: Filters; want: number },
 ): Promise<UnifiedHit[]> {
-  const seen = new Set<string>();
-  const ranked: UnifiedHit[] = [];
-  for (const match of query.tiers) {
-    const lists = await Promise.all(
-      query.types.map((type) => tierCandidates(store, type, match, query.terms, query.filters, query.want)),
-    );
-    const tier = lists.flatMap((list) => {
-      const best = Math.max(...list.map((hit) => hit.score), Number.MIN_VALUE);
-      return list.map((hit): Candidate => ({ hit, relative: hit.score / best }));
-    });
-    tier.sort((a, b) => b.relative - a.relative || b.hit.createdAt.localeCompare(a.hit.createdAt));
-    for (const { hit } of tier) {
-      const key = `${hit.type}:${hit.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      ranked.push(hit);
-    }
-    if (ranked.length >= query.want) break;
+  const { query, filters } = request;
+  const pool = Math.max(request.want * 4, minimumPool);
+  const asks: { match: MatchMode; filters: Filters; limit: number }[] = [{ match: "any", filters, limit: pool }];
+  if (query.content.length >= 2) asks.push({ match: "all", filters, limit: pool });
+  for (const span of query.spans.slice(0, 3)) {
+    const since = filters.since !== undefined && filters.since > span.from ? filters.since : span.from;
+    const until = filters.until !== undefined && filters.until < span.to ? filters.until : span.to;
+    if (since < until) asks.push({ match: "any", filters: { ...filters, since, until }, limit: pool });
   }
-  return ranked;
+  const lists = await Promise.all(
+    request.types.flatMap((type) =>
+      asks.map((ask) => candidates(store, type, ask.match, query.content, ask.filters, ask.limit)),
+    ),
+  );
+  const unique = new Map<string, Candidate>();
+  for (const candidate of lists.flat()) {
+    const key = `${candidate.type}:${candidate.hit.id}`;
+    const known = unique.get(key);
+    if (!known || candidate.engineScore > known.engineScore) unique.set(key, candidate);
+  }
+  const ranked = rankRows([...unique.values()], query).map(
+    (row): Shown => ({ ...row.hit, text: row.text, score: row.score, match: row.match, coverage: row.coverage }),
+  );
+  const withReplies = await addReplies(store, ranked, request.want);
+  const stems = query.contentStems;
+  return withReplies.slice(0, request.want).map(({ text, ...hit }) => ({
+    ...hit,
+    snippet: snippetOf(text, stems),
+    coverage: Math.round((hit.coverage ?? 0) * 1000) / 1000,
+  }));
+}
+
+/** A ranked hit with the text its snippet is cut from. */
+type Shown = UnifiedHit & { text: string };
+
+/** How far down the ranking a question's reply is looked for, and what share of the question's score it takes. */
+const replyDepth = 20;
+export const replyShare = 0.92;
+
+/**
+ * A question in a thread is answered by the entry after it, which rarely repeats its words ("Do
+ * you take your kids to the park often?" "Yeah, a few times a week."). For each of the best
+ * entry hits that asks something, the next entry of its thread by someone else joins the hits
+ * just below it (unless it ranks higher already).
+ */
+async function addReplies(store: SearchReads, ranked: Shown[], want: number): Promise<Shown[]> {
+  const asking = ranked
+    .slice(0, Math.min(replyDepth, want))
+    .filter(
+      (hit) => hit.type === "entry" && hit.project !== null && hit.thread !== undefined && asksQuestion(hit.text),
+    );
+  if (asking.length === 0) return ranked;
+  const replies = await Promise.all(
+    asking.map(async (hit) => {
+      const { after } = await store.entryNeighbours(
+        { projectId: hit.project as string, threadId: hit.thread as string, createdAt: hit.createdAt, id: hit.id },
+        1,
+      );
+      const next = after[0];
+      if (!next || (next.author !== "" && next.author === hit.author)) return null;
+      const reply: Shown = {
+        type: "entry",
+        id: next.id,
+        text: next.content,
+        snippet: "",
+        score: Math.round(hit.score * replyShare * 1e6) / 1e6,
+        project: next.projectId,
+        session: next.sessionId,
+        createdAt: next.createdAt,
+        match: hit.match,
+        coverage: hit.coverage ?? 0,
+        thread: next.threadId,
+        author: next.author,
+      };
+      return reply;
+    }),
+  );
+  const byKey = new Map(ranked.map((hit) => [`${hit.type}:${hit.id}`, hit]));
+  for (const reply of replies) {
+    if (!reply) continue;
+    const known = byKey.get(`entry:${reply.id}`);
+    if (!known || known.score < reply.score) byKey.set(`entry:${reply.id}`, reply);
+  }
+  return [...byKey.values()].sort((a, b) => b.score - a.score || b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Puts each entry hit's neighbours in its thread on it (memories and tasks have none). */
+async function addNeighbours(store: SearchReads, hits: UnifiedHit[], count: number): Promise<void> {
+  await Promise.all(
+    hits.map(async (hit) => {
+      if (hit.type !== "entry" || hit.thread === undefined || hit.project === null) return;
+      const around = await store.entryNeighbours(
+        { projectId: hit.project, threadId: hit.thread, createdAt: hit.createdAt, id: hit.id },
+        count,
+      );
+      const shown = (entry: Entry): NeighbourEntry => ({
+        id: entry.id,
+        author: entry.author,
+        content: entry.content,
+        createdAt: entry.createdAt,
+      });
+      hit.neighbours = { before: around.before.reverse().map(shown), after: around.after.map(shown) };
+    }),
+  );
 }
 
 /** The rows nearest in meaning to the query, every type together, most similar first. */
@@ -209,80 +312,55 @@ function page(hits: UnifiedHit[], nextCursor: number | null, retrieval: "hybrid"
   };
 }
 
-/**
- * One type's hits for a tier. `most` asks one AND query per left-out word: a
- * row with every word but one ranks above rows with a few of them, and each
- * query stays selective (an OR of common words would fill the recency window
- * with rows that match one word).
- */
-async function tierCandidates(
-  store: SearchReads,
-  type: SearchType,
-  tier: Tier,
-  terms: string[],
-  filters: ReturnType<typeof attribution>,
-  want: number,
-): Promise<UnifiedHit[]> {
-  if (tier !== "most") return candidates(store, type, tier, terms, filters, want);
-  const lists = await Promise.all(
-    terms.map((_, left) =>
-      candidates(
-        store,
-        type,
-        "all",
-        terms.filter((__, index) => index !== left),
-        filters,
-        want,
-      ),
-    ),
-  );
-  const best = new Map<string, UnifiedHit>();
-  for (const hit of lists.flat()) {
-    const known = best.get(hit.id);
-    if (!known || hit.score > known.score) best.set(hit.id, { ...hit, match: "most" });
-  }
-  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, want);
-}
-
-/** The fields every type's hit has, as unified search answers them. */
+/** The fields every type's hit has, as unified search answers them (the snippet is cut later). */
 function common(
   type: SearchType,
-  match: MatchMode,
-  hit: { id: string; snippet: string; score: number; project: string | null; session: string | null },
+  hit: { id: string; project: string | null; session: string | null },
   createdAt: string,
-) {
+): UnifiedHit {
   return {
     type,
     id: hit.id,
-    snippet: hit.snippet,
-    score: hit.score,
+    snippet: "",
+    score: 0,
     project: hit.project,
     session: hit.session,
     createdAt,
-    match,
+    match: "any",
   };
 }
 
+/** One type's best rows for the content words, with their whole searched text for ranking. */
 async function candidates(
   store: SearchReads,
   type: SearchType,
   match: MatchMode,
   terms: string[],
-  filters: ReturnType<typeof attribution>,
-  want: number,
-): Promise<UnifiedHit[]> {
-  const query = { terms, match, limit: want, offset: 0 };
+  filters: Filters,
+  limit: number,
+): Promise<Candidate[]> {
+  const query = { terms, match, limit, offset: 0, withText: true };
   if (type === "entry") {
     const hits = await store.searchEntries({ ...filters, ...query });
     return hits.map((hit) => ({
-      ...common(type, match, hit, hit.createdAt),
-      thread: hit.threadId,
+      type,
+      engineScore: hit.score,
+      text: hit.text ?? "",
       author: hit.author,
+      createdAt: hit.createdAt,
+      hit: { ...common(type, hit, hit.createdAt), thread: hit.threadId, author: hit.author },
     }));
   }
   if (type === "memory") {
     const hits = await store.searchMemories({ ...filters, ...query });
-    return hits.map((hit) => ({ ...common(type, match, hit, hit.updatedAt), kind: hit.kind }));
+    return hits.map((hit) => ({
+      type,
+      engineScore: hit.score,
+      text: hit.text ?? "",
+      author: null,
+      createdAt: hit.updatedAt,
+      hit: { ...common(type, hit, hit.updatedAt), kind: hit.kind },
+    }));
   }
   // Tasks carry no session: a session filter leaves them out.
   if (filters.sessionId !== undefined) return [];
@@ -292,5 +370,12 @@ async function candidates(
     since: filters.since,
     until: filters.until,
   });
-  return hits.map((hit) => ({ ...common(type, match, hit, hit.updatedAt), title: hit.title, status: hit.status }));
+  return hits.map((hit) => ({
+    type,
+    engineScore: hit.score,
+    text: hit.text ?? hit.title,
+    author: null,
+    createdAt: hit.updatedAt,
+    hit: { ...common(type, { ...hit, session: null }, hit.updatedAt), title: hit.title, status: hit.status },
+  }));
 }

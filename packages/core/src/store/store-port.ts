@@ -163,6 +163,8 @@ export const userReadMethods = [
   "searchEntries",
   "getEntry",
   "sessionEntries",
+  "entryNeighbours",
+  "entriesByIdPrefix",
   "presentTerms",
   // memories, tasks
   "getMemory",

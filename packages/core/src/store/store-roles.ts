@@ -88,6 +88,13 @@ export interface EntryReads {
   getEntry(id: string): Promise<Entry | null>;
   /** Entries recorded in a session, oldest first (deleted ones excluded). */
   sessionEntries(sessionId: string, limit: number): Promise<Entry[]>;
+  /** The live entries of the same thread just before and after one (the answer often sits a turn away). */
+  entryNeighbours(
+    entry: { projectId: string; threadId: string; createdAt: string; id: string },
+    count: number,
+  ): Promise<{ before: Entry[]; after: Entry[] }>;
+  /** The live entries of a thread (any project) whose id starts with `prefix`, at most `limit` (old short references). */
+  entriesByIdPrefix(threadId: string, prefix: string, limit: number): Promise<Entry[]>;
   /** Which of these plain words occur in any of the user's live entries or memories (the oracle's check). */
   presentTerms(terms: string[]): Promise<Set<string>>;
 }

@@ -51,6 +51,8 @@ export interface EntrySearchQuery {
   sessionId?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
+  /** Each row's whole searched text instead of a snippet: the caller ranks and highlights (unified search). */
+  withText?: boolean | undefined;
   limit: number;
   offset: number;
 }
@@ -101,6 +103,8 @@ export interface MemorySearchQuery extends AttributionQuery {
   /** Plain words, already sanitised by `searchTerms`. */
   terms: string[];
   match?: MatchMode | undefined;
+  /** Each row's whole searched text instead of a snippet: the caller ranks and highlights (unified search). */
+  withText?: boolean | undefined;
   limit: number;
   offset: number;
 }
@@ -112,12 +116,16 @@ export interface TaskSearchQuery {
   projectId?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
+  /** Each row's whole searched text instead of a snippet: the caller ranks and highlights (unified search). */
+  withText?: boolean | undefined;
   limit: number;
   offset: number;
 }
 
 export interface TaskHit {
   type: "task";
+  /** The title and description, when the query asked `withText`. */
+  text?: string | undefined;
   id: string;
   snippet: string;
   score: number;
@@ -130,6 +138,8 @@ export interface TaskHit {
 
 export interface MemoryHit {
   type: "memory";
+  /** The content and tags, when the query asked `withText`. */
+  text?: string | undefined;
   id: string;
   snippet: string;
   score: number;

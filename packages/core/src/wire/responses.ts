@@ -50,6 +50,8 @@ export const memoryHitSchema = z.object({
 });
 
 /** One hit of unified search (`GET /api/search`). */
+const neighbourEntrySchema = z.object({ id: z.string(), author: z.string(), content: z.string(), createdAt: time });
+
 export const unifiedHitSchema = z.object({
   type: z.enum(["entry", "memory", "task"]),
   id: z.string(),
@@ -59,11 +61,13 @@ export const unifiedHitSchema = z.object({
   session: z.string().nullable(),
   createdAt: time,
   match: z.enum(["phrase", "all", "most", "any", "semantic"]),
+  coverage: z.number().optional(),
   thread: z.string().optional(),
   author: z.string().optional(),
   kind: z.string().optional(),
   title: z.string().optional(),
   status: z.string().optional(),
+  neighbours: z.object({ before: z.array(neighbourEntrySchema), after: z.array(neighbourEntrySchema) }).optional(),
 });
 
 export const searchResponseSchema = z.object({

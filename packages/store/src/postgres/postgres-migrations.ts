@@ -357,4 +357,34 @@ CREATE INDEX jobs_due_by_kind ON jobs (status, kind, run_at);
     name: "server/011-alerts-released",
     sql: "ALTER TABLE alerts ADD COLUMN released_count integer NOT NULL DEFAULT 0;",
   },
+  {
+    // Language-aware full text (issue 14): the English Snowball stemmer, in a configuration of our own
+    // that keeps stop words (pg's 'english' drops them, and a query made only of them would find
+    // nothing; ranking leaves them out instead, in core/search). The tsvector columns are made again
+    // with it, and their indexes.
+    name: "server/012-stemmed-search",
+    sql: `
+CREATE TEXT SEARCH DICTIONARY cairn_english_stem (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION cairn_english (COPY = pg_catalog.english);
+ALTER TEXT SEARCH CONFIGURATION cairn_english
+  ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH cairn_english_stem;
+DROP INDEX entries_tsv;
+ALTER TABLE entries DROP COLUMN tsv;
+ALTER TABLE entries ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('cairn_english', content)) STORED;
+CREATE INDEX entries_tsv ON entries USING GIN (tsv);
+DROP INDEX memories_tsv;
+ALTER TABLE memories DROP COLUMN tsv;
+ALTER TABLE memories ADD COLUMN tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('cairn_english', content || ' ' || tags)) STORED;
+CREATE INDEX memories_tsv ON memories USING GIN (tsv);
+DROP INDEX tasks_tsv;
+ALTER TABLE tasks DROP COLUMN tsv;
+ALTER TABLE tasks ADD COLUMN tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('cairn_english', title || ' ' || description)) STORED;
+CREATE INDEX tasks_tsv ON tasks USING GIN (tsv);
+-- Search walks a user's newest memories and tasks for a common word, as it does entries.
+CREATE INDEX memories_user_updated ON memories (user_id, updated_at);
+CREATE INDEX tasks_user_updated ON tasks (user_id, updated_at);
+`,
+  },
 ];

@@ -31,7 +31,7 @@ export async function searchPostgresEntries(
   // are, and walks the newest rows backwards for a common word (stopping at the window) or uses the GIN
   // index for a rare one. Computed in a CTE, it always chose the GIN bitmap: 2.4 s for a word in 90% of
   // a million rows, 1.6 ms inline (measured).
-  const query_ = `${tsquery.fn}('simple', $2)`;
+  const query_ = `${tsquery.fn}('cairn_english', $2)`;
   const filter = attributionFilter({ ...query, projectId: undefined }, "e.created_at");
   const extra = numberedFrom(filter.sql.replaceAll("session_id", "e.session_id"), 6);
   const result = await db.query<{
@@ -43,6 +43,7 @@ export async function searchPostgresEntries(
     created_at: Date;
     score: number;
     snippet: string;
+    text?: string;
   }>(
     `WITH candidates AS (
        SELECT e.pk, e.tsv FROM entries e
@@ -57,8 +58,7 @@ export async function searchPostgresEntries(
        ORDER BY score DESC, c.pk DESC LIMIT $4 OFFSET $5
      )
      SELECT e.id, e.project_id, e.thread_id, e.session_id, e.author, e.created_at, r.score,
-       ts_headline('simple', e.content, ${query_},
-         ${headline}) AS snippet
+       ${query.withText ? "'' AS snippet, e.content AS text" : `ts_headline('cairn_english', e.content, ${query_}, ${headline}) AS snippet`}
      FROM ranked r JOIN entries e ON e.pk = r.pk
      ORDER BY r.score DESC, r.pk DESC`,
     [userId, tsquery.text, query.projectId ?? null, query.limit, query.offset, ...filter.params],
@@ -68,6 +68,7 @@ export async function searchPostgresEntries(
     id: row.id,
     threadId: row.thread_id,
     snippet: row.snippet,
+    ...(query.withText ? { text: row.text ?? "" } : {}),
     score: Math.round(row.score * 1e6) / 1000,
     project: row.project_id,
     session: row.session_id,
@@ -98,19 +99,29 @@ export async function searchPostgresMemories(
     updated_at: Date;
     score: number;
     snippet: string;
+    text?: string;
   }>(
-    `SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, ts_rank(m.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
-       ts_headline('simple', m.content, ${tsquery.fn}('simple', $2),
-         ${headline}) AS snippet
-     FROM memories m
-     WHERE m.user_id = $1 AND m.tsv @@ ${tsquery.fn}('simple', $2) AND m.deleted_at IS NULL${where}
-     ORDER BY score DESC, m.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
+    // Over the newest `searchWindow` matches, like entries: a word in most memories costs what it costs there.
+    `WITH candidates AS (
+       SELECT m.user_id, m.id, m.tsv, m.updated_at FROM memories m
+       WHERE m.user_id = $1 AND m.tsv @@ ${tsquery.fn}('cairn_english', $2) AND m.deleted_at IS NULL${where}
+       ORDER BY m.updated_at DESC LIMIT ${searchWindow}
+     ),
+     ranked AS (
+       SELECT c.user_id, c.id, ts_rank(c.tsv, ${tsquery.fn}('cairn_english', $2))::float8 AS score, c.updated_at
+       FROM candidates c ORDER BY score DESC, c.updated_at DESC LIMIT $${next} OFFSET $${next + 1}
+     )
+     SELECT m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, r.score,
+       ${query.withText ? "'' AS snippet, m.content AS text" : `ts_headline('cairn_english', m.content, ${tsquery.fn}('cairn_english', $2), ${headline}) AS snippet`}
+     FROM ranked r JOIN memories m ON m.user_id = r.user_id AND m.id = r.id
+     ORDER BY r.score DESC, r.updated_at DESC`,
     [userId, tsquery.text, ...filter.params, query.limit, query.offset],
   );
   return result.rows.map((row) => ({
     type: "memory",
     id: row.id,
     snippet: row.snippet,
+    ...(query.withText ? { text: [row.text ?? "", ...(JSON.parse(row.tags) as string[])].join("\n") } : {}),
     score: Math.round(row.score * 1e6) / 1000,
     project: row.project_id,
     session: row.session_id,
@@ -130,24 +141,33 @@ export async function searchPostgresTasks(db: Queryable, userId: string, query: 
     id: string;
     project_id: string | null;
     title: string;
+    description: string;
     status: string;
     updated_at: Date;
     score: number;
     snippet: string;
   }>(
-    `SELECT t.id, t.project_id, t.title, t.status, t.updated_at, ts_rank(t.tsv, ${tsquery.fn}('simple', $2))::float8 AS score,
-       ts_headline('simple', t.title || CASE WHEN t.description = '' THEN '' ELSE ' — ' || t.description END, ${tsquery.fn}('simple', $2),
-         ${headline}) AS snippet
-     FROM tasks t
-     WHERE t.user_id = $1 AND t.tsv @@ ${tsquery.fn}('simple', $2) AND t.deleted_at IS NULL
-       AND ($3::text IS NULL OR t.project_id = $3 OR t.project_id IS NULL)${where}
-     ORDER BY score DESC, t.updated_at DESC LIMIT $${next} OFFSET $${next + 1}`,
+    `WITH candidates AS (
+       SELECT t.user_id, t.id, t.tsv, t.updated_at FROM tasks t
+       WHERE t.user_id = $1 AND t.tsv @@ ${tsquery.fn}('cairn_english', $2) AND t.deleted_at IS NULL
+         AND ($3::text IS NULL OR t.project_id = $3 OR t.project_id IS NULL)${where}
+       ORDER BY t.updated_at DESC LIMIT ${searchWindow}
+     ),
+     ranked AS (
+       SELECT c.user_id, c.id, ts_rank(c.tsv, ${tsquery.fn}('cairn_english', $2))::float8 AS score, c.updated_at
+       FROM candidates c ORDER BY score DESC, c.updated_at DESC LIMIT $${next} OFFSET $${next + 1}
+     )
+     SELECT t.id, t.project_id, t.title, t.description, t.status, t.updated_at, r.score,
+       ${query.withText ? "'' AS snippet" : `ts_headline('cairn_english', t.title || CASE WHEN t.description = '' THEN '' ELSE ' — ' || t.description END, ${tsquery.fn}('cairn_english', $2), ${headline}) AS snippet`}
+     FROM ranked r JOIN tasks t ON t.user_id = r.user_id AND t.id = r.id
+     ORDER BY r.score DESC, r.updated_at DESC`,
     [userId, tsquery.text, query.projectId ?? null, ...filter.params, query.limit, query.offset],
   );
   return result.rows.map((row) => ({
     type: "task",
     id: row.id,
-    snippet: row.snippet,
+    snippet: row.snippet || row.title,
+    ...(query.withText ? { text: [row.title, row.description].filter(Boolean).join("\n") } : {}),
     score: Math.round(row.score * 1e6) / 1000,
     project: row.project_id,
     session: null,
@@ -162,9 +182,9 @@ export async function presentPostgresTerms(db: Queryable, userId: string, terms:
   const present = new Set<string>();
   for (const term of terms) {
     const found = await db.query(
-      `SELECT 1 FROM entries WHERE user_id = $1 AND tsv @@ plainto_tsquery('simple', $2) AND deleted_at IS NULL
+      `SELECT 1 FROM entries WHERE user_id = $1 AND tsv @@ plainto_tsquery('cairn_english', $2) AND deleted_at IS NULL
        UNION ALL
-       SELECT 1 FROM memories WHERE user_id = $1 AND tsv @@ plainto_tsquery('simple', $2) AND deleted_at IS NULL
+       SELECT 1 FROM memories WHERE user_id = $1 AND tsv @@ plainto_tsquery('cairn_english', $2) AND deleted_at IS NULL
        LIMIT 1`,
       [userId, term],
     );

@@ -4,6 +4,7 @@ import { afterAll, describe } from "vitest";
 import { runEmbeddingContract } from "../contract/embedding-contract";
 import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
+import { runRecallContract } from "../contract/recall-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
@@ -13,6 +14,9 @@ import { testDatabaseUrl, testPgDisabled } from "./test-database";
 // Every run gets its own schema, so parallel runs on one database cannot collide.
 const schema = `cairn_test_${process.pid}_${randomBytes(4).toString("hex")}`;
 
+/** Schemas of the databases a contract opened beside the run's own. */
+const named = new Set<string>();
+
 if (testPgDisabled()) {
   describe.skip("PostgreSQL store (skipped: CAIRN_TEST_PG=off)", () => {});
 } else {
@@ -20,6 +24,7 @@ if (testPgDisabled()) {
     const client = new pg.Client({ connectionString: testDatabaseUrl() });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const name of named) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
     await client.end();
   });
   runStoreContract("postgres", {
@@ -28,6 +33,15 @@ if (testPgDisabled()) {
   });
   runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runSearchContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
+  runRecallContract("postgres", {
+    open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
+    // A database of its own: a schema beside the run's (dropped with it).
+    openNamed: (name, migrateUpTo) => {
+      const own = `${schema}_${name.replaceAll("-", "_")}`;
+      named.add(own);
+      return PostgresStore.open({ connectionString: testDatabaseUrl(), schema: own, migrateUpTo });
+    },
+  });
   runTaskChatContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   // Two pools on one schema: the job contract claims from both at once (FOR UPDATE SKIP LOCKED).
   runJobContract("postgres", {

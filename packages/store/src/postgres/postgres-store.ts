@@ -7,7 +7,7 @@ import {
   type UserStore,
 } from "@cairn/core/store/store-port";
 import pg from "pg";
-import type { Migration } from "../migration";
+import { type Migration, upTo } from "../migration";
 import { postgresMigrations } from "./postgres-migrations";
 import { isPostgresDataError, PostgresQueries } from "./postgres-queries";
 import { detectPgvector, type PostgresVectorBackend } from "./postgres-vectors";
@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   pgvector?: boolean;
   /** false: refuse (not_found) a database or schema that has no Cairn tables yet, instead of creating them. */
   createIfMissing?: boolean;
+  /** Stop after this migration: the database as an older release left it (tests of a migration). */
+  migrateUpTo?: string | undefined;
 }
 
 const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -81,7 +83,7 @@ export class PostgresStore implements Store {
         }
       }
       if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-      await runPostgresMigrations(pool, postgresMigrations);
+      await runPostgresMigrations(pool, upTo(postgresMigrations, options.migrateUpTo));
       return new PostgresStore(pool, options.pgvector === false ? "postgres-arrays" : await detectPgvector(pool));
     } catch (error) {
       await pool.end();

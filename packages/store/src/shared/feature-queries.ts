@@ -116,6 +116,9 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     getEntry: (userId: string, id: string): Promise<Entry | null> => trash.getEntry(sql, userId, id),
     sessionEntries: (userId: string, sessionId: string, limit: number) =>
       trash.sessionEntries(sql, userId, sessionId, limit),
+    entryNeighbours: (userId, entry, count) => trash.entryNeighbours(sql, userId, entry, count),
+    entriesByIdPrefix: (userId, threadId, prefix, limit) =>
+      trash.entriesByIdPrefix(sql, userId, threadId, prefix, limit),
     listAudit: (userId, query) => activity.listAudit(sql, userId, query),
     recentDeletes: (userId: string, since: string) => activity.recentDeletes(sql, userId, since),
     listAlerts: (userId, query) => activity.listAlerts(sql, userId, query),

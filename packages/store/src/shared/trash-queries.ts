@@ -22,6 +22,44 @@ export async function sessionEntries(sql: SqlExec, userId: string, sessionId: st
   return rows.map(toEntry);
 }
 
+/** The live entries of the same thread just before and just after an entry, nearest first in each. */
+export async function entryNeighbours(
+  sql: SqlExec,
+  userId: string,
+  entry: { projectId: string; threadId: string; createdAt: string; id: string },
+  count: number,
+): Promise<{ before: Entry[]; after: Entry[] }> {
+  const side = async (older: boolean) => {
+    const rows = await sql.all<EntryRow>(
+      `SELECT ${columns.entry} FROM entries
+       WHERE user_id = ? AND project_id = ? AND thread_id = ? AND deleted_at IS NULL
+         AND (created_at ${older ? "<" : ">"} ? OR (created_at = ? AND id ${older ? "<" : ">"} ?))
+       ORDER BY created_at ${older ? "DESC" : "ASC"}, id ${older ? "DESC" : "ASC"} LIMIT ?`,
+      [userId, entry.projectId, entry.threadId, entry.createdAt, entry.createdAt, entry.id, count],
+    );
+    return rows.map(toEntry);
+  };
+  return { before: await side(true), after: await side(false) };
+}
+
+/** The live entries of a thread (in any project) whose id starts with `prefix`: an old short reference's rows. */
+export async function entriesByIdPrefix(
+  sql: SqlExec,
+  userId: string,
+  threadId: string,
+  prefix: string,
+  limit: number,
+): Promise<Entry[]> {
+  // substr, not LIKE: '_' is a wildcard there and an id character here (and collations differ between the engines).
+  const rows = await sql.all<EntryRow>(
+    `SELECT ${columns.entry} FROM entries
+     WHERE user_id = ? AND thread_id = ? AND deleted_at IS NULL AND substr(id, 1, ?) = ?
+     ORDER BY id LIMIT ?`,
+    [userId, threadId, prefix.length, prefix, limit],
+  );
+  return rows.map(toEntry);
+}
+
 export async function setEntryDeleted(
   sql: SqlExec,
   userId: string,

@@ -389,4 +389,29 @@ CREATE INDEX jobs_due_by_kind ON jobs (status, kind, run_at);
     name: "server/011-alerts-released",
     sql: "ALTER TABLE alerts ADD COLUMN released_count INTEGER NOT NULL DEFAULT 0;",
   },
+  {
+    // Language-aware full text (issue 14): Porter stemming, so "camped" finds "camping" and "expires"
+    // finds "expire". The three indexes are made again with the stemming tokenizer and rebuilt from
+    // their tables in place (external content: nothing but the index is rewritten). Stop words stay in
+    // the index: a question drops them from its ranking (core/search), but a query of only them still
+    // finds its rows.
+    name: "server/012-stemmed-search",
+    sql: `
+DROP TABLE entries_fts;
+CREATE VIRTUAL TABLE entries_fts USING fts5(
+  content, content='entries', content_rowid='pk', tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO entries_fts(entries_fts) VALUES ('rebuild');
+DROP TABLE memories_fts;
+CREATE VIRTUAL TABLE memories_fts USING fts5(
+  content, tags, content='memories', content_rowid='pk', tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
+DROP TABLE tasks_fts;
+CREATE VIRTUAL TABLE tasks_fts USING fts5(
+  title, description, content='tasks', tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild');
+`,
+  },
 ];

@@ -56,23 +56,35 @@ export function searchSqliteEntries(
   ) as RankedRow[];
   if (rows.length === 0) return [];
 
-  // Snippets only for the page, not for every ranked candidate.
+  // Snippets (or the whole text, for a caller that ranks) only for the page, not for every ranked candidate.
   const placeholders = rows.map(() => "?").join(",");
-  const snippets = new Map(
-    (
-      db
-        .prepare(
-          `SELECT rowid AS pk, snippet(entries_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet
-           FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN (${placeholders})`,
-        )
-        .all(match, ...rows.map((row) => row.pk)) as { pk: number; snippet: string }[]
-    ).map((row) => [row.pk, row.snippet]),
-  );
+  const texts = query.withText
+    ? new Map(
+        (
+          db
+            .prepare(`SELECT pk, content FROM entries WHERE pk IN (${placeholders})`)
+            .all(...rows.map((row) => row.pk)) as { pk: number; content: string }[]
+        ).map((row) => [row.pk, row.content]),
+      )
+    : null;
+  const snippets = texts
+    ? new Map<number, string>()
+    : new Map(
+        (
+          db
+            .prepare(
+              `SELECT rowid AS pk, snippet(entries_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet
+               FROM entries_fts WHERE entries_fts MATCH ? AND rowid IN (${placeholders})`,
+            )
+            .all(match, ...rows.map((row) => row.pk)) as { pk: number; snippet: string }[]
+        ).map((row) => [row.pk, row.snippet]),
+      );
   return rows.map((row) => ({
     type: "entry",
     id: row.id,
     threadId: row.thread_id,
     snippet: snippets.get(row.pk) ?? "",
+    ...(texts ? { text: texts.get(row.pk) ?? "" } : {}),
     score: Math.round(-row.rank * 1e6) / 1e6,
     project: row.project_id,
     session: row.session_id,
@@ -92,7 +104,11 @@ interface MemoryRankedRow {
   rank: number;
 }
 
-/** BM25 over one user's live memories (content and tags), with the attribution filters. */
+/**
+ * BM25 over one user's live memories (content and tags), with the attribution filters: like
+ * entries, over the newest `searchWindow` matches only, so a word in most memories costs what it
+ * costs for entries.
+ */
 export function searchSqliteMemories(
   prepare: (sql: string) => Database.Statement,
   userId: string,
@@ -101,10 +117,12 @@ export function searchSqliteMemories(
   const match = fts5Match(query.terms, query.match);
   const filter = attributionFilter(query, "m.updated_at");
   const rows = prepare(`
-    SELECT m.pk, m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, bm25(memories_fts) AS rank
-    FROM memories_fts JOIN memories m ON m.pk = memories_fts.rowid
-    WHERE memories_fts MATCH ? AND m.user_id = ? AND m.deleted_at IS NULL${filter.sql.replaceAll("project_id", "m.project_id").replaceAll("session_id", "m.session_id")}
-    ORDER BY rank, m.pk DESC LIMIT ? OFFSET ?`).all(
+    SELECT * FROM (
+      SELECT m.pk, m.id, m.project_id, m.session_id, m.kind, m.tags, m.updated_at, bm25(memories_fts) AS rank
+      FROM memories_fts JOIN memories m ON m.pk = memories_fts.rowid
+      WHERE memories_fts MATCH ? AND m.user_id = ? AND m.deleted_at IS NULL${filter.sql.replaceAll("project_id", "m.project_id").replaceAll("session_id", "m.session_id")}
+      ORDER BY memories_fts.rowid DESC LIMIT ${searchWindow}
+    ) ORDER BY rank, pk DESC LIMIT ? OFFSET ?`).all(
     match,
     userId,
     ...filter.params,
@@ -113,18 +131,30 @@ export function searchSqliteMemories(
   ) as MemoryRankedRow[];
   if (rows.length === 0) return [];
   const placeholders = rows.map(() => "?").join(",");
-  const snippets = new Map(
-    (
-      prepare(
-        `SELECT rowid AS pk, snippet(memories_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet
-         FROM memories_fts WHERE memories_fts MATCH ? AND rowid IN (${placeholders})`,
-      ).all(match, ...rows.map((row) => row.pk)) as { pk: number; snippet: string }[]
-    ).map((row) => [row.pk, row.snippet]),
-  );
+  const texts = query.withText
+    ? new Map(
+        (
+          prepare(`SELECT pk, content, tags FROM memories WHERE pk IN (${placeholders})`).all(
+            ...rows.map((row) => row.pk),
+          ) as { pk: number; content: string; tags: string }[]
+        ).map((row) => [row.pk, [row.content, ...(JSON.parse(row.tags) as string[])].join("\n")]),
+      )
+    : null;
+  const snippets = texts
+    ? new Map<number, string>()
+    : new Map(
+        (
+          prepare(
+            `SELECT rowid AS pk, snippet(memories_fts, 0, '<mark>', '</mark>', '…', 24) AS snippet
+             FROM memories_fts WHERE memories_fts MATCH ? AND rowid IN (${placeholders})`,
+          ).all(match, ...rows.map((row) => row.pk)) as { pk: number; snippet: string }[]
+        ).map((row) => [row.pk, row.snippet]),
+      );
   return rows.map((row) => ({
     type: "memory",
     id: row.id,
     snippet: snippets.get(row.pk) ?? "",
+    ...(texts ? { text: texts.get(row.pk) ?? "" } : {}),
     score: Math.round(-row.rank * 1e6) / 1e6,
     project: row.project_id,
     session: row.session_id,
@@ -139,12 +169,16 @@ interface TaskRankedRow {
   id: string;
   project_id: string | null;
   title: string;
+  description: string;
   status: string;
   updated_at: string;
   rank: number;
 }
 
-/** BM25 over one user's live tasks (title and description); a project's search takes the personal tasks too. */
+/**
+ * BM25 over one user's live tasks (title and description), over the newest `searchWindow`
+ * matches; a project's search takes the personal tasks too.
+ */
 export function searchSqliteTasks(
   prepare: (sql: string) => Database.Statement,
   userId: string,
@@ -154,11 +188,14 @@ export function searchSqliteTasks(
   const filter = attributionFilter({ since: query.since, until: query.until }, "t.updated_at");
   const project = query.projectId ?? null;
   const rows = prepare(`
-    SELECT t.rowid AS rowid, t.id, t.project_id, t.title, t.status, t.updated_at, bm25(tasks_fts, 2.0, 1.0) AS rank
-    FROM tasks_fts JOIN tasks t ON t.rowid = tasks_fts.rowid
-    WHERE tasks_fts MATCH ? AND t.user_id = ? AND t.deleted_at IS NULL
-      AND (? IS NULL OR t.project_id = ? OR t.project_id IS NULL)${filter.sql}
-    ORDER BY rank, t.updated_at DESC LIMIT ? OFFSET ?`).all(
+    SELECT * FROM (
+      SELECT t.rowid AS rowid, t.id, t.project_id, t.title, t.description, t.status, t.updated_at,
+             bm25(tasks_fts, 2.0, 1.0) AS rank
+      FROM tasks_fts JOIN tasks t ON t.rowid = tasks_fts.rowid
+      WHERE tasks_fts MATCH ? AND t.user_id = ? AND t.deleted_at IS NULL
+        AND (? IS NULL OR t.project_id = ? OR t.project_id IS NULL)${filter.sql}
+      ORDER BY tasks_fts.rowid DESC LIMIT ${searchWindow}
+    ) ORDER BY rank, updated_at DESC LIMIT ? OFFSET ?`).all(
     match,
     userId,
     project,
@@ -169,19 +206,22 @@ export function searchSqliteTasks(
   ) as TaskRankedRow[];
   if (rows.length === 0) return [];
   const placeholders = rows.map(() => "?").join(",");
-  const snippets = new Map(
-    (
-      prepare(
-        `SELECT rowid, highlight(tasks_fts, 0, '<mark>', '</mark>') || CASE WHEN description = '' THEN ''
-                ELSE ' — ' || snippet(tasks_fts, 1, '<mark>', '</mark>', '…', 16) END AS snippet
-         FROM tasks_fts WHERE tasks_fts MATCH ? AND rowid IN (${placeholders})`,
-      ).all(match, ...rows.map((row) => row.rowid)) as { rowid: number; snippet: string }[]
-    ).map((row) => [row.rowid, row.snippet]),
-  );
+  const snippets = query.withText
+    ? new Map<number, string>()
+    : new Map(
+        (
+          prepare(
+            `SELECT rowid, highlight(tasks_fts, 0, '<mark>', '</mark>') || CASE WHEN description = '' THEN ''
+                    ELSE ' — ' || snippet(tasks_fts, 1, '<mark>', '</mark>', '…', 16) END AS snippet
+             FROM tasks_fts WHERE tasks_fts MATCH ? AND rowid IN (${placeholders})`,
+          ).all(match, ...rows.map((row) => row.rowid)) as { rowid: number; snippet: string }[]
+        ).map((row) => [row.rowid, row.snippet]),
+      );
   return rows.map((row) => ({
     type: "task",
     id: row.id,
     snippet: snippets.get(row.rowid) ?? row.title,
+    ...(query.withText ? { text: [row.title, row.description].filter(Boolean).join("\n") } : {}),
     score: Math.round(-row.rank * 1e6) / 1e6,
     project: row.project_id,
     session: null,

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runEmbeddingContract } from "../contract/embedding-contract";
 import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
+import { runRecallContract } from "../contract/recall-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
@@ -21,6 +22,10 @@ runStoreContract("sqlite", {
 });
 runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
 runSearchContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "search.db") }) });
+runRecallContract("sqlite", {
+  open: async () => new SqliteStore({ path: join(dir, "recall.db") }),
+  openNamed: async (name, migrateUpTo) => new SqliteStore({ path: join(dir, `${name}.db`), migrateUpTo }),
+});
 runTaskChatContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "tasks.db") }) });
 // Two stores on one file: the job contract claims from both at once.
 runJobContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "jobs.db") }) });

@@ -25,7 +25,7 @@ import { AsyncMutex } from "../async-mutex";
 import { changeSources } from "../change-sources";
 import { composeMethods } from "../compose-methods";
 import { mergeChanges } from "../merge-changes";
-import type { Migration } from "../migration";
+import { type Migration, upTo } from "../migration";
 import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "../row-mappers";
 import { threadActivityClause } from "../shared/attribution-filter";
 import { featureQueries } from "../shared/feature-queries";
@@ -49,6 +49,8 @@ export interface SqliteStoreOptions {
    * writers then queue for one another in memory instead of sleeping in SQLite's busy handler.
    */
   threadWriteLock?: { buffer: SharedArrayBuffer; holder: number; first?: boolean } | undefined;
+  /** Stop after this migration: the store as an older release left it (tests of a migration). */
+  migrateUpTo?: string | undefined;
 }
 
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
@@ -78,9 +80,13 @@ export class SqliteStore implements Store {
           options.threadWriteLock.first,
         )
       : null;
-    this.db = openSqlite(options.path, [...sqliteMigrations, ...(options.extraMigrations ?? [])], {
-      nativeBinding: options.nativeBinding,
-    });
+    this.db = openSqlite(
+      options.path,
+      upTo([...sqliteMigrations, ...(options.extraMigrations ?? [])], options.migrateUpTo),
+      {
+        nativeBinding: options.nativeBinding,
+      },
+    );
     const vectors = sqliteDialect(this.db, options.loadVectorExtension);
     this.vectorBackend = vectors.backend;
     // putMemory is this adapter's own: it indexes new memories at commit.

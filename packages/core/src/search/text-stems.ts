@@ -1,0 +1,31 @@
+import { stemmer } from "stemmer";
+import { stopWords } from "./stop-words";
+
+/** The words of a text, lowercased, in order (letters, digits and underscores; apostrophes join a word). */
+export function wordsOf(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu) ?? []).map((word) => word.replace(/'s$/, ""));
+}
+
+/**
+ * A word's stem (Porter), as the SQLite index stems it: "camped", "camping" and "camps" are
+ * one stem. PostgreSQL's Snowball stemmer differs on a few words; this one only ranks and reads
+ * rows the engines already found.
+ */
+export function stemOf(word: string): string {
+  return /^[a-z]+$/.test(word) ? stemmer(word) : word;
+}
+
+/** A text's stems, in order. */
+export function stemsOf(text: string): string[] {
+  return wordsOf(text).map(stemOf);
+}
+
+/**
+ * A text's stems without its stop words: what a row holds of a question's content words. "us" in
+ * "us-east-2" is a stop word, and must not count as the stem of "use".
+ */
+export function contentStemsOf(text: string): string[] {
+  return wordsOf(text)
+    .filter((word) => !stopWords.has(word))
+    .map(stemOf);
+}
