@@ -1,0 +1,88 @@
+import { chooseSources, type OracleSource } from "@cairn/core/operations/oracle-sources";
+import { analyzeQuery } from "@cairn/core/search/query-analysis";
+import { describe, expect, it } from "vitest";
+import { extractiveAnswer } from "./extractive-answer";
+import { whenSaid } from "./relative-dates";
+
+const now = new Date("2026-12-02T12:00:00.000Z");
+
+function source(text: string, extra: Partial<OracleSource> = {}): OracleSource {
+  const id = `E${text.length}${text.slice(0, 3).replace(/\W/g, "")}`;
+  return {
+    ref: `thread:talk#${id}`,
+    type: "entry",
+    id,
+    text,
+    snippet: text,
+    score: 1,
+    author: "Ana",
+    createdAt: "2023-05-08T13:56:00.000Z",
+    project: "p",
+    coverage: 1,
+    context: [],
+    thread: "talk",
+    ...extra,
+  };
+}
+
+describe("the built-in model's answer", () => {
+  it("answers with the one sentence that holds the question's words, in their other forms, cited", () => {
+    const text = "Hi Ben! Busy week at work. We camped by the lake near Tahoe last weekend. The kids loved it.";
+    const { answer, cited } = extractiveAnswer([source(text)], analyzeQuery("Where did Ana go camping?", now));
+    expect(answer).toBe("We camped by the lake near Tahoe last weekend. [1]");
+    expect(cited.map((row) => row.ref)).toEqual([source(text).ref]);
+  });
+
+  it("answers 'when' with the date the sentence means, from the day it was written", () => {
+    const text = "I went to a support group yesterday and it was so powerful.";
+    const { answer } = extractiveAnswer([source(text)], analyzeQuery("When did Ana go to the support group?", now));
+    expect(answer).toBe("7 May 2023 [1]");
+  });
+
+  it("takes the answer from the entry after a question, and cites that entry", () => {
+    const asked = source("Do you take the kids to the park often?", {
+      author: "Ben",
+      context: [
+        { id: "REPLY1", author: "Ana", content: "Yeah, a few times a week.", createdAt: "2023-05-08T13:57:00.000Z" },
+      ],
+    });
+    const { answer, cited } = extractiveAnswer(
+      [asked],
+      analyzeQuery("How often does Ana take the kids to the park?", now),
+    );
+    expect(answer).not.toContain("?");
+    expect(cited.map((row) => row.ref)).toEqual(["thread:talk#REPLY1"]);
+    expect(answer).toBe("Yeah, a few times a week. [1]");
+  });
+});
+
+describe("which rows answer a question (chooseSources)", () => {
+  it("answers a question about a person from what that person wrote, and abstains when only someone else holds it", () => {
+    const melanie = source("I ran a charity race last Saturday and realized self-care is important.", {
+      author: "Melanie",
+    });
+    const caroline = source("Thanks, Melanie! Painting keeps me calm.", { author: "Caroline", coverage: 0.3 });
+    const about = (question: string) => chooseSources([melanie, caroline], analyzeQuery(question, now));
+    expect(about("What did Melanie realize after the charity race?")).toEqual({ sources: [melanie] });
+    expect(about("What did Caroline realize after the charity race?")).toEqual({ abstention: "someone_else" });
+  });
+
+  it("takes no row that only asks about the topic as evidence, and none that holds too little of it", () => {
+    const asking = source("What made you choose that shade of blue?", { author: "Jo" });
+    const weak = source("Blue is nice.", { coverage: 0.1 });
+    expect(chooseSources([asking, weak], analyzeQuery("Why did Jo choose blue?", now))).toEqual({
+      abstention: "nothing_relevant",
+    });
+  });
+});
+
+describe("whenSaid", () => {
+  const written = new Date("2023-05-25T13:00:00.000Z");
+  it("turns the words of time into dates of the day they were written", () => {
+    expect(whenSaid("I ran a charity race last Sunday", written)).toBe("the Sunday before 25 May 2023");
+    expect(whenSaid("We moved last month", written)).toBe("April 2023");
+    expect(whenSaid("Two days ago I painted", written)).toBe("23 May 2023");
+    expect(whenSaid("I painted that last year", written)).toBe("2022");
+    expect(whenSaid("Just got the keys!", written)).toBe("25 May 2023");
+  });
+});
