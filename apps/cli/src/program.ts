@@ -15,6 +15,7 @@ import { registerRecoverCommand } from "./commands/recover-command";
 import { registerSearchCommand } from "./commands/search-command";
 import { registerServeCommand } from "./commands/serve-command";
 import { registerSessionCommands } from "./commands/session-commands";
+import { registerShowCommand } from "./commands/show-command";
 import { registerSyncCommands } from "./commands/sync-commands";
 import { registerTaskCommands } from "./commands/task-commands";
 import { registerThreadCommands } from "./commands/thread-commands";
@@ -41,6 +42,7 @@ export function buildProgram(context: CliContext): Command {
   registerSessionCommands(program, context);
   registerTrashCommands(program, context);
   registerSearchCommand(program, context);
+  registerShowCommand(program, context);
   registerSyncCommands(program, context);
   registerAlertCommands(program, context);
   registerRecoverCommand(program, context);

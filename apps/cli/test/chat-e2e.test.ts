@@ -112,6 +112,17 @@ describe("chat and tasks end to end (offline model, SQLite)", () => {
     expect(asked.abstained).toBe(false);
     expect(asked.answer).toContain("PostgreSQL 16");
     expect(asked.citations).toEqual([expect.objectContaining({ ref: expect.stringMatching(/^thread:decisions#/) })]);
+    // The citation names one entry by its whole id: `cairn show` opens it, locally and on the server.
+    const ref = asked.citations[0]?.ref ?? "";
+    const shown = await cairnAsync(dir, ["show", ref]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("We chose PostgreSQL 16 for the ledger database.");
+    expect(shown.stdout).toContain("infra/decisions");
+    const remote = (await cairnAsync(dir, ["show", "--remote", "--json", ref])).json<{ entry: { id: string } }>();
+    expect(`thread:decisions#${remote.entry.id}`).toBe(ref);
+    const missing = await cairnAsync(dir, ["show", "thread:decisions#NOSUCHENTRY"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("No entry");
     const text = await cairnAsync(dir, ["ask", "what is the office wifi password?"]);
     expect(text.stdout.trim()).toBe("Memory holds nothing about that.");
   });

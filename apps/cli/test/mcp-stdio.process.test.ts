@@ -44,6 +44,7 @@ describe("cairn mcp over stdio", () => {
         "get_sync_status",
         "get_task",
         "list_tasks",
+        "open_citation",
         "pause_sync",
         "remember",
         "resume_sync",
@@ -86,6 +87,10 @@ describe("cairn mcp over stdio", () => {
       await client.callTool({ name: "ask_oracle", arguments: { question: "how many retry times?" } }),
     );
     expect(oracle).toMatchObject({ abstained: false, citations: [{ ref: expect.stringMatching(/^thread:notes#/) }] });
+    // The citation opens in the local store: one entry, whole.
+    const ref = (oracle.citations as { ref: string }[])[0]?.ref;
+    const opened = body(await client.callTool({ name: "open_citation", arguments: { ref } }));
+    expect(opened).toMatchObject({ type: "entry", ref, entry: { content: "decided: retry 3 times" } });
     const synced = body(await client.callTool({ name: "sync_now", arguments: {} }));
     expect(synced).toMatchObject({ pending: 0, dead: 0 });
   });

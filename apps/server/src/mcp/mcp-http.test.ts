@@ -196,6 +196,14 @@ describe("MCP over Streamable HTTP at /mcp", () => {
         {
           "destructive": false,
           "inputs": [
+            "ref",
+          ],
+          "name": "open_citation",
+          "readOnly": true,
+        },
+        {
+          "destructive": false,
+          "inputs": [
             "agent",
             "project",
           ],

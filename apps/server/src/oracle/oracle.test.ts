@@ -61,6 +61,23 @@ describe("the oracle with the built-in offline model (extractive)", () => {
         snippet: expect.stringContaining("retry policy"),
       }),
     ]);
+    // GET /api/refs opens what a citation names, for its owner only.
+    const opened = await t.app.inject({
+      url: `/api/refs?ref=${encodeURIComponent(body.citations[0]?.ref ?? "")}`,
+      headers: { authorization: `Bearer ${t.alice.token}` },
+    });
+    expect(opened.json()).toMatchObject({ type: "entry", entry: { id: "01JORACLEENTRY0000000001" } });
+    const short = await t.app.inject({
+      url: `/api/refs?ref=${encodeURIComponent("thread:decisions#01JORACLEENTRY0000000002".slice(0, 27))}`,
+      headers: { authorization: `Bearer ${t.alice.token}` },
+    });
+    expect(short.statusCode).toBe(409);
+    expect(short.json().error.code).toBe("conflict");
+    const theirs = await t.app.inject({
+      url: `/api/refs?ref=${encodeURIComponent(body.citations[0]?.ref ?? "")}`,
+      headers: { authorization: `Bearer ${t.bob.token}` },
+    });
+    expect(theirs.statusCode).toBe(404);
     const port = (await ask(t, t.alice.token, { question: "which port does payments use in staging" })).json();
     expect(port).toMatchObject({ abstained: false, citations: [{ ref: `memory:${memoryId}` }] });
   });

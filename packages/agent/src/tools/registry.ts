@@ -9,7 +9,7 @@ import {
   listTasksTool,
   updateTaskTool,
 } from "./task-tools";
-import { threadListTool, threadPushTool, threadReadTool } from "./thread-tools";
+import { openCitationTool, threadListTool, threadPushTool, threadReadTool } from "./thread-tools";
 import type { ToolDefinition } from "./tool";
 
 /**
@@ -48,6 +48,7 @@ export const mcpTools: ToolDefinition[] = [
   threadPushTool,
   threadReadTool,
   threadListTool,
+  openCitationTool,
   sessionStartTool,
   sessionEndTool,
   checkDestructionTool,

@@ -1,5 +1,6 @@
 import { slugSchema } from "@cairn/core/entities";
 import { appendEntry } from "@cairn/core/operations/append-entry";
+import { resolveRef } from "@cairn/core/operations/citation-ref";
 import { getThread } from "@cairn/core/operations/get-thread";
 import { listThreads } from "@cairn/core/operations/list-threads";
 import { nameToId } from "@cairn/core/slug";
@@ -69,4 +70,15 @@ export const threadListTool = defineTool({
       limit: input.limit ?? 20,
       offset: input.offset ?? 0,
     }),
+});
+
+export const openCitationTool = defineTool({
+  name: "open_citation",
+  description:
+    "Open the row a citation names (thread:<thread>#<entry id> or memory:<id>, as ask_oracle and search give " +
+    "them): the whole entry or memory.",
+  readOnly: true,
+  destructive: false,
+  input: z.object({ ref: z.string().min(1).max(200) }),
+  run: (context, input) => resolveRef(context.store, input.ref),
 });

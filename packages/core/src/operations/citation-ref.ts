@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { AppError } from "../app-error";
 import type { Entry, Memory } from "../entities";
 import type { EntryReads, MemoryReads } from "../store/store-roles";
@@ -15,6 +16,9 @@ export function entryRef(threadId: string, entryId: string): string {
 export function memoryRef(memoryId: string): string {
   return `memory:${memoryId}`;
 }
+
+/** `GET /api/refs?ref=…`: what a citation or permalink names. */
+export const refInput = z.object({ ref: z.string().min(1).max(200) });
 
 export type ParsedRef = { type: "entry"; thread: string; id: string } | { type: "memory"; id: string };
 

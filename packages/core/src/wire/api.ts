@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { idSchema } from "../entities";
+import { refInput } from "../operations/citation-ref";
 import { deleteThreadInput } from "../operations/delete-thread";
 import { getThreadInput } from "../operations/get-thread";
 import { listThreadsInput } from "../operations/list-threads";
@@ -114,6 +115,7 @@ export const api = {
   }),
 
   search: endpoint({ method: "GET", path: "/api/search", input: { query: searchInput }, output: responses.search }),
+  resolveRef: endpoint({ method: "GET", path: "/api/refs", input: { query: refInput }, output: responses.resolvedRef }),
 
   // Memories
   listMemories: endpoint({

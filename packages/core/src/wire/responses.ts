@@ -201,6 +201,10 @@ export const responses = {
   memories: counted({ memories: z.array(memorySchema) }),
   memoryHits: z.object({ hits: z.array(memoryHitSchema) }),
   memory: z.object({ memory: memorySchema }),
+  resolvedRef: z.union([
+    z.object({ type: z.literal("entry"), ref: z.string(), entry: entrySchema }),
+    z.object({ type: z.literal("memory"), ref: z.string(), memory: memorySchema }),
+  ]),
   sessions: counted({ sessions: z.array(sessionSchema) }),
   session: z.object({ session: sessionSchema }),
   sessionRecord: z.object({ session: sessionSchema, entries: z.array(entrySchema), memories: z.array(memorySchema) }),
