@@ -1,3 +1,4 @@
+import type { Entry } from "@cairn/core/entities";
 import { search } from "@cairn/core/operations/search";
 import type { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import type Database from "better-sqlite3";
@@ -68,12 +69,12 @@ export function rawSearch(db: Database.Database, set: LatencySet) {
   );
 }
 
-/** Cairn's unified search on the store, in process (entries, memories and tasks; top 20 with snippets). */
-export async function storeSearch(store: SqliteStore, userId: string, set: LatencySet) {
+/** Cairn's unified search on the store, in process (entries, memories and tasks, or one type; top 20 with snippets). */
+export async function storeSearch(store: SqliteStore, userId: string, set: LatencySet, type?: string) {
   const times: number[] = [];
   for (const query of set.queries) {
     const started = process.hrtime.bigint();
-    await search({ store: store.forUser(userId) }, { q: query, limit: 20 });
+    await search({ store: store.forUser(userId) }, { q: query, limit: 20, ...(type ? { type } : {}) });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
@@ -88,4 +89,62 @@ export function httpSearch(server: ServerProcess, set: LatencySet) {
     if (!response.ok) throw new Error(`search failed: ${response.status}`);
     await response.arrayBuffer();
   });
+}
+
+/**
+ * One memory and one task per entry, with the entry's words (memory.put and task.put through the
+ * push API, 500 a request): the store then holds as many of each type as of entries, for search by type.
+ */
+export async function loadMemoriesAndTasks(server: ServerProcess, userId: string, entries: Entry[]): Promise<void> {
+  const mutations = entries.flatMap((entry, index) => {
+    const version = `${String(Date.parse(entry.createdAt)).padStart(13, "0")}.0000.bench`;
+    const common = { projectId: entry.projectId, createdAt: entry.createdAt, updatedAt: entry.createdAt, version };
+    return [
+      {
+        op: "memory.put",
+        args: {
+          ...common,
+          id: `mem-${index}`,
+          sessionId: null,
+          kind: "note",
+          content: entry.content,
+          tags: ["bench"],
+          deletedAt: null,
+          baseVersion: null,
+        },
+      },
+      {
+        op: "task.put",
+        args: {
+          ...common,
+          id: `task-${index}`,
+          title: entry.content.slice(0, 80),
+          description: entry.content.slice(80),
+          status: "pending",
+          priority: "normal",
+          dueAt: null,
+          completedAt: null,
+          deletedAt: null,
+          baseVersion: null,
+        },
+      },
+    ];
+  });
+  for (let offset = 0; offset < mutations.length; offset += 500) {
+    const response = await fetch(`${server.url}/api/sync/push`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        pushVersion: 1,
+        deviceId: "bench-types",
+        scope: { userId },
+        mutations: mutations.slice(offset, offset + 500).map((mutation, index) => ({
+          seq: offset + index + 1,
+          ...mutation,
+          clientTime: "2026-01-01T00:00:00.000Z",
+        })),
+      }),
+    });
+    if (!response.ok) throw new Error(`load failed: ${response.status} ${await response.text()}`);
+  }
 }

@@ -1,6 +1,7 @@
 import type { QueryAnalysis } from "./query-analysis";
 import { rarity } from "./rarity";
-import { contentStemsOf, stemsOf } from "./text-stems";
+import { stopWords } from "./stop-words";
+import { stemOf, stemsOf, wordsOf } from "./text-stems";
 
 /** A row the engines found for a query, with what ranking reads of it. */
 export interface RankInput {
@@ -43,11 +44,18 @@ export const rankWeights = {
  */
 export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysis): (Row & Ranked)[] {
   const wanted = [...new Set(query.contentStems)];
-  const stems = rows.map((row) => stemsOf(row.text));
+  const words = rows.map((row) => wordsOf(row.text));
+  const stems = words.map((list) => list.map(stemOf));
   // A row holds its author's name too: "what did Caroline say" is about rows by Caroline.
   // Stop words count only for a query made of them ("us" in "us-east-2" is not the stem of "use").
-  const held = (text: string) => (query.onlyStopWords ? stemsOf(text) : contentStemsOf(text));
-  const present = rows.map((row) => new Set([...held(row.text), ...stemsOf(row.author ?? "")]));
+  const present = rows.map((row, index) => {
+    const held = new Set(stemsOf(row.author ?? ""));
+    const rowWords = words[index] ?? [];
+    (stems[index] ?? []).forEach((stem, at) => {
+      if (query.onlyStopWords || !stopWords.has(rowWords[at] ?? "")) held.add(stem);
+    });
+    return held;
+  });
   // How rare each content word is among the candidates: an inverse document frequency over them.
   const weight = new Map(
     wanted.map((stem) => {

@@ -12,8 +12,18 @@ export function wordsOf(text: string): string[] {
  * rows the engines already found.
  */
 export function stemOf(word: string): string {
-  return /^[a-z]+$/.test(word) ? stemmer(word) : word;
+  if (!/^[a-z]+$/.test(word)) return word;
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = stemmer(word);
+    // Words repeat: ranking a page stems the same few thousand again and again. Bounded, dropped whole when full.
+    if (stems.size >= 50_000) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
 }
+
+const stems = new Map<string, string>();
 
 /** A text's stems, in order. */
 export function stemsOf(text: string): string[] {
