@@ -137,29 +137,33 @@ interface Candidate extends RankInput {
 
 /**
  * BM25 candidates ranked for the query (rankRows). Each type's engine is asked
- * for its best rows holding any content word, those holding all of them (so a
- * row with every word is never crowded out of the pool by rows with the
- * commonest one), and, for each time the query names, its best rows of that
- * time. Snippets are cut around the content words here, for the page only.
+ * for its best rows holding all the content words (so a row with every word is
+ * never crowded out of the pool by rows with the commonest one), then, unless
+ * those fill a page, its best rows holding any of them, and, for each time the
+ * query names, its best rows of that time. Snippets are cut around the content words here, for the page only.
  */
 async function lexicalRanking(
   store: SearchReads,
   request: { query: QueryAnalysis; types: SearchType[]; filters: Filters; want: number },
 ): Promise<UnifiedHit[]> {
   const { query, filters } = request;
-  const pool = Math.max(request.want * 4, minimumPool);
-  const asks: { match: MatchMode; filters: Filters; limit: number }[] = [{ match: "any", filters, limit: pool }];
-  if (query.content.length >= 2) asks.push({ match: "all", filters, limit: pool });
-  for (const span of query.spans.slice(0, 3)) {
+  // One word leaves ranking little to reorder (no coverage, phrase or proximity to weigh): a smaller pool.
+  const pool = query.content.length === 1 ? request.want * 2 : Math.max(request.want * 4, minimumPool);
+  const spans = query.spans.slice(0, 3).flatMap((span) => {
     const since = filters.since !== undefined && filters.since > span.from ? filters.since : span.from;
     const until = filters.until !== undefined && filters.until < span.to ? filters.until : span.to;
-    if (since < until) asks.push({ match: "any", filters: { ...filters, since, until }, limit: pool });
-  }
-  const lists = await Promise.all(
-    request.types.flatMap((type) =>
-      asks.map((ask) => candidates(store, type, ask.match, query.content, ask.filters, ask.limit)),
-    ),
-  );
+    return since < until ? [{ ...filters, since, until }] : [];
+  });
+  const ofType = async (type: SearchType): Promise<Candidate[]> => {
+    const ask = (match: MatchMode, where: Filters) => candidates(store, type, match, query.content, where, pool);
+    const timed = Promise.all(spans.map((where) => ask("any", where)));
+    const all = query.content.length >= 2 ? await ask("all", filters) : [];
+    // When a page's worth of rows hold every word, rows with only some of them rank below those (their
+    // coverage is lower): the OR of common words, the costliest query at a million rows, is not asked.
+    const any = all.length >= request.want ? [] : await ask("any", filters);
+    return [...all, ...any, ...(await timed).flat()];
+  };
+  const lists = await Promise.all(request.types.map(ofType));
   const unique = new Map<string, Candidate>();
   for (const candidate of lists.flat()) {
     const key = `${candidate.type}:${candidate.hit.id}`;

@@ -45,7 +45,7 @@ export const rankWeights = {
 export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysis): (Row & Ranked)[] {
   const wanted = [...new Set(query.contentStems)];
   const words = rows.map((row) => wordsOf(row.text));
-  const stems = words.map((list) => list.map(stemOf));
+  const stems = words.map((list) => list.map(stemIfWanted(wanted, query.phraseStems)));
   // A row holds its author's name too: "what did Caroline say" is about rows by Caroline.
   // Stop words count only for a query made of them ("us" in "us-east-2" is not the stem of "use").
   const present = rows.map((row, index) => {
@@ -95,6 +95,16 @@ export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysi
     return { ...row, score: Math.round(score * 1e6) / 1e6, match, coverage };
   });
   return ranked.sort((a, b) => b.score - a.score || b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
+ * Stems a row's word only when it could be one of the query's (Porter only rewrites a word's
+ * ending, so a word and its stem share their first two letters); any other word stands in its
+ * place unstemmed. Stemming every word of every candidate cost more than the engines' search.
+ */
+function stemIfWanted(wanted: string[], phrase: string[]): (word: string) => string {
+  const starts = new Set([...wanted, ...phrase].map((stem) => stem.slice(0, 2)));
+  return (word) => (starts.has(word.slice(0, 2)) ? stemOf(word) : `\u0000${word}`);
 }
 
 /** Whether `stems` holds `run` as consecutive words. */

@@ -7,10 +7,13 @@ import { stemOf } from "./text-stems";
  */
 export function snippetOf(text: string, stems: string[], width = 24): string {
   const wanted = new Set(stems);
+  // Only words that could stem to a wanted stem are stemmed (a word and its stem share their first two letters).
+  const starts = new Set(stems.map((stem) => stem.slice(0, 2)));
+  const couldBe = (word: string) => starts.has(word.slice(0, 2).toLowerCase());
   const tokens = [...text.matchAll(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu)].map((match) => ({
     start: match.index ?? 0,
     end: (match.index ?? 0) + match[0].length,
-    hit: wanted.has(stemOf(match[0].toLowerCase().replace(/'s$/, ""))),
+    hit: couldBe(match[0]) && wanted.has(stemOf(match[0].toLowerCase().replace(/'s$/, ""))),
   }));
   if (tokens.length === 0) return text.slice(0, 300);
   // The window of `width` words holding the most matches (the first such window).
