@@ -9,7 +9,6 @@ import { nextVersion } from "@cairn/core/hlc";
 import { createIdGenerator } from "@cairn/core/ids";
 import { appendEntry } from "@cairn/core/operations/append-entry";
 import { remember } from "@cairn/core/operations/memories";
-import { topicTerms } from "@cairn/core/operations/oracle-sources";
 import { search } from "@cairn/core/operations/search";
 import { userScopes } from "@cairn/core/user-scope";
 import { nodeSecrets } from "@cairn/store/node-secrets";
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
         `${questions.length} questions (${answerable.length} answerable, ${questions.length - answerable.length} not)`,
     );
 
-    // Search: the question's topic words, as an agent would search.
+    // Search: the question as written, as an agent asks it (the ranking reads its content words).
     let hit5 = 0;
     let hit10 = 0;
     let reciprocal = 0;
@@ -82,7 +81,7 @@ async function main(): Promise<void> {
       const result = await search(
         { store: store.forUser(user.id), now },
         {
-          q: topicTerms(question.question).join(" "),
+          q: question.question,
           type: "entry,memory",
           limit: 10,
         },

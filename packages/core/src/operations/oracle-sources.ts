@@ -42,12 +42,6 @@ export interface OracleSource {
   thread: string | null;
 }
 
-/** The words of a question that name its topic (its content words: stop words and the times it names left out). */
-export function topicTerms(question: string, now = new Date()): string[] {
-  const query = analyzeQuery(question, now);
-  return query.onlyStopWords ? [] : query.content;
-}
-
 /**
  * What decides relevance, tuned on LoCoMo's development split (docs/retrieval-eval.md):
  * `sourceCoverage`, the share of a question's content words (weighted by rarity) a row must hold
