@@ -1,5 +1,6 @@
 import { authenticate } from "@cairn/core/accounts/authenticate";
 import type { Secrets } from "@cairn/core/accounts/secrets";
+import { sessionCookie } from "@cairn/core/accounts/web-session";
 import { AppError } from "@cairn/core/app-error";
 import type { User } from "@cairn/core/entities";
 import type { Store } from "@cairn/core/store/store-port";
@@ -8,24 +9,70 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {
   interface FastifyRequest {
-    auth: { user: User; tokenId: string; tokenExpiresAt: string | null } | null;
+    auth: { user: User; tokenId: string; tokenExpiresAt: string | null; via: "bearer" | "cookie" } | null;
   }
 }
 
-// Health, and the ingest endpoint, which authenticates by its signature instead (see operations/webhooks.ts).
-const publicPaths = new Set(
+// Health, the login, and the ingest endpoint, which authenticates by its signature instead (see operations/webhooks.ts).
+const publicRoutes = new Set(
   Object.values(api)
     .filter((endpoint) => endpoint.public)
-    .map((endpoint) => endpoint.path),
+    .map((endpoint) => `${endpoint.method} ${endpoint.path}`),
 );
 
-/** Bearer auth on everything but health: sets `request.auth` or answers 401. */
+const reads = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Bearer auth (the CLI, MCP, scripts) or the web UI's session cookie, on everything but the
+ * public paths: sets `request.auth` or answers 401. A write authenticated by the cookie must come
+ * from the UI's own origin with a JSON body (see refuseCrossSite): SameSite=Strict alone lets a
+ * form on another port of the same host through, since that is the same site.
+ */
 export function registerAuth(app: FastifyInstance, deps: { store: Store; secrets: Secrets; now: () => Date }): void {
   app.decorateRequest("auth", null);
   app.addHook("onRequest", async (request) => {
-    if (publicPaths.has(request.url.split("?")[0] ?? "")) return;
-    request.auth = await authenticate(deps, bearerToken(request));
+    const route = `${request.method === "HEAD" ? "GET" : request.method} ${request.url.split("?")[0] ?? ""}`;
+    if (publicRoutes.has(route)) {
+      // Logging in from another site's page (login CSRF) is refused too.
+      if (route === `${api.login.method} ${api.login.path}`) refuseCrossSite(request);
+      return;
+    }
+    const bearer = bearerToken(request);
+    const cookie = bearer === undefined ? request.cookies[sessionCookie] : undefined;
+    const found = await authenticate(deps, bearer ?? cookie);
+    request.auth = { ...found, via: bearer === undefined && cookie !== undefined ? "cookie" : "bearer" };
+    if (request.auth.via === "cookie" && !reads.has(request.method)) refuseCrossSite(request);
   });
+}
+
+/**
+ * A browser request that changes something must be the UI's own: `Sec-Fetch-Site: same-origin`
+ * (every current browser sends it), or, without that header, an `Origin` equal to this server's;
+ * and its body, if any, JSON (a cross-origin form can only send urlencoded, multipart or plain text).
+ */
+export function refuseCrossSite(request: FastifyRequest): void {
+  const site = request.headers["sec-fetch-site"];
+  const origin = request.headers.origin;
+  const own = `${request.protocol}://${request.host}`;
+  const sameOrigin = site !== undefined ? site === "same-origin" : origin === own;
+  if (!sameOrigin) {
+    throw new AppError(
+      "forbidden",
+      "Cross-site request refused: the session cookie works only from Cairn's own pages",
+      {
+        hint: "Scripts and other tools authenticate with a bearer token (Authorization: Bearer …) instead.",
+      },
+    );
+  }
+  const hasBody =
+    Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
+  const type = request.headers["content-type"] ?? "";
+  if (hasBody && !/^application\/json\b/i.test(type)) {
+    throw new AppError(
+      "forbidden",
+      "A request with the session cookie must send JSON (Content-Type: application/json)",
+    );
+  }
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

@@ -3,6 +3,7 @@ import { serverToolContext } from "@cairn/agent/server-tool-context";
 import { AppError } from "@cairn/core/app-error";
 import { serverClock } from "@cairn/core/server-clock";
 import { userScopes } from "@cairn/core/user-scope";
+import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { Redis } from "ioredis";
@@ -19,10 +20,12 @@ import { oracleRoutes } from "./routes/oracle-routes";
 import { portabilityRoutes } from "./routes/portability-routes";
 import { safetyRoutes } from "./routes/safety-routes";
 import { searchRoutes } from "./routes/search-routes";
+import { sessionRoutes } from "./routes/session-routes";
 import { syncRoutes } from "./routes/sync-routes";
 import { taskRoutes } from "./routes/task-routes";
 import { threadRoutes } from "./routes/thread-routes";
 import { webhookRoutes } from "./routes/webhook-routes";
+import { securityHeaders } from "./security-headers";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptions, type ServerOptionsInput, serverOptionsSchema } from "./server-options";
 
@@ -60,6 +63,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   );
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);
   });
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
@@ -74,6 +78,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
     );
   });
 
+  await app.register(cookie);
   registerAuth(app, deps);
   refuseNul(app, new Set(["/api/sync/push"]));
   // With Redis, every server process on it counts against the same per-user limits.
@@ -108,6 +113,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
 
   healthRoutes(app, deps, { chat: describeChatModel(settings), redis });
   meRoutes(app, deps);
+  sessionRoutes(app, deps);
   threadRoutes(app, deps);
   syncRoutes(app, deps);
   searchRoutes(app, deps);

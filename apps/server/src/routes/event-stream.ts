@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { securityHeaders } from "../security-headers";
 
 /**
  * Takes the reply over as a server-sent event stream (chat turns, oracle
@@ -13,6 +14,8 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
     "cache-control": "no-cache",
     connection: "keep-alive",
     "x-request-id": request.id,
+    // A hijacked reply skips the onSend hook that sets these on every other answer.
+    ...securityHeaders,
   });
   return {
     send(event: string, data: unknown) {

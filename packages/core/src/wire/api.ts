@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { loginInput } from "../accounts/web-session";
 import { idSchema } from "../entities";
 import { refInput } from "../operations/citation-ref";
 import { deleteThreadInput } from "../operations/delete-thread";
@@ -37,6 +38,15 @@ export const api = {
   health: endpoint({ method: "GET", path: "/healthz", input: none, output: responses.health, public: true }),
   ready: endpoint({ method: "GET", path: "/readyz", input: none, output: responses.ready, public: true }),
   me: endpoint({ method: "GET", path: "/api/me", input: none, output: meResponseSchema }),
+  // The web UI's login: an API token in, a session cookie out (public: the token is in the body).
+  login: endpoint({
+    method: "POST",
+    path: "/api/session",
+    input: { body: loginInput },
+    output: responses.login,
+    public: true,
+  }),
+  logout: endpoint({ method: "DELETE", path: "/api/session", input: none, output: responses.logout }),
   projects: endpoint({
     method: "GET",
     path: "/api/projects",

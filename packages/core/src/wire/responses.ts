@@ -201,6 +201,8 @@ export const responses = {
   memories: counted({ memories: z.array(memorySchema) }),
   memoryHits: z.object({ hits: z.array(memoryHitSchema) }),
   memory: z.object({ memory: memorySchema }),
+  login: z.object({ user: z.object({ id: z.string(), name: z.string() }), expiresAt: time }),
+  logout: z.object({ loggedOut: z.boolean() }),
   resolvedRef: z.union([
     z.object({ type: z.literal("entry"), ref: z.string(), entry: entrySchema }),
     z.object({ type: z.literal("memory"), ref: z.string(), memory: memorySchema }),
