@@ -12,6 +12,7 @@ import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleClientError, handleError, handleFrameworkError } from "./error-handler";
 import { refuseNul } from "./refuse-nul";
 import { chatRoutes } from "./routes/chat-routes";
+import { feedRoutes } from "./routes/feed-routes";
 import { healthRoutes } from "./routes/health-routes";
 import { mcpRoutes } from "./routes/mcp-routes";
 import { meRoutes } from "./routes/me-routes";
@@ -114,6 +115,7 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
   healthRoutes(app, deps, { chat: describeChatModel(settings), redis });
   meRoutes(app, deps);
   sessionRoutes(app, deps);
+  feedRoutes(app, deps);
   threadRoutes(app, deps);
   syncRoutes(app, deps);
   searchRoutes(app, deps);

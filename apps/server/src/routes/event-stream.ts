@@ -18,8 +18,14 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
     ...securityHeaders,
   });
   return {
-    send(event: string, data: unknown) {
-      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    /** One event; with `id`, a browser that reconnects sends it back as `Last-Event-ID`. */
+    send(event: string, data: unknown, id?: string) {
+      if (!raw.writableEnded)
+        raw.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    /** A comment line: no event, keeps the connection alive. */
+    comment(text: string) {
+      if (!raw.writableEnded) raw.write(`: ${text}\n\n`);
     },
     end() {
       raw.end();

@@ -9,6 +9,7 @@ import { memoryListInput, memorySearchInput, rememberInput, updateMemoryInput } 
 import { askInput } from "../operations/oracle-sources";
 import { pagingSchema } from "../operations/paging";
 import { exportInput } from "../operations/portability";
+import { feedEventsInput, recentChangesInput } from "../operations/recent-changes";
 import { alertListInput, auditInput, digestInput, recoveryInput } from "../operations/safety";
 import { searchInput } from "../operations/search";
 import { searchEntriesInput } from "../operations/search-entries";
@@ -22,7 +23,7 @@ import { importInput } from "../portability/import-rows";
 import { chatInput } from "./chat";
 import { endpoint } from "./endpoint";
 import { meResponseSchema } from "./me";
-import { pullQuerySchema, pullResponseSchema } from "./pull";
+import { changeSchema, pullQuerySchema, pullResponseSchema } from "./pull";
 import { pushRequestSchema, pushResponseSchema } from "./push";
 import { responses } from "./responses";
 
@@ -110,6 +111,20 @@ export const api = {
     path: "/api/sync/pull",
     input: { query: pullQuerySchema },
     output: pullResponseSchema,
+  }),
+  // The web UI's timeline: the change feed newest first, and live (server-sent events).
+  recentChanges: endpoint({
+    method: "GET",
+    path: "/api/feed",
+    input: { query: recentChangesInput },
+    output: responses.recentChanges,
+  }),
+  feedEvents: endpoint({
+    method: "GET",
+    path: "/api/feed/events",
+    input: { query: feedEventsInput },
+    output: changeSchema,
+    kind: "events",
   }),
   digest: endpoint({
     method: "GET",

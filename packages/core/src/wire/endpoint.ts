@@ -5,9 +5,10 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 /**
  * How an endpoint's request and answer travel: JSON both ways (the default); a raw text body
  * (the signed webhook ingest: the signature covers the bytes); an NDJSON stream (the export);
- * JSON, or server-sent events when asked (chat and the oracle).
+ * JSON, or server-sent events when asked (chat and the oracle); server-sent events only (the live
+ * change feed: `output` is then each event's data).
  */
-export type EndpointKind = "json" | "raw-body" | "ndjson" | "json-or-events";
+export type EndpointKind = "json" | "raw-body" | "ndjson" | "json-or-events" | "events";
 
 /** What an endpoint takes: path parameters, the query string and the body, each with its schema. */
 export interface EndpointInput {

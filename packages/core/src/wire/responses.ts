@@ -2,6 +2,7 @@ import * as z from "zod";
 import { entrySchema, threadSchema } from "../entities";
 import { memoryKindSchema, memorySchema, sessionSchema } from "../memory-entities";
 import { taskSchema } from "../task-entities";
+import { changeSchema } from "./pull";
 
 /**
  * What the API answers, as schemas: the server's handlers must return these types, and clients
@@ -201,6 +202,11 @@ export const responses = {
   memories: counted({ memories: z.array(memorySchema) }),
   memoryHits: z.object({ hits: z.array(memoryHitSchema) }),
   memory: z.object({ memory: memorySchema }),
+  recentChanges: z.object({
+    changes: z.array(changeSchema),
+    next: z.number().int().nullable(),
+    horizon: z.number().int(),
+  }),
   login: z.object({ user: z.object({ id: z.string(), name: z.string() }), expiresAt: time }),
   logout: z.object({ loggedOut: z.boolean() }),
   resolvedRef: z.union([
