@@ -3,7 +3,7 @@
 // CJS starts fastest. better-sqlite3's JavaScript is bundled (its addon is
 // loaded by path, see apps/cli/src/main.ts); pg and fastify stay external and
 // load only when serve or admin needs them.
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -34,6 +34,8 @@ const serverOnly = [
   "pg-native",
   "fastify",
   "@fastify/rate-limit",
+  "@fastify/cookie",
+  "@fastify/static",
   "ai",
   "@ai-sdk/*",
   "ioredis",
@@ -156,6 +158,50 @@ await build({
 });
 console.log(
   `built apps/cli/dist/cairn.cjs, ${sideBundles.map((bundle) => bundle.file).join(", ")}, delivery-worker.cjs and mcp-sdk.cjs in ${Date.now() - started} ms`,
+);
+
+// The web UI (apps/web): Preact, split into hashed assets beside the CLI's bundle, which `cairn serve`
+// serves (apps/server/src/web-ui.ts); the page itself is written here with the hashed names.
+const webOut = "apps/cli/dist/web";
+rmSync(webOut, { recursive: true, force: true });
+const web = await build({
+  entryPoints: ["apps/web/src/main.tsx"],
+  outdir: `${webOut}/assets`,
+  entryNames: "[name]-[hash]",
+  chunkNames: "chunk-[hash]",
+  assetNames: "[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "browser",
+  target: ["chrome110", "firefox110", "safari16"],
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  minify: true,
+  metafile: true,
+  logLevel: "warning",
+  alias: ulidForBrowsers,
+});
+const outputs = Object.entries(web.metafile.outputs);
+const entry = outputs.find(([, output]) => output.entryPoint === "apps/web/src/main.tsx");
+const script = entry?.[0].slice(webOut.length);
+const style = entry?.[1].cssBundle?.slice(webOut.length);
+mkdirSync(webOut, { recursive: true });
+writeFileSync(
+  `${webOut}/index.html`,
+  `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Cairn</title>
+${style ? `<link rel="stylesheet" href="${style}">` : ""}
+<script type="module" src="${script}"></script>
+</head>
+<body><div id="app"></div></body>
+</html>
+`,
 );
 
 // The benchmarks and the evaluation import the workspace packages' TypeScript: bundle them too

@@ -16,6 +16,7 @@ const packages = [
   { name: "agent", dir: "packages/agent", layer: 3 },
   { name: "server", dir: "apps/server", layer: 4 },
   { name: "cli", dir: "apps/cli", layer: 5 },
+  { name: "web", dir: "apps/web", layer: 6 },
 ] as const;
 
 type Package = (typeof packages)[number];
@@ -30,7 +31,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === "node_modules" || entry.name === "dist" ? [] : filesUnder(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
   });
 }
 

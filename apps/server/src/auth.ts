@@ -23,15 +23,18 @@ const publicRoutes = new Set(
 const reads = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Bearer auth (the CLI, MCP, scripts) or the web UI's session cookie, on everything but the
- * public paths: sets `request.auth` or answers 401. A write authenticated by the cookie must come
+ * Bearer auth (the CLI, MCP, scripts) or the web UI's session cookie, on everything under /api
+ * and /mcp but the public endpoints: sets `request.auth` or answers 401. A write authenticated by the cookie must come
  * from the UI's own origin with a JSON body (see refuseCrossSite): SameSite=Strict alone lets a
  * form on another port of the same host through, since that is the same site.
  */
 export function registerAuth(app: FastifyInstance, deps: { store: Store; secrets: Secrets; now: () => Date }): void {
   app.decorateRequest("auth", null);
   app.addHook("onRequest", async (request) => {
-    const route = `${request.method === "HEAD" ? "GET" : request.method} ${request.url.split("?")[0] ?? ""}`;
+    const path = request.url.split("?")[0] ?? "";
+    // The web UI's page and assets are public (they hold no data); everything under /api and /mcp is not.
+    if (!/^\/(?:api|mcp)(?:\/|$)/.test(path)) return;
+    const route = `${request.method === "HEAD" ? "GET" : request.method} ${path}`;
     if (publicRoutes.has(route)) {
       // Logging in from another site's page (login CSRF) is refused too.
       if (route === `${api.login.method} ${api.login.path}`) refuseCrossSite(request);

@@ -29,6 +29,7 @@ import { webhookRoutes } from "./routes/webhook-routes";
 import { securityHeaders } from "./security-headers";
 import type { ServerDeps } from "./server-deps";
 import { type ServerOptions, type ServerOptionsInput, serverOptionsSchema } from "./server-options";
+import { registerWebUi } from "./web-ui";
 
 export interface CreateAppOptions {
   deps: ServerDeps;
@@ -37,12 +38,19 @@ export interface CreateAppOptions {
     Omit<Partial<ServerOptionsInput>, "bodyLimitBytes" | "writesPerMinute" | "readsPerMinute">;
   /** A pino logger configuration, or false in tests. */
   logger?: FastifyServerOptions["logger"];
+  /** The built web UI (apps/cli/dist/web), served at / when given. */
+  webRoot?: string | undefined;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** The HTTP app: auth, per-user rate limits, one error body, the routes. Not listening yet. */
-export async function createApp({ deps, options, logger = false }: CreateAppOptions): Promise<FastifyInstance> {
+export async function createApp({
+  deps,
+  options,
+  logger = false,
+  webRoot,
+}: CreateAppOptions): Promise<FastifyInstance> {
   const settings = serverOptionsSchema.parse({ dataDir: ".", ...options });
   // One version clock per server process, shared by every route and the chat agent's tools.
   deps.nextVersion ??= serverClock(deps.now);
@@ -59,12 +67,20 @@ export async function createApp({ deps, options, logger = false }: CreateAppOpti
     clientErrorHandler: (error, socket) => handleClientError(error, socket, randomUUID()),
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    handleError(new AppError("not_found", `No route ${request.method} ${request.url.split("?")[0]}`), request, reply),
-  );
+  // The web UI, when built (apps/cli/dist/web): its page answers a browser's GET outside the API.
+  const page = webRoot ? await registerWebUi(app, webRoot) : null;
+  app.setNotFoundHandler((request, reply) => {
+    if (page?.(request, reply)) return reply;
+    return handleError(
+      new AppError("not_found", `No route ${request.method} ${request.url.split("?")[0]}`),
+      request,
+      reply,
+    );
+  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);
+    // A page sets its own policy (web-ui.ts); every other answer gets these.
+    for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
   });
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(

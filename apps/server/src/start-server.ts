@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { createUser } from "@cairn/core/accounts/create-user";
 import { AppError } from "@cairn/core/app-error";
 import { createIdGenerator } from "@cairn/core/ids";
@@ -50,6 +52,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** Whether the web UI is served at / (it was built). */
+  webUi: boolean;
   /** The admin token when this start created the admin user; shown once by the caller. */
   adminToken: string | null;
   close(): Promise<void>;
@@ -69,6 +73,8 @@ export async function startServer(
      * the request loop. Without it (tests that embed the server) this process's runner sends them.
      */
     deliveryWorker?: string | undefined;
+    /** The built web UI (apps/cli/dist/web), served at / (`cairn serve` passes the one beside its bundle). */
+    webRoot?: string | undefined;
   } = {},
 ): Promise<RunningServer> {
   const options = parseInput(serverOptionsSchema, input);
@@ -106,6 +112,7 @@ export async function startServer(
   const app = await createApp({
     deps,
     options,
+    webRoot: runtime.webRoot,
     logger:
       options.logLevel === "silent"
         ? false
@@ -173,6 +180,7 @@ export async function startServer(
     app,
     store,
     url: `http://${host}:${port}`,
+    webUi: runtime.webRoot !== undefined && existsSync(join(runtime.webRoot, "index.html")),
     adminToken,
     close() {
       // app.close() waits for in-flight requests, so a push that started commits first.

@@ -110,6 +110,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           ...crashHooks(env.CAIRN_TEST_CRASH_AT),
           sqliteBinding: context.sqliteBinding,
           deliveryWorker: deliveryWorkerScript(),
+          // The web UI is built beside the CLI's bundle (dist/web).
+          webRoot: typeof __dirname === "string" ? join(__dirname, "web") : undefined,
         },
       );
       const database = server.store.kind;
@@ -130,6 +132,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           );
         }
         context.stdout(`Cairn server ready at ${server.url} (${database}: ${location})\n`);
+        if (server.webUi) context.stdout(`Web UI: ${server.url}/ (sign in with an API token)\n`);
       }
       const signal = await stopped;
       server.app.log.info({ signal }, "shutting down");

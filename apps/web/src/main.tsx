@@ -1,0 +1,66 @@
+import { api } from "@cairn/core/wire/api";
+import { render } from "preact";
+import { call, session } from "./api-client";
+import { checked, go, route, signedIn } from "./app-state";
+import { LoginPage } from "./login-page";
+import { SearchPage } from "./search-page";
+import { TimelinePage } from "./timeline-page";
+import "./styles.css";
+
+session.onSignedOut = () => {
+  signedIn.value = null;
+};
+
+async function signOut() {
+  await call(api.logout, {}).catch(() => {});
+  signedIn.value = null;
+}
+
+function App() {
+  if (!checked.value) return <p class="loading">Loading…</p>;
+  if (!signedIn.value) return <LoginPage />;
+  const link = (to: typeof route.value, label: string) => (
+    <a
+      href={to === "timeline" ? "/" : `/${to}`}
+      aria-current={route.value === to ? "page" : undefined}
+      onClick={(event) => {
+        event.preventDefault();
+        go(to);
+      }}
+    >
+      {label}
+    </a>
+  );
+  return (
+    <>
+      <header class="top">
+        <nav aria-label="Pages">
+          <span class="brand">Cairn</span>
+          {link("timeline", "Timeline")}
+          {link("search", "Search")}
+        </nav>
+        <div class="account">
+          <span>{signedIn.value.name}</span>
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main>{route.value === "search" ? <SearchPage /> : <TimelinePage />}</main>
+    </>
+  );
+}
+
+// Who is signed in: the session cookie, if any, answers /api/me.
+call(api.me, {})
+  .then((me) => {
+    signedIn.value = { id: me.user.id, name: me.user.name };
+  })
+  .catch(() => {
+    signedIn.value = null;
+  })
+  .finally(() => {
+    checked.value = true;
+  });
+
+render(<App />, document.getElementById("app") as HTMLElement);

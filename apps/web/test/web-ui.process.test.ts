@@ -1,0 +1,169 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type RunningServer, startServer } from "@cairn/server/start-server";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The web UI in a real browser: Debian's chromium-headless-shell (`.ci/run` installs it) driven by
+ * playwright-core, against `cairn serve`'s server on a real port. Screenshots go to a temporary
+ * folder, or to docs/screenshots with CAIRN_SCREENSHOTS=docs (how the ones in docs/ were taken).
+ */
+const browserPath = process.env.CAIRN_CHROMIUM ?? "/usr/bin/chromium-headless-shell";
+const webRoot = resolve("apps/cli/dist/web");
+const shots =
+  process.env.CAIRN_SCREENSHOTS === "docs" ? resolve("docs/screenshots") : mkdtempSync(join(tmpdir(), "cairn-shots-"));
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+describe("the web UI in a real browser", () => {
+  let dir: string;
+  let server: RunningServer;
+  let token: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "cairn-web-"));
+    mkdirSync(shots, { recursive: true });
+    server = await startServer({ dataDir: dir, port: 0, logLevel: "silent" }, { webRoot });
+    token = server.adminToken ?? "";
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      // What this machine needs: no sandbox as root, and none of Chromium's calls home (the network is closed).
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    });
+    // bypassCSP only so the accessibility checker can be injected; the page's own policy is checked by its header.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 760 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  async function accessibilityViolations(): Promise<string[]> {
+    await page.addScriptTag({ path: axePath });
+    return page.evaluate(async () => {
+      const result = await (
+        window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }
+      ).axe.run();
+      return result.violations.map((violation) => `${violation.id} (${violation.nodes.length})`);
+    });
+  }
+
+  it("signs in with the token once, keeping only an HttpOnly session cookie", async () => {
+    const response = await page.goto(`${server.url}/`);
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
+    await page.getByLabel("API token").waitFor();
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "login.png") });
+
+    await page.getByLabel("API token").fill("cairn_wrong-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+
+    await page.getByLabel("API token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    const cookies = await page.context().cookies();
+    expect(cookies).toEqual([expect.objectContaining({ name: "cairn_session", httpOnly: true, sameSite: "Strict" })]);
+    expect(cookies[0]?.value).not.toBe(token);
+    const visible = await page.evaluate(() => ({
+      cookie: document.cookie,
+      stored: JSON.stringify(localStorage) + JSON.stringify(sessionStorage),
+    }));
+    expect(visible).toEqual({ cookie: "", stored: "{}{}" });
+  });
+
+  it("shows new rows on the timeline live, with the connection's state", async () => {
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor();
+    await api("POST", "/api/memories", { project: "web", content: "The heron nests by the north lake" });
+    await api("POST", "/api/threads/sync", {
+      project: "web",
+      thread: "field-notes",
+      entries: [
+        {
+          id: "01JWEBENTRY000000000000001",
+          content: "Counted 14 herons at dawn <script>alert(1)</script>",
+          author: "ana",
+        },
+      ],
+    });
+    await page.getByText("The heron nests by the north lake").waitFor();
+    // Text stays text: the recorded <script> is shown, never run.
+    await page.getByText("Counted 14 herons at dawn <script>alert(1)</script>").waitFor();
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "timeline.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(shots, "timeline-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  it("searches with highlighted word forms and moves through the results by keyboard", async () => {
+    await page.getByRole("link", { name: "Search" }).click();
+    expect(new URL(page.url()).pathname).toBe("/search");
+    await page.getByLabel("Words to find").fill("nesting heron");
+    await page.getByLabel("Words to find").press("Enter");
+    const first = page.getByRole("list", { name: "Results" }).getByRole("listitem").first();
+    await first.waitFor();
+    expect(await first.locator("mark").allTextContents()).toEqual(expect.arrayContaining(["heron", "nests"]));
+    await page.getByLabel("Words to find").press("ArrowDown");
+    expect(await first.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "search.png") });
+  });
+
+  it("refuses a form posted from another port of the same host, though the browser sends the cookie", async () => {
+    const host = new URL(server.url);
+    const forger: Server = createServer((_request, response) => {
+      response.setHeader("content-type", "text/html");
+      response.end(`<form id="f" method="POST" action="${server.url}/api/memories">
+        <input name="project" value="web"><input name="content" value="forged by another page">
+        </form><script>document.getElementById("f").submit()</script>`);
+    });
+    await new Promise<void>((done) => forger.listen(0, host.hostname, () => done()));
+    const port = (forger.address() as { port: number }).port;
+    try {
+      const answer = page.waitForResponse((response) => response.url().endsWith("/api/memories"));
+      await page.goto(`http://${host.hostname}:${port}/`);
+      const refused = await answer;
+      expect(refused.status()).toBe(403);
+      expect(refused.request().headers().cookie ?? (await refused.request().allHeaders()).cookie).toContain(
+        "cairn_session=",
+      );
+    } finally {
+      forger.close();
+    }
+    const memories = await api("GET", "/api/memories?project=web");
+    expect(JSON.stringify(memories.body)).not.toContain("forged by another page");
+  });
+
+  it("signs out: the session ends on the server and the page returns to the login", async () => {
+    await page.goto(`${server.url}/`);
+    const [cookie] = await page.context().cookies();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API token").waitFor();
+    const reused = await fetch(`${server.url}/api/me`, { headers: { cookie: `cairn_session=${cookie?.value}` } });
+    expect(reused.status).toBe(401);
+  });
+});
