@@ -5,14 +5,16 @@ export const signedIn = signal<{ id: string; name: string } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
-export type Route = "timeline" | "search";
+export type Route = "timeline" | "search" | "ask";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
-  return path.startsWith("/search") ? "search" : "timeline";
+  if (path.startsWith("/search")) return "search";
+  if (path.startsWith("/ask")) return "ask";
+  return "timeline";
 }
 
-/** Moves to a page of the UI without reloading (the small router: two routes, the address kept in step). */
+/** Moves to a page of the UI without reloading (the small router: a few routes, the address kept in step). */
 export function go(to: Route): void {
   route.value = to;
   const path = to === "timeline" ? "/" : `/${to}`;

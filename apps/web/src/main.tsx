@@ -2,6 +2,7 @@ import { api } from "@cairn/core/wire/api";
 import { render } from "preact";
 import { call, session } from "./api-client";
 import { checked, go, route, signedIn } from "./app-state";
+import { AskPage } from "./ask-page";
 import { LoginPage } from "./login-page";
 import { SearchPage } from "./search-page";
 import { TimelinePage } from "./timeline-page";
@@ -38,6 +39,7 @@ function App() {
           <span class="brand">Cairn</span>
           {link("timeline", "Timeline")}
           {link("search", "Search")}
+          {link("ask", "Ask")}
         </nav>
         <div class="account">
           <span>{signedIn.value.name}</span>
@@ -46,7 +48,7 @@ function App() {
           </button>
         </div>
       </header>
-      <main>{route.value === "search" ? <SearchPage /> : <TimelinePage />}</main>
+      <main>{route.value === "search" ? <SearchPage /> : route.value === "ask" ? <AskPage /> : <TimelinePage />}</main>
     </>
   );
 }

@@ -133,6 +133,26 @@ describe("the web UI in a real browser", () => {
     await page.screenshot({ path: join(shots, "search.png") });
   });
 
+  it("asks the oracle: the answer streams in, its citation chip opens the cited row, and abstention says so", async () => {
+    await page.getByRole("link", { name: "Ask" }).click();
+    await page.getByLabel("Question").fill("Where does the heron nest?");
+    await page.getByRole("button", { name: "Ask" }).click();
+    const answer = page.locator(".answer");
+    await answer.getByRole("button", { name: /^Source 1/ }).waitFor();
+    expect(await answer.textContent()).toContain("north lake");
+    await answer.getByRole("button", { name: /^Source 1/ }).click();
+    const opened = page.getByRole("complementary", { name: "Cited row" });
+    await opened.waitFor();
+    expect(await opened.textContent()).toContain("The heron nests by the north lake");
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "ask.png") });
+
+    await page.getByLabel("Question").fill("What is the office wifi password?");
+    await page.getByRole("button", { name: "Ask" }).click();
+    await page.locator(".abstained").waitFor();
+    expect(await page.locator(".answer").count()).toBe(0);
+  });
+
   it("refuses a form posted from another port of the same host, though the browser sends the cookie", async () => {
     const host = new URL(server.url);
     const forger: Server = createServer((_request, response) => {
