@@ -5,12 +5,13 @@ export const signedIn = signal<{ id: string; name: string } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
-export type Route = "timeline" | "search" | "ask";
+export type Route = "timeline" | "search" | "ask" | "safety";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
   if (path.startsWith("/search")) return "search";
   if (path.startsWith("/ask")) return "ask";
+  if (path.startsWith("/safety")) return "safety";
   return "timeline";
 }
 

@@ -4,6 +4,7 @@ import { call, session } from "./api-client";
 import { checked, go, route, signedIn } from "./app-state";
 import { AskPage } from "./ask-page";
 import { LoginPage } from "./login-page";
+import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
 import { TimelinePage } from "./timeline-page";
 import "./styles.css";
@@ -15,6 +16,19 @@ session.onSignedOut = () => {
 async function signOut() {
   await call(api.logout, {}).catch(() => {});
   signedIn.value = null;
+}
+
+function page() {
+  switch (route.value) {
+    case "search":
+      return <SearchPage />;
+    case "ask":
+      return <AskPage />;
+    case "safety":
+      return <SafetyPage />;
+    default:
+      return <TimelinePage />;
+  }
 }
 
 function App() {
@@ -40,6 +54,7 @@ function App() {
           {link("timeline", "Timeline")}
           {link("search", "Search")}
           {link("ask", "Ask")}
+          {link("safety", "Safety")}
         </nav>
         <div class="account">
           <span>{signedIn.value.name}</span>
@@ -48,7 +63,7 @@ function App() {
           </button>
         </div>
       </header>
-      <main>{route.value === "search" ? <SearchPage /> : route.value === "ask" ? <AskPage /> : <TimelinePage />}</main>
+      <main>{page()}</main>
     </>
   );
 }

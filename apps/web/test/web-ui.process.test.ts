@@ -44,6 +44,8 @@ describe("the web UI in a real browser", () => {
     // bypassCSP only so the accessibility checker can be injected; the page's own policy is checked by its header.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 760 } });
     page = await context.newPage();
+    // A step that waits longer than this has failed: say which, before the test's own timeout.
+    page.setDefaultTimeout(10_000);
   });
 
   afterAll(async () => {
@@ -176,6 +178,38 @@ describe("the web UI in a real browser", () => {
     }
     const memories = await api("GET", "/api/memories?project=web");
     expect(JSON.stringify(memories.body)).not.toContain("forged by another page");
+  });
+
+  it("shows a mass-deletion alert with its ids, restores the whole burst, and keeps the trash by days left", async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const made = await api("POST", "/api/memories", { project: "burst", content: `burst memory ${index}` });
+      ids.push((made.body.memory as { id: string }).id);
+    }
+    for (const id of ids) expect((await api("DELETE", `/api/memories/${id}`)).status).toBe(200);
+    await page.goto(`${server.url}/`);
+    await page.getByRole("link", { name: "Safety" }).click();
+    const alert = page.getByRole("list", { name: "Open alerts" }).getByRole("listitem").first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("12 deletes");
+    await alert.getByText("The 12 deleted ids").click();
+    expect(await alert.locator(".ids li").count()).toBe(12);
+    await page.getByRole("table").getByText("burst memory 3").waitFor();
+    expect(
+      await page.getByRole("row").filter({ hasText: "burst memory 3" }).getByRole("cell").nth(2).textContent(),
+    ).toBe("30");
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "safety.png"), fullPage: true });
+
+    await alert.getByRole("button", { name: "Restore all 12" }).click();
+    await page.getByRole("status").filter({ hasText: "Restored 12 of the 12" }).waitFor();
+    const back = await api("GET", "/api/memories?project=burst&limit=50");
+    expect((back.body.memories as unknown[]).length).toBe(12);
+
+    await page.getByRole("button", { name: "Acknowledge" }).click();
+    await page.getByText("No open alert").waitFor();
+    const open = await api("GET", "/api/alerts?open=true");
+    expect(open.body.alerts).toEqual([]);
   });
 
   it("signs out: the session ends on the server and the page returns to the login", async () => {

@@ -1,0 +1,205 @@
+import { api } from "@cairn/core/wire/api";
+import type { OutputOf } from "@cairn/core/wire/endpoint";
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { call } from "./api-client";
+
+type Alert = OutputOf<typeof api.listAlerts>["alerts"][number];
+type TrashItem = OutputOf<typeof api.listTrash>["items"][number];
+
+const alerts = signal<Alert[]>([]);
+const trash = signal<TrashItem[]>([]);
+const trashTotal = signal(0);
+const notice = signal<string | null>(null);
+const failure = signal<string | null>(null);
+/** The trash row whose purge waits for a second click. */
+const confirming = signal<string | null>(null);
+
+const trashDays = 30;
+const pageSize = 50;
+
+function daysLeft(deletedAt: string): number {
+  return Math.max(0, trashDays - Math.floor((Date.now() - Date.parse(deletedAt)) / 86_400_000));
+}
+
+async function load(more = false): Promise<void> {
+  try {
+    const [open, page] = await Promise.all([
+      call(api.listAlerts, { query: { open: true, limit: 20 } }),
+      call(api.listTrash, { query: { limit: pageSize, offset: more ? trash.value.length : 0 } }),
+    ]);
+    alerts.value = open.alerts;
+    trash.value = more ? [...trash.value, ...page.items] : page.items;
+    trashTotal.value = page.total;
+  } catch (error) {
+    failure.value = (error as Error).message;
+  }
+}
+
+async function act(work: () => Promise<string>): Promise<void> {
+  failure.value = null;
+  try {
+    notice.value = await work();
+  } catch (error) {
+    failure.value = (error as Error).message;
+  }
+  await load();
+}
+
+/** Restores every row an alert's burst deleted that is still in the trash. */
+async function restoreBurst(alert: Alert): Promise<string> {
+  let restored = 0;
+  for (const id of alert.deletedIds) {
+    try {
+      await call(api.restoreFromTrash, { body: { id } });
+      restored += 1;
+    } catch {
+      // Restored already, or purged: the rest still come back.
+    }
+  }
+  return `Restored ${restored} of the ${alert.deletedIds.length} rows that alert counted.`;
+}
+
+/**
+ * The safety centre: open mass-deletion alerts with the ids they counted (acknowledge, or restore
+ * the whole burst), and the trash with the days each row has left (restore one, or purge it after
+ * a second click).
+ */
+export function SafetyPage() {
+  useEffect(() => {
+    void load();
+  }, []);
+  return (
+    <section aria-labelledby="safety-title">
+      <h1 id="safety-title">Safety</h1>
+      {failure.value && (
+        <p role="alert" class="error">
+          {failure.value}
+        </p>
+      )}
+      <p role="status" aria-live="polite">
+        {notice.value}
+      </p>
+      <h2>Open alerts</h2>
+      {alerts.value.length === 0 ? (
+        <p class="empty">No open alert: no burst of deletes.</p>
+      ) : (
+        <ul class="alerts" aria-label="Open alerts">
+          {alerts.value.map((alert) => (
+            <li key={alert.id} class={`alert ${alert.severity}`}>
+              <p>
+                <strong>{alert.severity === "critical" ? "Critical" : "Warning"}:</strong> {alert.deleteCount} deletes
+                between <time dateTime={alert.windowStart}>{new Date(alert.windowStart).toLocaleString()}</time> and{" "}
+                <time dateTime={alert.windowEnd}>{new Date(alert.windowEnd).toLocaleString()}</time>
+                {alert.blockedCount > 0 ? `, ${alert.blockedCount} held back by the guard` : ""}.
+              </p>
+              <details>
+                <summary>The {alert.deletedIds.length} deleted ids</summary>
+                <ul class="ids">
+                  {alert.deletedIds.map((id) => (
+                    <li key={id}>
+                      <code>{id}</code>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+              <div class="actions">
+                <button type="button" onClick={() => void act(() => restoreBurst(alert))}>
+                  Restore all {alert.deletedIds.length}
+                </button>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void act(async () => {
+                      await call(api.ackAlert, { params: { id: alert.id } });
+                      return "Alert acknowledged.";
+                    })
+                  }
+                >
+                  Acknowledge
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Trash</h2>
+      {trash.value.length === 0 ? (
+        <p class="empty">The trash is empty.</p>
+      ) : (
+        <table class="trash">
+          <caption>
+            {trashTotal.value} deleted rows, kept {trashDays} days
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Type</th>
+              <th scope="col">Row</th>
+              <th scope="col">Days left</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trash.value.map((item) => {
+              const key = `${item.type}:${item.id}`;
+              return (
+                <tr key={key}>
+                  <td>{item.type}</td>
+                  <td>
+                    <span class="where">
+                      {item.projectId}
+                      {item.threadId ? `/${item.threadId}` : ""}
+                    </span>{" "}
+                    {item.preview}
+                  </td>
+                  <td>{daysLeft(item.deletedAt)}</td>
+                  <td class="actions">
+                    <button
+                      type="button"
+                      aria-label={`Restore ${item.type} ${item.preview.slice(0, 40)}`}
+                      onClick={() =>
+                        void act(async () => {
+                          await call(api.restoreFromTrash, {
+                            body: { type: item.type, id: item.id, project: item.projectId },
+                          });
+                          return `Restored the ${item.type}.`;
+                        })
+                      }
+                    >
+                      Restore
+                    </button>
+                    <button
+                      type="button"
+                      class={confirming.value === key ? "danger" : ""}
+                      aria-label={`${confirming.value === key ? "Confirm purge of" : "Purge"} ${item.type} ${item.preview.slice(0, 40)}`}
+                      onClick={() => {
+                        if (confirming.value !== key) {
+                          confirming.value = key;
+                          return;
+                        }
+                        confirming.value = null;
+                        void act(async () => {
+                          await call(api.purgeFromTrash, {
+                            body: { type: item.type, id: item.id, project: item.projectId },
+                          });
+                          return `Purged the ${item.type}: it is gone for good.`;
+                        });
+                      }}
+                    >
+                      {confirming.value === key ? "Confirm purge" : "Purge"}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {trash.value.length < trashTotal.value && (
+        <button type="button" onClick={() => void load(true)}>
+          More
+        </button>
+      )}
+    </section>
+  );
+}
