@@ -5,23 +5,33 @@ export const signedIn = signal<{ id: string; name: string } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
-export type Route = "timeline" | "search" | "ask" | "safety";
+export type Route = "timeline" | "search" | "ask" | "safety" | "threads" | "thread";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
   if (path.startsWith("/search")) return "search";
   if (path.startsWith("/ask")) return "ask";
   if (path.startsWith("/safety")) return "safety";
+  if (/^\/threads\/[^/]+\/[^/]+/.test(path)) return "thread";
+  if (path.startsWith("/threads")) return "threads";
   return "timeline";
 }
 
 /** Moves to a page of the UI without reloading (the small router: a few routes, the address kept in step). */
-export function go(to: Route): void {
+export function go(to: Route, address?: string): void {
+  const path = address ?? (to === "timeline" ? "/" : `/${to}`);
+  if (`${location.pathname}${location.hash}` !== path) history.pushState(null, "", path);
   route.value = to;
-  const path = to === "timeline" ? "/" : `/${to}`;
-  if (location.pathname !== path) history.pushState(null, "", path);
+  hash.value = location.hash;
 }
+
+/** The address's fragment: an entry's permalink names the entry there. */
+export const hash = signal(location.hash);
 
 addEventListener("popstate", () => {
   route.value = routeOf(location.pathname);
+  hash.value = location.hash;
+});
+addEventListener("hashchange", () => {
+  hash.value = location.hash;
 });

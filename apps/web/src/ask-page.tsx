@@ -3,6 +3,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { errorFromResponse } from "@cairn/core/wire/error-body";
 import { signal } from "@preact/signals";
 import { call } from "./api-client";
+import { threadPath } from "./threads-page";
 
 type Answer = OutputOf<typeof api.ask>;
 type Opened = OutputOf<typeof api.resolveRef>;
@@ -148,6 +149,11 @@ export function AskPage() {
                 {new Date(opened.value.entry.createdAt).toLocaleString()}
               </p>
               <p class="text">{opened.value.entry.content}</p>
+              <a
+                href={`${threadPath(opened.value.entry.projectId, opened.value.entry.threadId)}#${opened.value.entry.id}`}
+              >
+                Open in its thread
+              </a>
             </>
           ) : (
             <>

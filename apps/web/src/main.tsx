@@ -6,6 +6,7 @@ import { AskPage } from "./ask-page";
 import { LoginPage } from "./login-page";
 import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
+import { ThreadsPage, ThreadView } from "./threads-page";
 import { TimelinePage } from "./timeline-page";
 import "./styles.css";
 
@@ -26,6 +27,10 @@ function page() {
       return <AskPage />;
     case "safety":
       return <SafetyPage />;
+    case "threads":
+      return <ThreadsPage />;
+    case "thread":
+      return <ThreadView />;
     default:
       return <TimelinePage />;
   }
@@ -37,7 +42,7 @@ function App() {
   const link = (to: typeof route.value, label: string) => (
     <a
       href={to === "timeline" ? "/" : `/${to}`}
-      aria-current={route.value === to ? "page" : undefined}
+      aria-current={route.value === to || (to === "threads" && route.value === "thread") ? "page" : undefined}
       onClick={(event) => {
         event.preventDefault();
         go(to);
@@ -52,6 +57,7 @@ function App() {
         <nav aria-label="Pages">
           <span class="brand">Cairn</span>
           {link("timeline", "Timeline")}
+          {link("threads", "Threads")}
           {link("search", "Search")}
           {link("ask", "Ask")}
           {link("safety", "Safety")}

@@ -135,6 +135,21 @@ describe("the web UI in a real browser", () => {
     await page.screenshot({ path: join(shots, "search.png") });
   });
 
+  it("shows a thread's verbatim entries, each with a permalink in the form of its citation", async () => {
+    await page.getByRole("link", { name: "Threads" }).click();
+    await page.getByRole("link", { name: "field-notes" }).click();
+    const entry = page.getByRole("list", { name: "Entries, oldest first" }).getByRole("listitem").first();
+    await entry.waitFor();
+    expect(await entry.locator("code.ref").textContent()).toBe("thread:field-notes#01JWEBENTRY000000000000001");
+    expect(await entry.locator(".text").textContent()).toBe("Counted 14 herons at dawn <script>alert(1)</script>");
+    expect(await accessibilityViolations()).toEqual([]);
+    // The permalink opens the thread at that entry.
+    await page.goto(`${server.url}/threads/web/field-notes#01JWEBENTRY000000000000001`);
+    await page.locator("li.target").filter({ hasText: "Counted 14 herons" }).waitFor();
+    await page.screenshot({ path: join(shots, "thread.png") });
+    await page.getByRole("link", { name: "Ask" }).click();
+  });
+
   it("asks the oracle: the answer streams in, its citation chip opens the cited row, and abstention says so", async () => {
     await page.getByRole("link", { name: "Ask" }).click();
     await page.getByLabel("Question").fill("Where does the heron nest?");
