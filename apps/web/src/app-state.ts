@@ -5,13 +5,14 @@ export const signedIn = signal<{ id: string; name: string } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
-export type Route = "timeline" | "search" | "ask" | "safety" | "threads" | "thread";
+export type Route = "timeline" | "search" | "ask" | "safety" | "threads" | "thread" | "tasks";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
   if (path.startsWith("/search")) return "search";
   if (path.startsWith("/ask")) return "ask";
   if (path.startsWith("/safety")) return "safety";
+  if (path.startsWith("/tasks")) return "tasks";
   if (/^\/threads\/[^/]+\/[^/]+/.test(path)) return "thread";
   if (path.startsWith("/threads")) return "threads";
   return "timeline";

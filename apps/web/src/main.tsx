@@ -6,6 +6,7 @@ import { AskPage } from "./ask-page";
 import { LoginPage } from "./login-page";
 import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
+import { TasksPage } from "./tasks-page";
 import { ThreadsPage, ThreadView } from "./threads-page";
 import { TimelinePage } from "./timeline-page";
 import "./styles.css";
@@ -29,6 +30,8 @@ function page() {
       return <SafetyPage />;
     case "threads":
       return <ThreadsPage />;
+    case "tasks":
+      return <TasksPage />;
     case "thread":
       return <ThreadView />;
     default:
@@ -58,6 +61,7 @@ function App() {
           <span class="brand">Cairn</span>
           {link("timeline", "Timeline")}
           {link("threads", "Threads")}
+          {link("tasks", "Tasks")}
           {link("search", "Search")}
           {link("ask", "Ask")}
           {link("safety", "Safety")}

@@ -1,0 +1,178 @@
+import { findDuePhrase } from "@cairn/core/due-date";
+import { api } from "@cairn/core/wire/api";
+import type { OutputOf } from "@cairn/core/wire/endpoint";
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { call } from "./api-client";
+
+type Task = OutputOf<typeof api.listTasks>["tasks"][number];
+
+const open = signal<Task[]>([]);
+const done = signal<Task[]>([]);
+const failure = signal<string | null>(null);
+const notice = signal<string | null>(null);
+
+async function load(): Promise<void> {
+  try {
+    const [pending, finished] = await Promise.all([
+      call(api.listTasks, { query: { status: "open", limit: 200 } }),
+      call(api.listTasks, { query: { status: "done", limit: 20 } }),
+    ]);
+    open.value = pending.tasks;
+    done.value = finished.tasks;
+  } catch (error) {
+    failure.value = (error as Error).message;
+  }
+}
+
+async function act(work: () => Promise<string>): Promise<void> {
+  failure.value = null;
+  try {
+    notice.value = await work();
+  } catch (error) {
+    failure.value = (error as Error).message;
+  }
+  await load();
+}
+
+/** "pay rent friday": the title, and the due phrase the server reads in the user's words. */
+export function quickTask(text: string): { title: string; due?: string } {
+  const phrase = findDuePhrase(text);
+  if (!phrase) return { title: text.trim() };
+  const title = `${text.slice(0, phrase.start)} ${text.slice(phrase.end)}`.replace(/\s+/g, " ").trim();
+  return title ? { title, due: phrase.due } : { title: text.trim() };
+}
+
+function dayKey(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Open tasks by when they are due: overdue, today, later (by day), and with no date. */
+function groups(tasks: Task[]): { name: string; tasks: Task[] }[] {
+  const today = dayKey(new Date());
+  const by = new Map<string, Task[]>();
+  for (const task of tasks) {
+    const day = task.dueAt ? dayKey(new Date(task.dueAt)) : null;
+    const name =
+      day === null
+        ? "No date"
+        : day < today
+          ? "Overdue"
+          : day === today
+            ? "Today"
+            : `Due ${new Date(task.dueAt as string).toLocaleDateString(undefined, { weekday: "long", month: "short", day: "numeric" })}`;
+    by.set(name, [...(by.get(name) ?? []), task]);
+  }
+  const order = (name: string) => (name === "Overdue" ? 0 : name === "Today" ? 1 : name === "No date" ? 3 : 2);
+  return [...by.entries()]
+    .map(([name, list]) => ({ name, tasks: list }))
+    .sort((a, b) => order(a.name) - order(b.name) || (a.tasks[0]?.dueAt ?? "").localeCompare(b.tasks[0]?.dueAt ?? ""));
+}
+
+function TaskRow({ task }: { task: Task }) {
+  return (
+    <li class={task.status === "done" ? "done" : ""}>
+      <input
+        type="checkbox"
+        id={`task-${task.id}`}
+        checked={task.status === "done"}
+        disabled={task.status === "done"}
+        onChange={() => {
+          // Shown done at once; the list is read again once the server has it.
+          open.value = open.value.map((each) => (each.id === task.id ? { ...each, status: "done" } : each));
+          void act(async () => {
+            await call(api.completeTask, { params: { id: task.id } });
+            return `Done: ${task.title}`;
+          });
+        }}
+      />{" "}
+      <label for={`task-${task.id}`}>{task.title}</label>{" "}
+      <span class="where">
+        {task.projectId ?? "personal"}
+        {task.priority !== "normal" ? ` · ${task.priority}` : ""}
+      </span>
+      {task.status !== "done" && (
+        <button
+          type="button"
+          class="small"
+          aria-label={`Delete ${task.title}`}
+          onClick={() =>
+            void act(async () => {
+              await call(api.deleteTask, { params: { id: task.id } });
+              return `Deleted “${task.title}”: it is in the trash for 30 days.`;
+            })
+          }
+        >
+          Delete
+        </button>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Tasks, personal and per project, grouped by when they are due; a quick add in plain words
+ * ("pay rent friday": the due date is read from the words), complete and delete.
+ */
+export function TasksPage() {
+  useEffect(() => {
+    void load();
+  }, []);
+  function add(event: Event) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const text = String(data.get("task") ?? "").trim();
+    const project = String(data.get("task-project") ?? "").trim();
+    if (!text) return;
+    void act(async () => {
+      const { title, due } = quickTask(text);
+      const { task } = await call(api.addTask, {
+        body: { title, ...(due ? { due } : {}), ...(project ? { project } : {}) },
+      });
+      form.reset();
+      return `Added “${task.title}”${task.dueAt ? `, due ${new Date(task.dueAt).toLocaleDateString()}` : ""}.`;
+    });
+  }
+  return (
+    <section aria-labelledby="tasks-title">
+      <h1 id="tasks-title">Tasks</h1>
+      <form class="search-form" onSubmit={add}>
+        <label for="task">New task</label>
+        <input id="task" name="task" type="text" placeholder="pay rent friday" />
+        <label for="task-project">Project</label>
+        <input id="task-project" name="task-project" type="text" placeholder="personal" />
+        <button type="submit">Add</button>
+      </form>
+      {failure.value && (
+        <p role="alert" class="error">
+          {failure.value}
+        </p>
+      )}
+      <p role="status" aria-live="polite">
+        {notice.value}
+      </p>
+      {open.value.length === 0 && <p class="empty">Nothing to do.</p>}
+      {groups(open.value).map((group) => (
+        <section key={group.name} aria-label={group.name}>
+          <h2>{group.name}</h2>
+          <ul class="tasks">
+            {group.tasks.map((task) => (
+              <TaskRow key={task.id} task={task} />
+            ))}
+          </ul>
+        </section>
+      ))}
+      {done.value.length > 0 && (
+        <details>
+          <summary>Done lately ({done.value.length})</summary>
+          <ul class="tasks">
+            {done.value.map((task) => (
+              <TaskRow key={task.id} task={task} />
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
