@@ -4,6 +4,7 @@ import { call, session } from "./api-client";
 import { checked, go, route, signedIn } from "./app-state";
 import { AskPage } from "./ask-page";
 import { LoginPage } from "./login-page";
+import { MemoriesPage } from "./memories-page";
 import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
 import { TasksPage } from "./tasks-page";
@@ -32,6 +33,8 @@ function page() {
       return <ThreadsPage />;
     case "tasks":
       return <TasksPage />;
+    case "memories":
+      return <MemoriesPage />;
     case "thread":
       return <ThreadView />;
     default:
@@ -61,6 +64,7 @@ function App() {
           <span class="brand">Cairn</span>
           {link("timeline", "Timeline")}
           {link("threads", "Threads")}
+          {link("memories", "Memories")}
           {link("tasks", "Tasks")}
           {link("search", "Search")}
           {link("ask", "Ask")}
