@@ -1,8 +1,8 @@
 import { api } from "@cairn/core/wire/api";
 import type { OutputOf } from "@cairn/core/wire/endpoint";
-import { errorFromResponse } from "@cairn/core/wire/error-body";
 import { signal } from "@preact/signals";
 import { call } from "./api-client";
+import { postForEvents } from "./event-stream";
 import { threadPath } from "./threads-page";
 
 type Answer = OutputOf<typeof api.ask>;
@@ -14,7 +14,7 @@ const busy = signal(false);
 const failure = signal<string | null>(null);
 const opened = signal<Opened | null>(null);
 
-/** Reads the oracle's server-sent events from a POST (EventSource only GETs): text deltas, then `done`. */
+/** Asks with the answer streamed: text deltas, then `done` with the checked citations. */
 async function ask(question: string, project: string): Promise<void> {
   busy.value = true;
   failure.value = null;
@@ -22,33 +22,12 @@ async function ask(question: string, project: string): Promise<void> {
   opened.value = null;
   streaming.value = "";
   try {
-    const response = await fetch(api.ask.path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ question, ...(project ? { project } : {}), stream: true }),
+    await postForEvents(api.ask.path, { question, ...(project ? { project } : {}), stream: true }, (event, data) => {
+      if (event === "text") streaming.value += (data as { delta: string }).delta;
+      if (event === "done") answer.value = api.ask.output.parse(data);
+      if (event === "error")
+        failure.value = (data as { error?: { message?: string } })?.error?.message ?? "The oracle failed";
     });
-    if (!response.ok || !response.body) {
-      throw errorFromResponse(response.status, await response.json().catch(() => null));
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null");
-        if (event === "text") streaming.value += data.delta;
-        if (event === "done") answer.value = api.ask.output.parse(data);
-        if (event === "error") failure.value = data?.error?.message ?? "The oracle failed";
-        end = buffer.indexOf("\n\n");
-      }
-    }
   } catch (error) {
     failure.value = (error as Error).message;
   } finally {

@@ -3,6 +3,7 @@ import { render } from "preact";
 import { call, session } from "./api-client";
 import { checked, go, route, signedIn } from "./app-state";
 import { AskPage } from "./ask-page";
+import { ChatPage } from "./chat-page";
 import { LoginPage } from "./login-page";
 import { MemoriesPage } from "./memories-page";
 import { SafetyPage } from "./safety-page";
@@ -35,6 +36,8 @@ function page() {
       return <TasksPage />;
     case "memories":
       return <MemoriesPage />;
+    case "chat":
+      return <ChatPage />;
     case "thread":
       return <ThreadView />;
     default:
@@ -68,6 +71,7 @@ function App() {
           {link("tasks", "Tasks")}
           {link("search", "Search")}
           {link("ask", "Ask")}
+          {link("chat", "Chat")}
           {link("safety", "Safety")}
         </nav>
         <div class="account">

@@ -233,6 +233,30 @@ describe("the web UI in a real browser", () => {
     ).toEqual([["Deploys happen on Wednesdays", "decision"]]);
   });
 
+  it("chats: the turn streams with its tool cards, and a delete waits for Yes", async () => {
+    await page.getByRole("link", { name: "Chat", exact: true }).click();
+    await page.getByLabel("Message", { exact: true }).fill("add buy bread tomorrow");
+    await page.getByRole("button", { name: "Send" }).click();
+    const turns = page.getByRole("list", { name: "Messages" });
+    await turns.locator("details.tool summary").filter({ hasText: "add_task" }).waitFor();
+    await turns.locator(".agent").filter({ hasText: /bread/i }).waitFor();
+    expect(JSON.stringify((await api("GET", "/api/tasks?status=open")).body)).toContain("buy bread");
+
+    await page.getByLabel("Message", { exact: true }).fill("delete buy bread");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("group", { name: "Confirm?" }).waitFor();
+    expect(JSON.stringify((await api("GET", "/api/tasks?status=open")).body)).toContain("buy bread");
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "chat.png") });
+    await page.getByRole("button", { name: "Yes" }).click();
+    await page.getByRole("group", { name: "Confirm?" }).waitFor({ state: "detached" });
+    await turns.getByRole("listitem").nth(2).locator(".agent").waitFor();
+    expect(JSON.stringify((await api("GET", "/api/tasks?status=open")).body)).not.toContain("buy bread");
+    // The conversation is kept: it is listed, and opens again with its turns.
+    await page.getByRole("navigation", { name: "Conversations" }).getByRole("link").first().click();
+    await turns.getByText("delete buy bread").waitFor();
+  });
+
   it("refuses a form posted from another port of the same host, though the browser sends the cookie", async () => {
     const host = new URL(server.url);
     const forger: Server = createServer((_request, response) => {
