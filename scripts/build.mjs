@@ -34,8 +34,6 @@ const serverOnly = [
   "pg-native",
   "fastify",
   "@fastify/rate-limit",
-  "@fastify/cookie",
-  "@fastify/static",
   "ai",
   "@ai-sdk/*",
   "ioredis",

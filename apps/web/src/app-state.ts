@@ -5,7 +5,17 @@ export const signedIn = signal<{ id: string; name: string } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
-export type Route = "timeline" | "search" | "ask" | "safety" | "threads" | "thread" | "tasks" | "memories" | "chat";
+export type Route =
+  | "timeline"
+  | "search"
+  | "ask"
+  | "safety"
+  | "threads"
+  | "thread"
+  | "tasks"
+  | "memories"
+  | "chat"
+  | "sync";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
@@ -15,6 +25,7 @@ export function routeOf(path: string): Route {
   if (path.startsWith("/tasks")) return "tasks";
   if (path.startsWith("/memories")) return "memories";
   if (path.startsWith("/chat")) return "chat";
+  if (path.startsWith("/sync")) return "sync";
   if (/^\/threads\/[^/]+\/[^/]+/.test(path)) return "thread";
   if (path.startsWith("/threads")) return "threads";
   return "timeline";

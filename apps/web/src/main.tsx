@@ -8,6 +8,7 @@ import { LoginPage } from "./login-page";
 import { MemoriesPage } from "./memories-page";
 import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
+import { SyncPage } from "./sync-page";
 import { TasksPage } from "./tasks-page";
 import { ThreadsPage, ThreadView } from "./threads-page";
 import { TimelinePage } from "./timeline-page";
@@ -38,6 +39,8 @@ function page() {
       return <MemoriesPage />;
     case "chat":
       return <ChatPage />;
+    case "sync":
+      return <SyncPage />;
     case "thread":
       return <ThreadView />;
     default:
@@ -73,6 +76,7 @@ function App() {
           {link("ask", "Ask")}
           {link("chat", "Chat")}
           {link("safety", "Safety")}
+          {link("sync", "Sync")}
         </nav>
         <div class="account">
           <span>{signedIn.value.name}</span>

@@ -257,6 +257,28 @@ describe("the web UI in a real browser", () => {
     await turns.getByText("delete buy bread").waitFor();
   });
 
+  it("shows each device as the server sees it, with what it refused, and the digest", async () => {
+    const pushed = await api("POST", "/api/sync/push", {
+      pushVersion: 1,
+      deviceId: "laptop-7",
+      scope: { userId: ((await api("GET", "/api/me")).body.user as { id: string }).id },
+      mutations: [{ seq: 1, op: "no.such.op", args: {}, clientTime: new Date().toISOString() }],
+    });
+    expect(pushed.status).toBe(200);
+    await page.goto(`${server.url}/`);
+    await page.getByRole("link", { name: "Sync", exact: true }).click();
+    const row = page.getByRole("row").filter({ hasText: "laptop-7" });
+    await row.waitFor();
+    expect(await row.getByRole("cell").nth(2).textContent()).toBe("1");
+    expect(await row.getByRole("cell").nth(3).textContent()).toContain("1 · last:");
+    const memories = page.getByRole("row").filter({ hasText: /^memory/ });
+    await memories.waitFor();
+    const digest = (await api("GET", "/api/sync/digest")).body.digest as Record<string, { count: number }>;
+    expect(await memories.getByRole("cell").nth(1).textContent()).toBe(String(digest.memory?.count));
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "sync.png") });
+  });
+
   it("refuses a form posted from another port of the same host, though the browser sends the cookie", async () => {
     const host = new URL(server.url);
     const forger: Server = createServer((_request, response) => {

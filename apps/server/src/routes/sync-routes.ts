@@ -24,6 +24,9 @@ export function syncRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return { ...page, alerts: await openAlerts(deps, userId) };
   });
   route(app, api.digest, async ({ query }, request) => syncDigest(scope(userOf(request).id), query));
+  route(app, api.devices, async (_input, request) => ({
+    devices: await deps.store.forUser(userOf(request).id).listDevices(),
+  }));
   route(app, api.recoveryBootstrap, async ({ body }, request) => recoveryBootstrap(scope(userOf(request).id), body));
 }
 

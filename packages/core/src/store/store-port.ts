@@ -198,6 +198,7 @@ export const userReadMethods = [
   "digest",
   "countRows",
   "feedCursor",
+  "listDevices",
   // embeddings, webhooks, own account
   "countEmbeddings",
   "nearestRows",

@@ -21,6 +21,7 @@ import type {
   Alert,
   AuditEvent,
   Change,
+  DeviceStatus,
   Digest,
   EmbeddingRef,
   EnsureThreadOutcome,
@@ -261,6 +262,8 @@ export interface FeedReads {
   countRows(query: { projectId?: string | undefined; since?: string | undefined }): Promise<Record<string, number>>;
   /** How far a background consumer (embeddings, webhooks) has read a user's change feed. */
   feedCursor(consumer: string): Promise<number>;
+  /** The user's devices as the server sees them (the web UI's sync page), most recently seen first. */
+  listDevices(): Promise<DeviceStatus[]>;
 }
 
 /** Writes of the change feed: device seqs, pull, digest and the background consumers' cursors, for one user (inside a transaction). */

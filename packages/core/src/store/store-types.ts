@@ -261,3 +261,14 @@ export interface VectorHit {
 export type VectorBackend = "sqlite-vec" | "sqlite-function" | "pgvector" | "postgres-arrays";
 
 export type EnsureThreadOutcome = "created" | "exists" | "restored";
+
+/** A device as the server sees it: how far it has pushed, when it was last seen, what it had refused. */
+export interface DeviceStatus {
+  deviceId: string;
+  name: string | null;
+  lastAppliedSeq: number;
+  lastSeenAt: string | null;
+  /** How many of its mutations the server rejected, and the latest reason. */
+  rejected: number;
+  lastRejection: { reason: string; at: string } | null;
+}

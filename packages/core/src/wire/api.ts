@@ -126,6 +126,7 @@ export const api = {
     output: changeSchema,
     kind: "events",
   }),
+  devices: endpoint({ method: "GET", path: "/api/devices", input: none, output: responses.devices }),
   digest: endpoint({
     method: "GET",
     path: "/api/sync/digest",

@@ -202,6 +202,18 @@ export const responses = {
   memories: counted({ memories: z.array(memorySchema) }),
   memoryHits: z.object({ hits: z.array(memoryHitSchema) }),
   memory: z.object({ memory: memorySchema }),
+  devices: z.object({
+    devices: z.array(
+      z.object({
+        deviceId: z.string(),
+        name: z.string().nullable(),
+        lastAppliedSeq: z.number().int(),
+        lastSeenAt: time.nullable(),
+        rejected: z.number().int(),
+        lastRejection: z.object({ reason: z.string(), at: time }).nullable(),
+      }),
+    ),
+  }),
   recentChanges: z.object({
     changes: z.array(changeSchema),
     next: z.number().int().nullable(),

@@ -207,6 +207,17 @@ export function runStoreContract(name: string, factory: { open: () => Promise<St
       ]);
       // Rejections are per user and device.
       expect(await store.forUser(bob.id).findRejections("dev-a", [4, 5])).toEqual([]);
+      // The devices as the server sees them: how far each pushed, when, and what it had refused.
+      const devices = await store.forUser(alice.id).listDevices();
+      expect(devices.find((device) => device.deviceId === "dev-a")).toEqual({
+        deviceId: "dev-a",
+        name: null,
+        lastAppliedSeq: 6,
+        lastSeenAt: expect.any(String),
+        rejected: 2,
+        lastRejection: { reason: expect.any(String), at: expect.any(String) },
+      });
+      expect((await store.forUser(bob.id).listDevices()).map((device) => device.deviceId)).not.toContain("dev-a");
     });
 
     it("refuses a push whose scope names another user", async () => {

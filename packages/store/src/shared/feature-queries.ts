@@ -65,6 +65,7 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     extendJobLease: (id, owner, until) => jobs.extendJobLease(sql, id, owner, until),
     purgeDoneJobs: (before) => jobs.purgeDoneJobs(sql, before),
     feedCursor: (userId, consumer) => feeds.feedCursor(sql, userId, consumer),
+    listDevices: (userId) => feeds.listDevices(sql, userId),
     setFeedCursor: (userId, consumer, seq) => feeds.setFeedCursor(sql, userId, consumer, seq),
     usersBehindFeed: (consumer, limit) => feeds.usersBehindFeed(sql, consumer, limit),
     countEmbeddings: (userId, model) => embeddings.countEmbeddings(sql, userId, model),
