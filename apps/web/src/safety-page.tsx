@@ -6,6 +6,44 @@ import { call } from "./api-client";
 
 type Alert = OutputOf<typeof api.listAlerts>["alerts"][number];
 type TrashItem = OutputOf<typeof api.listTrash>["items"][number];
+type AuditEvent = OutputOf<typeof api.audit>["entries"][number];
+
+const audit = signal<AuditEvent[]>([]);
+const auditTotal = signal(0);
+const auditAction = signal("");
+const auditActions = [
+  "delete",
+  "restore",
+  "purge",
+  "conflict",
+  "alert.raised",
+  "alert.escalated",
+  "alert.ack",
+  "recovery",
+];
+
+async function loadAudit(more = false): Promise<void> {
+  const page = await call(api.audit, {
+    query: {
+      limit: pageSize,
+      offset: more ? audit.value.length : 0,
+      ...(auditAction.value ? { action: auditAction.value } : {}),
+    },
+  });
+  audit.value = more ? [...audit.value, ...page.entries] : page.entries;
+  auditTotal.value = page.total;
+}
+
+/** What an audit event says in words; a conflict shows the version that lost, kept here so nothing is silently dropped. */
+function auditText(event: AuditEvent): string {
+  const target = event.targetType ? `${event.targetType} ${event.targetId ?? ""}`.trim() : "";
+  if (event.action === "conflict") {
+    const loser = event.details.loser as { content?: string; title?: string } | undefined;
+    const winner = event.details.winner as { content?: string; title?: string } | undefined;
+    return `${target}: kept “${winner?.content ?? winner?.title ?? "?"}”, lost “${loser?.content ?? loser?.title ?? "?"}”`;
+  }
+  return target;
+}
 
 const alerts = signal<Alert[]>([]);
 const trash = signal<TrashItem[]>([]);
@@ -29,6 +67,7 @@ async function load(more = false): Promise<void> {
       call(api.listTrash, { query: { limit: pageSize, offset: more ? trash.value.length : 0 } }),
     ]);
     alerts.value = open.alerts;
+    await loadAudit();
     trash.value = more ? [...trash.value, ...page.items] : page.items;
     trashTotal.value = page.total;
   } catch (error) {
@@ -62,8 +101,8 @@ async function restoreBurst(alert: Alert): Promise<string> {
 
 /**
  * The safety centre: open mass-deletion alerts with the ids they counted (acknowledge, or restore
- * the whole burst), and the trash with the days each row has left (restore one, or purge it after
- * a second click).
+ * the whole burst), the trash with the days each row has left (restore one, or purge it after a
+ * second click), and the audit log (conflicts with the version that lost).
  */
 export function SafetyPage() {
   useEffect(() => {
@@ -198,6 +237,44 @@ export function SafetyPage() {
       {trash.value.length < trashTotal.value && (
         <button type="button" onClick={() => void load(true)}>
           More
+        </button>
+      )}
+      <h2>Audit log</h2>
+      <form
+        class="filters"
+        aria-label="Filter the audit log"
+        onSubmit={(event) => {
+          event.preventDefault();
+          auditAction.value = String(new FormData(event.currentTarget as HTMLFormElement).get("action") ?? "");
+          void loadAudit();
+        }}
+      >
+        <label for="audit-action">Action</label>
+        <select id="audit-action" name="action">
+          <option value="">All</option>
+          {auditActions.map((action) => (
+            <option key={action} value={action}>
+              {action}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Show</button>
+      </form>
+      <ol class="timeline" aria-label="Audit log, newest first">
+        {audit.value.map((event) => (
+          <li key={event.id}>
+            <div class="meta">
+              <span class="kind">{event.action}</span>
+              <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
+              {event.deviceId && <span class="where">{event.deviceId}</span>}
+            </div>
+            <p class="text">{auditText(event)}</p>
+          </li>
+        ))}
+      </ol>
+      {audit.value.length < auditTotal.value && (
+        <button type="button" onClick={() => void loadAudit(true)}>
+          More of the log
         </button>
       )}
     </section>

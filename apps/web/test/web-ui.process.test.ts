@@ -338,6 +338,32 @@ describe("the web UI in a real browser", () => {
 
     await page.getByRole("button", { name: "Acknowledge" }).click();
     await page.getByText("No open alert").waitFor();
+
+    // Two devices edit one memory from the same version: the server keeps one, and the log shows the other.
+    const target = ids[0] as string;
+    const me = ((await api("GET", "/api/me")).body.user as { id: string }).id;
+    const current = (await api("GET", `/api/memories/${target}`)).body.memory as Record<string, unknown>;
+    const edit = (device: string, content: string, version: string) =>
+      api("POST", "/api/sync/push", {
+        pushVersion: 1,
+        deviceId: device,
+        scope: { userId: me },
+        mutations: [
+          {
+            seq: 1,
+            op: "memory.put",
+            args: { ...current, content, version, baseVersion: current.version },
+            clientTime: new Date().toISOString(),
+          },
+        ],
+      });
+    await edit("phone", "burst memory 0, edited on the phone", "9999999999998.0000.phone");
+    await edit("tablet", "burst memory 0, edited on the tablet", "9999999999999.0000.tablet");
+    await page.getByLabel("Action").selectOption("conflict");
+    await page.getByRole("button", { name: "Show" }).click();
+    const conflict = page.getByRole("list", { name: "Audit log, newest first" }).getByRole("listitem").first();
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain("lost “burst memory 0, edited on the phone”");
     const open = await api("GET", "/api/alerts?open=true");
     expect(open.body.alerts).toEqual([]);
   });
