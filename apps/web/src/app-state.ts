@@ -15,7 +15,8 @@ export type Route =
   | "tasks"
   | "memories"
   | "chat"
-  | "sync";
+  | "sync"
+  | "webhooks";
 export const route = signal<Route>(routeOf(location.pathname));
 
 export function routeOf(path: string): Route {
@@ -26,6 +27,7 @@ export function routeOf(path: string): Route {
   if (path.startsWith("/memories")) return "memories";
   if (path.startsWith("/chat")) return "chat";
   if (path.startsWith("/sync")) return "sync";
+  if (path.startsWith("/webhooks")) return "webhooks";
   if (/^\/threads\/[^/]+\/[^/]+/.test(path)) return "thread";
   if (path.startsWith("/threads")) return "threads";
   return "timeline";

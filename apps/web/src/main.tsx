@@ -12,6 +12,7 @@ import { SyncPage } from "./sync-page";
 import { TasksPage } from "./tasks-page";
 import { ThreadsPage, ThreadView } from "./threads-page";
 import { TimelinePage } from "./timeline-page";
+import { WebhooksPage } from "./webhooks-page";
 import "./styles.css";
 
 session.onSignedOut = () => {
@@ -41,6 +42,8 @@ function page() {
       return <ChatPage />;
     case "sync":
       return <SyncPage />;
+    case "webhooks":
+      return <WebhooksPage />;
     case "thread":
       return <ThreadView />;
     default:
@@ -77,6 +80,7 @@ function App() {
           {link("chat", "Chat")}
           {link("safety", "Safety")}
           {link("sync", "Sync")}
+          {link("webhooks", "Webhooks")}
         </nav>
         <div class="account">
           <span>{signedIn.value.name}</span>
