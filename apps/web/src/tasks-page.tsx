@@ -11,6 +11,8 @@ const open = signal<Task[]>([]);
 const done = signal<Task[]>([]);
 const failure = signal<string | null>(null);
 const notice = signal<string | null>(null);
+/** The task being edited in place. */
+const editing = signal<string | null>(null);
 
 async function load(): Promise<void> {
   try {
@@ -69,7 +71,55 @@ function groups(tasks: Task[]): { name: string; tasks: Task[] }[] {
     .sort((a, b) => order(a.name) - order(b.name) || (a.tasks[0]?.dueAt ?? "").localeCompare(b.tasks[0]?.dueAt ?? ""));
 }
 
+/** Editing a task in place: its title and its due date in plain words ("next monday"; empty clears it). */
+function TaskEditor({ task }: { task: Task }) {
+  function save(event: Event) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const title = String(data.get("title") ?? "").trim();
+    const due = String(data.get("due") ?? "").trim();
+    const priority = String(data.get("priority") ?? task.priority) as Task["priority"];
+    void act(async () => {
+      await call(api.updateTask, {
+        params: { id: task.id },
+        body: { ...(title ? { title } : {}), due: due === "" ? null : due, priority },
+      });
+      editing.value = null;
+      return `Saved “${title || task.title}”.`;
+    });
+  }
+  return (
+    <li>
+      <form class="task-editor" onSubmit={save} aria-label={`Edit ${task.title}`}>
+        <label for={`title-${task.id}`}>Title</label>
+        <input id={`title-${task.id}`} name="title" type="text" defaultValue={task.title} />
+        <label for={`due-${task.id}`}>Due</label>
+        <input
+          id={`due-${task.id}`}
+          name="due"
+          type="text"
+          placeholder="friday, in 3 days, 2026-12-24"
+          defaultValue={task.dueAt ? task.dueAt.slice(0, 10) : ""}
+        />
+        <label for={`priority-${task.id}`}>Priority</label>
+        <select id={`priority-${task.id}`} name="priority" defaultValue={task.priority}>
+          {["low", "normal", "high", "urgent"].map((priority) => (
+            <option key={priority} value={priority}>
+              {priority}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Save</button>
+        <button type="button" onClick={() => (editing.value = null)}>
+          Cancel
+        </button>
+      </form>
+    </li>
+  );
+}
+
 function TaskRow({ task }: { task: Task }) {
+  if (editing.value === task.id) return <TaskEditor task={task} />;
   return (
     <li class={task.status === "done" ? "done" : ""}>
       <input
@@ -92,6 +142,11 @@ function TaskRow({ task }: { task: Task }) {
         {task.priority !== "normal" ? ` · ${task.priority}` : ""}
       </span>
       {task.status !== "done" && (
+        <button type="button" class="small" aria-label={`Edit ${task.title}`} onClick={() => (editing.value = task.id)}>
+          Edit
+        </button>
+      )}
+      {task.status !== "done" && (
         <button
           type="button"
           class="small"
@@ -112,7 +167,7 @@ function TaskRow({ task }: { task: Task }) {
 
 /**
  * Tasks, personal and per project, grouped by when they are due; a quick add in plain words
- * ("pay rent friday": the due date is read from the words), complete and delete.
+ * ("pay rent friday": the due date is read from the words), edit in place, complete and delete.
  */
 export function TasksPage() {
   useEffect(() => {

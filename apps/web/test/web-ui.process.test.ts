@@ -191,6 +191,23 @@ describe("the web UI in a real browser", () => {
     expect(await accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(shots, "tasks.png") });
 
+    // Edited in place: a due date in plain words, and a priority.
+    await page.getByRole("button", { name: "Edit water the plants" }).click();
+    const editor = page.getByRole("form", { name: "Edit water the plants" });
+    await editor.getByLabel("Due").fill("2030-01-15");
+    await editor.getByLabel("Priority").selectOption("high");
+    await editor.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved “water the plants”" }).waitFor();
+    const edited = (await api("GET", "/api/tasks?status=open")).body.tasks as {
+      title: string;
+      dueAt: string | null;
+      priority: string;
+    }[];
+    expect(edited.find((task) => task.title === "water the plants")).toMatchObject({
+      priority: "high",
+      dueAt: expect.stringMatching(/^2030-01-15/),
+    });
+
     // click, not check(): once done, the row moves into the folded "Done lately" list, and check()
     // would wait for the hidden checkbox there to show its state.
     await page.getByRole("checkbox", { name: "pay rent" }).click();
@@ -394,9 +411,10 @@ describe("the web UI in a real browser", () => {
     await edit("tablet", "burst memory 0, edited on the tablet", "9999999999999.0000.tablet");
     await page.getByLabel("Action").selectOption("conflict");
     await page.getByRole("button", { name: "Show" }).click();
-    const conflict = page.getByRole("list", { name: "Audit log, newest first" }).getByRole("listitem").first();
-    await conflict.waitFor();
-    expect(await conflict.textContent()).toContain("lost “burst memory 0, edited on the phone”");
+    const log = page.getByRole("list", { name: "Audit log, newest first" });
+    // Waits for the filtered list (the unfiltered one is on the page until it comes).
+    await log.getByRole("listitem").filter({ hasText: "lost “burst memory 0, edited on the phone”" }).waitFor();
+    expect(new Set(await log.locator(".kind").allTextContents())).toEqual(new Set(["conflict"]));
     const open = await api("GET", "/api/alerts?open=true");
     expect(open.body.alerts).toEqual([]);
   });
