@@ -4,6 +4,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { call } from "./api-client";
+import { pageActions } from "./page-actions";
 
 type Memory = OutputOf<typeof api.listMemories>["memories"][number];
 type Kind = (typeof memoryKinds)[number];
@@ -14,8 +15,6 @@ const filter = signal<{ project: string; kind: string }>({ project: "", kind: ""
 const editing = signal<string | null>(null);
 /** The last memory forgotten here: it can be restored from the notice. */
 const forgotten = signal<Memory | null>(null);
-const notice = signal<string | null>(null);
-const failure = signal<string | null>(null);
 const pageSize = 50;
 
 async function load(more = false): Promise<void> {
@@ -36,15 +35,7 @@ async function load(more = false): Promise<void> {
   }
 }
 
-async function act(work: () => Promise<string>): Promise<void> {
-  failure.value = null;
-  try {
-    notice.value = await work();
-  } catch (error) {
-    failure.value = (error as Error).message;
-  }
-  await load();
-}
+const { notice, failure, act } = pageActions(() => load());
 
 function MemoryRow({ memory }: { memory: Memory }) {
   const text = useRef<HTMLTextAreaElement>(null);

@@ -3,6 +3,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
+import { pageActions } from "./page-actions";
 
 type Alert = OutputOf<typeof api.listAlerts>["alerts"][number];
 type TrashItem = OutputOf<typeof api.listTrash>["items"][number];
@@ -48,8 +49,6 @@ function auditText(event: AuditEvent): string {
 const alerts = signal<Alert[]>([]);
 const trash = signal<TrashItem[]>([]);
 const trashTotal = signal(0);
-const notice = signal<string | null>(null);
-const failure = signal<string | null>(null);
 /** The trash row whose purge waits for a second click. */
 const confirming = signal<string | null>(null);
 
@@ -75,15 +74,7 @@ async function load(more = false): Promise<void> {
   }
 }
 
-async function act(work: () => Promise<string>): Promise<void> {
-  failure.value = null;
-  try {
-    notice.value = await work();
-  } catch (error) {
-    failure.value = (error as Error).message;
-  }
-  await load();
-}
+const { notice, failure, act } = pageActions(() => load());
 
 /** Restores every row an alert's burst deleted that is still in the trash. */
 async function restoreBurst(alert: Alert): Promise<string> {

@@ -4,13 +4,12 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
+import { pageActions } from "./page-actions";
 
 type Task = OutputOf<typeof api.listTasks>["tasks"][number];
 
 const open = signal<Task[]>([]);
 const done = signal<Task[]>([]);
-const failure = signal<string | null>(null);
-const notice = signal<string | null>(null);
 /** The task being edited in place. */
 const editing = signal<string | null>(null);
 
@@ -27,15 +26,7 @@ async function load(): Promise<void> {
   }
 }
 
-async function act(work: () => Promise<string>): Promise<void> {
-  failure.value = null;
-  try {
-    notice.value = await work();
-  } catch (error) {
-    failure.value = (error as Error).message;
-  }
-  await load();
-}
+const { notice, failure, act } = pageActions(() => load());
 
 /** "pay rent friday": the title, and the due phrase the server reads in the user's words. */
 export function quickTask(text: string): { title: string; due?: string } {

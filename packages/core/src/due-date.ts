@@ -137,7 +137,8 @@ function weekdayIndex(word: string): number {
   return weekdayShort.findIndex((short) => lower.startsWith(short));
 }
 
-function monthIndex(word: string): number {
+/** A month's index (0 for January) from its name or any abbreviation of three letters or more; -1 if none. */
+export function monthIndex(word: string): number {
   const lower = word.toLowerCase().replace(/\.$/, "");
   return months.findIndex((name) => name.startsWith(lower.slice(0, 3)));
 }

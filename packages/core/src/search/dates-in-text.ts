@@ -1,3 +1,4 @@
+import { monthIndex } from "../due-date";
 /** A span of time a question names: [from, to) as ISO times, and the words that named it. */
 export interface TimeSpan {
   from: string;
@@ -5,26 +6,8 @@ export interface TimeSpan {
   words: string;
 }
 
-const months = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
 const monthPattern =
   "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
-
-function monthIndex(name: string): number {
-  return months.findIndex((month) => month.startsWith(name.slice(0, 3)));
-}
 
 function utc(year: number, month: number, day: number): Date {
   return new Date(Date.UTC(year, month, day));
