@@ -25,6 +25,8 @@ export const cliEnvVars = {
   CAIRN_JOB_RETRY_BASE_MS: "Server: a failed job's first retry delay, doubling to 5 minutes (default 1000)",
   CAIRN_WEBHOOK_ALLOW_HOSTS:
     "Server and admin: hosts webhooks may reach although internal (loopback, private networks), comma-separated name or name:port",
+  CAIRN_ADMIN_USERS:
+    "Server: the users (comma-separated names) who may see and retry the server's background jobs over HTTP (default admin)",
   CAIRN_EVENT_SCAN_MS:
     "Server: how often new changes are turned into webhook deliveries and session summaries (default 1000)",
   CAIRN_EMBEDDING_PROVIDER:

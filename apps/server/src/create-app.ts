@@ -11,6 +11,7 @@ import { registerAuth } from "./auth";
 import { createChatModel, describeChatModel } from "./chat/chat-model";
 import { handleClientError, handleError, handleFrameworkError } from "./error-handler";
 import { refuseNul } from "./refuse-nul";
+import { adminNames, adminRoutes } from "./routes/admin-routes";
 import { chatRoutes } from "./routes/chat-routes";
 import { feedRoutes } from "./routes/feed-routes";
 import { healthRoutes } from "./routes/health-routes";
@@ -129,7 +130,9 @@ export async function createApp({
   });
 
   healthRoutes(app, deps, { chat: describeChatModel(settings), redis });
-  meRoutes(app, deps);
+  const admins = adminNames(settings.adminUsers);
+  meRoutes(app, deps, admins);
+  adminRoutes(app, deps, admins);
   sessionRoutes(app, deps);
   feedRoutes(app, deps);
   threadRoutes(app, deps);

@@ -49,6 +49,11 @@ export const serverOptionsSchema = z.object({
    * comma-separated list of names or name:port (see core/webhooks/address-policy.ts).
    */
   webhookAllowHosts: z.string().default(""),
+  /**
+   * The users who administer this server over HTTP (the job table, in the web UI's Jobs page): a
+   * comma-separated list of user names. The default is the user the first start creates.
+   */
+  adminUsers: z.string().default("admin"),
   /** How often the server looks for changes to turn into webhook deliveries and session summaries. */
   eventScanMs: z.number().int().positive().default(1_000),
   /** How often the server looks for rows written since their embeddings. */

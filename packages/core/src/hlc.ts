@@ -26,6 +26,16 @@ export function parseVersion(version: string): { ms: number; counter: number; no
   return { ms: Number(match[1]), counter: Number(match[2]), node: match[3] ?? "" };
 }
 
+/**
+ * A freshly minted version made to sort above `seen`, the version the write was made from: a clock
+ * behind a version it reads (another device's clock ran ahead) would otherwise write an edit that
+ * loses to the very row it edits. Same node; the counter moves on past `seen`.
+ */
+export function versionAfter(minted: string, seen: string): string {
+  if (minted > seen) return minted;
+  return nextVersion(seen, 0, parseVersion(minted)?.node ?? "unknown");
+}
+
 /** The later of two versions (null-safe). */
 export function laterVersion(left: string | null, right: string | null): string | null {
   if (left === null) return right;

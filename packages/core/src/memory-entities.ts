@@ -6,7 +6,9 @@ import { limits } from "./limits";
  * The schemas of memories and sessions (SPEC section 2), apart from
  * entities.ts so a command that writes an entry does not build them.
  */
-export const memoryKinds = ["note", "fact", "decision", "preference", "summary"] as const;
+import { memoryKinds } from "./memory-kinds";
+
+export { memoryKinds };
 export const memoryKindSchema = z.enum(memoryKinds);
 export type MemoryKind = z.infer<typeof memoryKindSchema>;
 

@@ -75,6 +75,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           deleteGuard: (options.deleteGuard ?? env.CAIRN_DELETE_GUARD ?? "warn") as "warn",
           ...(env.CAIRN_REDIS_URL ? { redisUrl: env.CAIRN_REDIS_URL } : {}),
           ...(env.CAIRN_WEBHOOK_ALLOW_HOSTS ? { webhookAllowHosts: env.CAIRN_WEBHOOK_ALLOW_HOSTS } : {}),
+          ...(env.CAIRN_ADMIN_USERS ? { adminUsers: env.CAIRN_ADMIN_USERS } : {}),
           ...(env.CAIRN_CHAT_PROVIDER ? { chatProvider: env.CAIRN_CHAT_PROVIDER as "offline" } : {}),
           ...(env.CAIRN_CHAT_MODEL ? { chatModel: env.CAIRN_CHAT_MODEL } : {}),
           ...(env.CAIRN_CHAT_BASE_URL ? { chatBaseUrl: env.CAIRN_CHAT_BASE_URL } : {}),

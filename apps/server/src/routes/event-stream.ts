@@ -23,10 +23,6 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
       if (!raw.writableEnded)
         raw.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
-    /** A comment line: no event, keeps the connection alive. */
-    comment(text: string) {
-      if (!raw.writableEnded) raw.write(`: ${text}\n\n`);
-    },
     end() {
       raw.end();
     },

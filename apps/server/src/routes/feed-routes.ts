@@ -8,7 +8,10 @@ import { route } from "./typed-route";
 
 /** How often a live stream looks for new changes: a write shows within a second, whichever server process took it. */
 const pollMs = 400;
-/** A comment line this often keeps proxies from closing a quiet stream, and tells a dead client apart. */
+/**
+ * A `heartbeat` event this often keeps proxies from closing a quiet stream and lets the page tell
+ * a silent stream from a dead one (an event, not a comment: EventSource hides comments).
+ */
 const heartbeatMs = 15_000;
 
 /**
@@ -32,7 +35,7 @@ export function feedRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const lastSeen = Number(request.headers["last-event-id"]);
     let cursor =
       Number.isInteger(lastSeen) && lastSeen >= 0 ? lastSeen : (query.after ?? (await store.changeHorizon()));
-    const { send, comment, end } = openEventStream(request, reply);
+    const { send, end } = openEventStream(request, reply);
     let open = true;
     let wake: () => void = () => {};
     const stop = () => {
@@ -41,7 +44,7 @@ export function feedRoutes(app: FastifyInstance, deps: ServerDeps): void {
     };
     streams.add(stop);
     request.raw.on("close", stop);
-    send("ready", { after: cursor });
+    send("ready", { after: cursor, heartbeatMs });
     let quietSince = Date.now();
     try {
       while (open) {
@@ -53,7 +56,7 @@ export function feedRoutes(app: FastifyInstance, deps: ServerDeps): void {
           quietSince = Date.now();
         }
         if (Date.now() - quietSince >= heartbeatMs) {
-          comment("heartbeat");
+          send("heartbeat", {});
           quietSince = Date.now();
         }
         await new Promise<void>((resolve) => {

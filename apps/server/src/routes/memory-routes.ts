@@ -2,6 +2,7 @@ import {
   forgetMemory,
   getMemory,
   listMemories,
+  memoryHistory,
   remember,
   restoreMemory,
   searchMemories,
@@ -29,6 +30,9 @@ export function memoryRoutes(app: FastifyInstance, deps: ServerDeps): void {
   route(app, api.getMemory, async ({ params }, request) => ({
     memory: await getMemory(scope(userOf(request).id), params.id),
   }));
+  route(app, api.memoryHistory, async ({ params, query }, request) =>
+    memoryHistory(scope(userOf(request).id), { id: params.id, ...query }),
+  );
   route(app, api.updateMemory, async ({ params, body }, request) => ({
     memory: await updateMemory(scope(userOf(request).id), { ...body, id: params.id }),
   }));

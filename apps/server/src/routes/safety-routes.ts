@@ -1,5 +1,5 @@
 import { ackAlert, listAlerts, listAudit } from "@cairn/core/operations/safety";
-import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import { listTrash, purgeFromTrash, restoreBurst, restoreFromTrash } from "@cairn/core/operations/trash";
 import { userScopes } from "@cairn/core/user-scope";
 import { api } from "@cairn/core/wire/api";
 import type { FastifyInstance } from "fastify";
@@ -15,6 +15,7 @@ export function safetyRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const user = userOf(request);
     return ackAlert(scope(user.id), { id: params.id, by: `${user.name} (token ${request.auth?.tokenId ?? "?"})` });
   });
+  route(app, api.restoreBurst, async ({ params }, request) => restoreBurst(scope(userOf(request).id), params.id));
   route(app, api.audit, async ({ query }, request) => {
     const result = await listAudit(scope(userOf(request).id), query);
     return { entries: result.events, total: result.total };

@@ -18,6 +18,8 @@ export interface MutationHooks {
   restored(target: MutationTarget): Promise<void>;
   purged(target: MutationTarget): Promise<void>;
   conflict(conflict: MutationTarget & { winner: unknown; loser: unknown }): Promise<void>;
+  /** A versioned row was written over (an edit, a delete, a restore): `previous` is the version it replaced. */
+  replaced(change: MutationTarget & { previous: unknown }): Promise<void>;
 }
 
 /** What a mutation sees while it applies, on the server or in the local store: one user's transaction. */

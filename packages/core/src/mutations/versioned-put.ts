@@ -42,12 +42,13 @@ export async function versionedPut<Row extends Versioned>(
   const deleting = existing !== null && existing.deletedAt === null && incoming.deletedAt !== null;
   const restoring = existing !== null && existing.deletedAt !== null && incoming.deletedAt === null;
   if (deleting) await hooks?.beforeDelete({ type, id });
-  if (existing && put.baseVersion !== existing.version) {
-    await hooks?.conflict({ type, id, winner: incoming, loser: existing });
-  }
+  const overwritten = existing !== null && put.baseVersion !== existing.version;
+  if (overwritten) await hooks?.conflict({ type, id, winner: incoming, loser: existing });
   await put.prepare?.(existing);
   await put.write(incoming, await context.tx.nextSeq());
   await put.written?.(existing);
+  // The version written over, unless the conflict above has recorded it already.
+  if (existing && !overwritten) await hooks?.replaced({ type, id, previous: existing });
   if (deleting) await hooks?.deleted({ type, id });
   if (restoring) await hooks?.restored({ type, id });
 }

@@ -1,21 +1,10 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
+import { entryRef, memoryRef } from "../citation-format";
 import type { Entry, Memory } from "../entities";
 import type { EntryReads, MemoryReads } from "../store/store-roles";
 
-/**
- * The reference a citation or a permalink gives an entry: its thread and its whole id, so it
- * names one row (SPEC section 4). Releases before this one cut the id to its first 10
- * characters (the ULID's millisecond); resolveRef still takes those where they are unambiguous.
- */
-export function entryRef(threadId: string, entryId: string): string {
-  return `thread:${threadId}#${entryId}`;
-}
-
-/** The reference of a memory. */
-export function memoryRef(memoryId: string): string {
-  return `memory:${memoryId}`;
-}
+export { entryRef, memoryRef };
 
 /** `GET /api/refs?ref=…`: what a citation or permalink names. */
 export const refInput = z.object({ ref: z.string().min(1).max(200) });

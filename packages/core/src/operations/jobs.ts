@@ -1,5 +1,7 @@
 import * as z from "zod";
+import { AppError } from "../app-error";
 import type { JobCount } from "../jobs/job-entities";
+import type { SystemStore } from "../store/store-port";
 import type { JobReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 
@@ -31,4 +33,28 @@ export async function listJobs(deps: { jobs: JobReads; now: () => Date }, input:
   const query = parseInput(listJobsInput, input);
   const [counts, page] = await Promise.all([deps.jobs.countJobs(), deps.jobs.listJobs(query)]);
   return { summary: jobSummary(counts, deps.now()), jobs: page.jobs, total: page.total };
+}
+
+/**
+ * An administrator's retry of a dead job (after fixing what killed it): queued again now, with
+ * fresh attempts. `conflict` when it is not dead, or another queued job holds its dedupe key.
+ */
+export async function retryJob(deps: { jobs: SystemStore; now: () => Date }, id: string) {
+  const jobId = parseInput(z.string().min(1).max(100), id);
+  const retried = await deps.jobs.transaction((tx) => tx.retryDeadJob(jobId, deps.now().toISOString()));
+  const job = await deps.jobs.getJob(jobId);
+  if (!job) throw new AppError("not_found", `No job ${jobId}`);
+  if (!retried && job.status === "dead") {
+    throw new AppError("conflict", `Job ${jobId} was not retried: another queued job holds its dedupe key`, {
+      details: { status: job.status, dedupeKey: job.dedupeKey },
+      hint: "That job does the same work; see it with cairn admin jobs --kind.",
+    });
+  }
+  if (!retried) {
+    throw new AppError("conflict", `Job ${jobId} is ${job.status}; only a dead job is retried`, {
+      details: { status: job.status },
+      hint: "A queued or running job retries by itself.",
+    });
+  }
+  return { job };
 }

@@ -1,12 +1,13 @@
 import * as z from "zod";
 import { AppError } from "../app-error";
 import { idSchema, type Memory, plainText, slugSchema } from "../entities";
+import { versionAfter } from "../hlc";
 import { limits } from "../limits";
 import { memoryContentSchema, memoryKindSchema, tagSchema } from "../memory-entities";
 import type { MemoryPutArgs } from "../mutations/memory-put";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { searchTerms } from "../search-terms";
-import type { MemoryReads } from "../store/store-roles";
+import type { MemoryReads, SafetyReads } from "../store/store-roles";
 import { parseInput } from "../validate";
 import { attribution } from "./attribution";
 import { pagingSchema } from "./paging";
@@ -68,12 +69,28 @@ export async function getMemory(deps: { store: MemoryReads }, id: string): Promi
   return memory;
 }
 
+/**
+ * A memory's history, newest first and paged: the audit log's events of the row, each version it
+ * replaced (`version`, with `previous`), each conflict (`conflict`, with the `winner` kept and the
+ * `loser`), and its deletes and restores. The memory itself is the current version.
+ */
+export async function memoryHistory(
+  deps: { store: MemoryReads & SafetyReads },
+  input: { id: string } & z.input<typeof pagingSchema>,
+) {
+  const memory = await getMemory(deps, input.id);
+  const paging = parseInput(pagingSchema, { limit: input.limit, offset: input.offset });
+  const page = await deps.store.listAudit({ target: { type: "memory", id: memory.id }, ...paging });
+  return { memory, events: page.events, total: page.total };
+}
+
 async function putVersion(
   deps: MemoryWriteDeps & { store: MemoryReads },
   current: Memory,
   change: Partial<Pick<Memory, "content" | "kind" | "tags" | "deletedAt">>,
 ): Promise<Memory> {
-  const next: Memory = { ...current, ...change, updatedAt: deps.now().toISOString(), version: deps.nextVersion() };
+  const version = versionAfter(deps.nextVersion(), current.version);
+  const next: Memory = { ...current, ...change, updatedAt: deps.now().toISOString(), version };
   await deps.sink.commit([
     { op: "memory.put", args: { ...next, baseVersion: current.version } satisfies MemoryPutArgs },
   ]);

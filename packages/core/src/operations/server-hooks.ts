@@ -170,5 +170,9 @@ export function serverHooks(deps: ServerHookDeps): MutationHooks {
     restored: (target) => audit("restore", target),
     purged: (target) => audit("purge", target),
     conflict: ({ type, id, winner, loser }) => audit("conflict", { type, id }, { winner, loser }),
+    // A memory's history (its page in the web UI); tasks change status too often to keep each one.
+    replaced: async ({ type, id, previous }) => {
+      if (type === "memory") await audit("version", { type, id }, { previous });
+    },
   };
 }

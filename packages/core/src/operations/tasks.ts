@@ -2,6 +2,7 @@ import * as z from "zod";
 import { AppError } from "../app-error";
 import { endOfDay, parseDue, startOfDay } from "../due-date";
 import { idSchema, slugSchema } from "../entities";
+import { versionAfter } from "../hlc";
 import type { TaskPutArgs } from "../mutations/task-put";
 import type { TaskReads } from "../store/store-roles";
 import type { TaskListQuery } from "../store/store-types";
@@ -87,7 +88,7 @@ export async function putTasks(deps: TaskWriteDeps, changes: { current: Task; ch
   const at = deps.now().toISOString();
   const next = changes.map(({ current, change }) => ({
     current,
-    next: { ...nextTaskState(current, change, at), version: deps.nextVersion() },
+    next: { ...nextTaskState(current, change, at), version: versionAfter(deps.nextVersion(), current.version) },
   }));
   await deps.sink.commit(
     next.map(({ current, next: task }) => ({

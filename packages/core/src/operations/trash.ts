@@ -3,12 +3,12 @@ import { AppError } from "../app-error";
 import { idSchema, slugSchema } from "../entities";
 import type { MutationSink } from "../mutations/mutation-sink";
 import { trashRetentionMs } from "../retention";
-import type { EntryReads, MemoryReads, TaskReads, TrashReads } from "../store/store-roles";
+import type { EntryReads, MemoryReads, SafetyReads, TaskReads, TrashReads } from "../store/store-roles";
 
 /** What the trash reads: its list, and the rows it restores. */
 type TrashRowReads = TrashReads & EntryReads & MemoryReads & TaskReads;
 
-import type { TrashItem, TrashType } from "../store/store-types";
+import type { Alert, TrashItem, TrashType } from "../store/store-types";
 import { parseInput } from "../validate";
 import { restoreMemory } from "./memories";
 import { pagingSchema } from "./paging";
@@ -39,13 +39,26 @@ export async function deleteEntry(deps: { store: TrashRowReads; sink: MutationSi
   return { id: entry.id, deletedAt };
 }
 
+type RestoreDeps = {
+  store: TrashRowReads;
+  sink: MutationSink;
+  now: () => Date;
+  newId: () => string;
+  nextVersion: () => string;
+};
+
 /** Takes a row out of the trash (a memory gets a new version; entries and threads a restore). */
 export async function restoreFromTrash(
-  deps: { store: TrashRowReads; sink: MutationSink; now: () => Date; newId: () => string; nextVersion: () => string },
+  deps: RestoreDeps,
   input: z.input<typeof trashItemInput>,
 ): Promise<{ type: TrashType; id: string; restored: true }> {
-  const parsed = parseInput(trashItemInput, input);
-  const item = await findInTrash(deps, parsed);
+  return restoreItem(deps, await findInTrash(deps, parseInput(trashItemInput, input)));
+}
+
+async function restoreItem(
+  deps: RestoreDeps,
+  item: TrashItem,
+): Promise<{ type: TrashType; id: string; restored: true }> {
   if (item.type === "memory") await restoreMemory(deps, item.id);
   else if (item.type === "task") await restoreTask(deps, item.id);
   else if (item.type === "entry") await deps.sink.commit([{ op: "entry.restore", args: { id: item.id } }]);
@@ -58,6 +71,39 @@ export async function restoreFromTrash(
     ]);
   }
   return { type: item.type, id: item.id, restored: true };
+}
+
+/** One alert of the user, or `not_found` (also for another user's id). */
+async function findAlert(store: SafetyReads, id: string): Promise<Alert> {
+  for (let offset = 0; ; offset += 500) {
+    const page = await store.listAlerts({ limit: 500, offset });
+    const found = page.alerts.find((alert) => alert.id === id);
+    if (found) return found;
+    if (page.alerts.length < 500) throw new AppError("not_found", `No alert ${id}`);
+  }
+}
+
+/**
+ * Restores the whole burst a destruction alert counted: every row of its deleted ids still in the
+ * trash, read from the trash once. Safe to repeat: a row restored already (or purged) is no longer
+ * there and is reported as missing, not as a failure. Each restore is audited as one.
+ */
+export async function restoreBurst(deps: RestoreDeps & { store: SafetyReads }, alertId: string) {
+  const alert = await findAlert(deps.store, parseInput(idSchema, alertId));
+  const wanted = new Set(alert.deletedIds);
+  const inTrash: TrashItem[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await deps.store.listTrash({ projectId: undefined, limit: 500, offset });
+    inTrash.push(...page.items.filter((item) => wanted.has(item.id)));
+    if (page.items.length < 500) break;
+  }
+  const restored: { type: TrashType; id: string }[] = [];
+  for (const item of inTrash) {
+    await restoreItem(deps, item);
+    restored.push({ type: item.type, id: item.id });
+  }
+  const found = new Set(inTrash.map((item) => item.id));
+  return { alertId: alert.id, restored, missing: alert.deletedIds.filter((id) => !found.has(id)) };
 }
 
 /** Deletes one row of the trash for good. */

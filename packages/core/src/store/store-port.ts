@@ -273,6 +273,7 @@ export const systemWriteMethods = [
   "finishJob",
   "extendJobLease",
   "purgeDoneJobs",
+  "retryDeadJob",
   "purgeTrashBefore",
   "putWebhookSource",
   "recordIngestSignature",

@@ -218,6 +218,8 @@ export interface SafetyReads {
   listAudit(query: {
     since?: string | undefined;
     action?: string | undefined;
+    /** The events of one row (a memory's versions and conflicts). */
+    target?: { type: string; id: string } | undefined;
     limit: number;
     offset: number;
   }): Promise<{ events: AuditEvent[]; total: number }>;
@@ -356,6 +358,8 @@ export interface JobWrites {
   finishJob(id: string, owner: string, outcome: JobOutcome, at: string): Promise<boolean>;
   extendJobLease(id: string, owner: string, until: string): Promise<boolean>;
   purgeDoneJobs(before: string): Promise<number>;
+  /** Queues a dead job again with fresh attempts; false when it is not dead or its dedupe key is held. */
+  retryDeadJob(id: string, at: string): Promise<boolean>;
 }
 
 /** System reads of work over every user: idle sessions, the trash's expiry, feeds behind, inbound sources and replays. */

@@ -159,7 +159,7 @@ export interface AuditEvent {
   id: string;
   at: string;
   deviceId: string | null;
-  /** sync.batch | delete | restore | purge | conflict | recovery | alert.ack | alert.raised */
+  /** sync.batch | delete | restore | purge | conflict | version (a memory written over) | recovery | alert.ack | alert.raised */
   action: string;
   targetType: string | null;
   targetId: string | null;

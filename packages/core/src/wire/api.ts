@@ -4,6 +4,7 @@ import { idSchema } from "../entities";
 import { refInput } from "../operations/citation-ref";
 import { deleteThreadInput } from "../operations/delete-thread";
 import { getThreadInput } from "../operations/get-thread";
+import { listJobsInput } from "../operations/jobs";
 import { listThreadsInput } from "../operations/list-threads";
 import { memoryListInput, memorySearchInput, rememberInput, updateMemoryInput } from "../operations/memories";
 import { askInput } from "../operations/oracle-sources";
@@ -176,6 +177,12 @@ export const api = {
     input: { params: byId },
     output: responses.memory,
   }),
+  memoryHistory: endpoint({
+    method: "GET",
+    path: "/api/memories/:id/history",
+    input: { params: byId, query: pagingSchema },
+    output: responses.memoryHistory,
+  }),
   restoreMemory: endpoint({
     method: "POST",
     path: "/api/memories/:id/restore",
@@ -253,6 +260,13 @@ export const api = {
     input: { params: byId },
     output: responses.alertAcknowledged,
   }),
+  /** Every row of the alert's burst still in the trash, restored in one call (safe to repeat). */
+  restoreBurst: endpoint({
+    method: "POST",
+    path: "/api/alerts/:id/restore",
+    input: { params: byId },
+    output: responses.burstRestored,
+  }),
   audit: endpoint({ method: "GET", path: "/api/audit", input: { query: auditInput }, output: responses.audit }),
   listTrash: endpoint({ method: "GET", path: "/api/trash", input: { query: trashListInput }, output: responses.trash }),
   restoreFromTrash: endpoint({
@@ -266,6 +280,20 @@ export const api = {
     path: "/api/trash/purge",
     input: { body: trashItemInput },
     output: responses.trashPurged,
+  }),
+
+  // Administration (CAIRN_ADMIN_USERS): the server's background jobs, and a retry of a dead one
+  adminJobs: endpoint({
+    method: "GET",
+    path: "/api/admin/jobs",
+    input: { query: listJobsInput },
+    output: responses.jobs,
+  }),
+  retryJob: endpoint({
+    method: "POST",
+    path: "/api/admin/jobs/:id/retry",
+    input: { params: z.object({ id: z.string().min(1).max(100) }) },
+    output: responses.job,
   }),
 
   // Webhooks

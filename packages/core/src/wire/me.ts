@@ -4,4 +4,6 @@ import * as z from "zod";
 export const meResponseSchema = z.object({
   user: z.object({ id: z.string(), name: z.string() }),
   token: z.object({ expiresAt: z.string().nullable() }).optional(),
+  /** Whether the user administers the server (CAIRN_ADMIN_USERS): the web UI shows the Jobs page. */
+  admin: z.boolean().optional(),
 });

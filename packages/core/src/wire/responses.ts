@@ -79,6 +79,24 @@ export const searchResponseSchema = z.object({
   size: z.object({ chars: z.number().int(), tokens: z.number().int() }),
 });
 
+export const jobSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  userId: z.string().nullable(),
+  dedupeKey: z.string().nullable(),
+  partitionKey: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  status: z.enum(["queued", "running", "done", "dead"]),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  runAt: time,
+  leaseOwner: z.string().nullable(),
+  leaseUntil: time.nullable(),
+  lastError: z.string().nullable(),
+  createdAt: time,
+  updatedAt: time,
+});
+
 export const alertSchema = z.object({
   id: z.string(),
   kind: z.literal("destruction"),
@@ -202,6 +220,7 @@ export const responses = {
   memories: counted({ memories: z.array(memorySchema) }),
   memoryHits: z.object({ hits: z.array(memoryHitSchema) }),
   memory: z.object({ memory: memorySchema }),
+  memoryHistory: counted({ memory: memorySchema, events: z.array(auditEventSchema) }),
   devices: z.object({
     devices: z.array(
       z.object({
@@ -235,6 +254,23 @@ export const responses = {
   audit: counted({ entries: z.array(auditEventSchema) }),
   trash: counted({ items: z.array(trashItemSchema) }),
   trashRestored: z.object({ type: trashTypeSchema, id: z.string(), restored: z.literal(true) }),
+  jobs: counted({
+    summary: z.object({
+      queued: z.number().int(),
+      running: z.number().int(),
+      done: z.number().int(),
+      dead: z.number().int(),
+      deadByKind: z.record(z.string(), z.number().int()),
+      oldestDueSeconds: z.number().int(),
+    }),
+    jobs: z.array(jobSchema),
+  }),
+  job: z.object({ job: jobSchema }),
+  burstRestored: z.object({
+    alertId: z.string(),
+    restored: z.array(z.object({ type: trashTypeSchema, id: z.string() })),
+    missing: z.array(z.string()),
+  }),
   trashPurged: z.object({ type: trashTypeSchema, id: z.string(), purged: z.literal(true) }),
   entryDeleted: z.object({ id: z.string(), deletedAt: time }),
   digest: z.object({ digest: digestSchema }),

@@ -151,6 +151,43 @@ export function runJobContract(
       expect(counts.find((row) => row.kind === "c.lease" && row.status === "dead")?.count).toBe(1);
     });
 
+    it("queues a dead job again for an administrator, unless another job holds its dedupe key", async () => {
+      const dying = job("e.retry", { maxAttempts: 1, dedupeKey: "e:user-1" });
+      const other = job("e.retry", { maxAttempts: 1 });
+      await store.system.transaction(async (tx) => {
+        await tx.enqueueJob(dying);
+        await tx.enqueueJob(other);
+      });
+      for (const claimed of await claim(store, "w1", 1, ["e.retry"])) {
+        const outcome = { status: "dead", error: "receiver said 410" } as const;
+        await store.system.transaction((tx) => tx.finishJob(claimed.id, "w1", outcome, at(2)));
+      }
+      // Not dead: nothing to retry.
+      const queued = job("e.retry");
+      await store.system.transaction((tx) => tx.enqueueJob(queued));
+      expect(await store.system.transaction((tx) => tx.retryDeadJob(queued.id, at(3)))).toBe(false);
+      expect(await store.system.transaction((tx) => tx.retryDeadJob("job-missing", at(3)))).toBe(false);
+
+      expect(await store.system.transaction((tx) => tx.retryDeadJob(other.id, at(3)))).toBe(true);
+      expect(await store.system.getJob(other.id)).toMatchObject({
+        status: "queued",
+        attempts: 0,
+        runAt: at(3),
+        lastError: "receiver said 410",
+      });
+      expect(await store.system.transaction((tx) => tx.retryDeadJob(other.id, at(4)))).toBe(false);
+      const claimedAgain = await claim(store, "w2", 3, ["e.retry"], 10);
+      expect(claimedAgain.map((row) => [row.id, row.attempts])).toEqual([
+        [queued.id, 1],
+        [other.id, 1],
+      ]);
+
+      // A new job took the dead one's dedupe key meanwhile: it does that work, the dead one stays.
+      await store.system.transaction((tx) => tx.enqueueJob(job("e.retry", { dedupeKey: "e:user-1" })));
+      expect(await store.system.transaction((tx) => tx.retryDeadJob(dying.id, at(5)))).toBe(false);
+      expect((await store.system.getJob(dying.id))?.status).toBe("dead");
+    });
+
     it("lets two stores claim 1,000 jobs at once without either ever taking a job the other holds", async () => {
       const total = 1000;
       await store.system.transaction(async (tx) => {

@@ -129,6 +129,20 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
           details: expect.objectContaining({ loser: expect.objectContaining({ content: "edit from A" }) }),
         }),
       ]);
+      // The memory's history, read by target: the version B wrote over, then the conflict A lost.
+      const history = await store.forUser(user.id).listAudit({
+        target: { type: "memory", id: original.id },
+        limit: 10,
+        offset: 0,
+      });
+      expect(history.events.map((event) => event.action)).toEqual(["conflict", "version"]);
+      expect(history.events[1]?.details).toMatchObject({ previous: { content: "draft", version: base.version } });
+      const elsewhere = await store.forUser(other.id).listAudit({
+        target: { type: "memory", id: original.id },
+        limit: 10,
+        offset: 0,
+      });
+      expect(elsewhere.total).toBe(0);
       // A replay of the winner changes nothing and is no conflict.
       await applyPush({ store: store.forUser(user.id), now, newId }, push(user.id, "device-c", 1, [putOf(fromB)]));
       expect((await store.forUser(user.id).listAudit({ action: "conflict", limit: 10, offset: 0 })).total).toBe(1);

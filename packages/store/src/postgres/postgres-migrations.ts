@@ -387,4 +387,10 @@ CREATE INDEX memories_user_updated ON memories (user_id, updated_at);
 CREATE INDEX tasks_user_updated ON tasks (user_id, updated_at);
 `,
   },
+  {
+    // A memory's history (issue 15): its replaced versions and conflicts are audit events of the
+    // row, read by target.
+    name: "server/013-audit-by-target",
+    sql: "CREATE INDEX audit_user_target ON audit_log(user_id, target_id, at);",
+  },
 ];

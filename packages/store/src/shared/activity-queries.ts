@@ -34,7 +34,13 @@ export async function recordAudit(sql: SqlExec, userId: string, event: AuditEven
 export async function listAudit(
   sql: SqlExec,
   userId: string,
-  query: { since?: string | undefined; action?: string | undefined; limit: number; offset: number },
+  query: {
+    since?: string | undefined;
+    action?: string | undefined;
+    target?: { type: string; id: string } | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ events: AuditEvent[]; total: number }> {
   let where = "user_id = ?";
   const params: unknown[] = [userId];
@@ -45,6 +51,10 @@ export async function listAudit(
   if (query.action !== undefined) {
     where += " AND action = ?";
     params.push(query.action);
+  }
+  if (query.target !== undefined) {
+    where += " AND target_id = ? AND target_type = ?";
+    params.push(query.target.id, query.target.type);
   }
   const [count] = await sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM audit_log WHERE ${where}`, params);
   const rows = await sql.all<AuditRow>(

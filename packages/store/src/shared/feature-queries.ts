@@ -64,6 +64,7 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     finishJob: (id, owner, outcome, at) => jobs.finishJob(sql, id, owner, outcome, at),
     extendJobLease: (id, owner, until) => jobs.extendJobLease(sql, id, owner, until),
     purgeDoneJobs: (before) => jobs.purgeDoneJobs(sql, before),
+    retryDeadJob: (id, at) => jobs.retryDeadJob(sql, id, at),
     feedCursor: (userId, consumer) => feeds.feedCursor(sql, userId, consumer),
     listDevices: (userId) => feeds.listDevices(sql, userId),
     setFeedCursor: (userId, consumer, seq) => feeds.setFeedCursor(sql, userId, consumer, seq),

@@ -201,6 +201,21 @@ export async function countJobs(sql: SqlExec): Promise<JobCount[]> {
   }));
 }
 
+/**
+ * Queues a dead job again with fresh attempts, due at `at` (an administrator's retry, after fixing
+ * what killed it); its last error stays until the next attempt. False when the job is not dead, or
+ * when another queued-or-running job holds its dedupe key (that one does the same work).
+ */
+export async function retryDeadJob(sql: SqlExec, id: string, at: string): Promise<boolean> {
+  const changed = await sql.run(
+    `UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+     WHERE id = ? AND status = 'dead' AND (dedupe_key IS NULL OR NOT EXISTS (
+       SELECT 1 FROM jobs held WHERE held.dedupe_key = jobs.dedupe_key AND held.status IN ('queued', 'running')))`,
+    [at, at, id],
+  );
+  return changed > 0;
+}
+
 /** Deletes finished jobs last touched before `before` (dead ones stay for inspection). */
 export async function purgeDoneJobs(sql: SqlExec, before: string): Promise<number> {
   return sql.run("DELETE FROM jobs WHERE status = 'done' AND updated_at < ?", [before]);

@@ -414,4 +414,10 @@ CREATE VIRTUAL TABLE tasks_fts USING fts5(
 INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild');
 `,
   },
+  {
+    // A memory's history (issue 15): its replaced versions and conflicts are audit events of the
+    // row, read by target.
+    name: "server/013-audit-by-target",
+    sql: "CREATE INDEX audit_user_target ON audit_log(user_id, target_id, at);",
+  },
 ];
