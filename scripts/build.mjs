@@ -4,6 +4,7 @@
 // loaded by path, see apps/cli/src/main.ts); pg and fastify stay external and
 // load only when serve or admin needs them.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -162,6 +163,47 @@ console.log(
 // serves (apps/server/src/web-ui.ts); the page itself is written here with the hashed names.
 const webOut = "apps/cli/dist/web";
 rmSync(webOut, { recursive: true, force: true });
+
+/**
+ * The endpoint table as the page needs it: method and path, read from core/wire/api.ts itself
+ * (bundled and loaded here), without the zod schemas. TypeScript still types every call and
+ * answer from the full table; the page does not check the answers again at run time (the CLI
+ * does), which keeps zod, most of the page's weight, out of its first load.
+ */
+async function endpointRoutes() {
+  const bundled = await build({
+    entryPoints: ["packages/core/src/wire/api.ts"],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    write: false,
+    logLevel: "warning",
+  });
+  const module = { exports: {} };
+  new Function("module", "exports", "require", bundled.outputFiles[0].text)(
+    module,
+    module.exports,
+    createRequire(import.meta.url),
+  );
+  const routes = Object.entries(module.exports.api).map(([name, endpoint]) => [
+    name,
+    { method: endpoint.method, path: endpoint.path },
+  ]);
+  return Object.fromEntries(routes);
+}
+// A page that reaches for a schema anyway fails loudly (test/architecture.test.ts forbids it too).
+const noSchemas = `for (const endpoint of Object.values(api)) for (const part of ["input", "output"])
+  Object.defineProperty(endpoint, part, { get() { throw new Error("The web UI's endpoint table has no schemas: see form-check.ts"); } });`;
+const routesOnly = {
+  name: "api-routes-only",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@cairn\/core\/wire\/api$/ }, () => ({ path: "api", namespace: "api-routes" }));
+    plugin.onLoad({ filter: /.*/, namespace: "api-routes" }, async () => ({
+      contents: `export const api = ${JSON.stringify(await endpointRoutes())};\n${noSchemas}`,
+      loader: "js",
+    }));
+  },
+};
 const web = await build({
   entryPoints: ["apps/web/src/main.tsx"],
   outdir: `${webOut}/assets`,
@@ -179,6 +221,7 @@ const web = await build({
   metafile: true,
   logLevel: "warning",
   alias: ulidForBrowsers,
+  plugins: [routesOnly],
 });
 const outputs = Object.entries(web.metafile.outputs);
 const entry = outputs.find(([, output]) => output.entryPoint === "apps/web/src/main.tsx");

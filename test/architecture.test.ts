@@ -129,3 +129,30 @@ describe("the layers of the workspace", () => {
     ]);
   });
 });
+
+/**
+ * The web UI's build gives the page the endpoint table without its schemas (scripts/build.mjs),
+ * so its first load carries no zod; TypeScript still sees the full table, so this is the check
+ * that no page code reaches for a schema through it. Forms check input through form-check.ts.
+ */
+function schemaUses(files: SourceFile[]): string[] {
+  return files
+    .filter((file) => file.owner.name === "web" && !file.path.endsWith(".test.ts"))
+    .flatMap((file) =>
+      [...file.text.matchAll(/\bapi\.\w+\.(?:input|output)\b/g)].map((match) => `${file.path}: ${match[0]}`),
+    );
+}
+
+describe("the web UI's endpoint table", () => {
+  it("is used for methods and paths only, never for a schema", () => {
+    expect(schemaUses(workspaceFiles())).toEqual([]);
+  });
+
+  it("catches a page that parses an answer with the table's schema", () => {
+    const web = packages[6];
+    const found = schemaUses([
+      { owner: web, path: "apps/web/src/x.tsx", text: "const answer = api.ask.output.parse(data);" },
+    ]);
+    expect(found).toEqual(["apps/web/src/x.tsx: api.ask.output"]);
+  });
+});

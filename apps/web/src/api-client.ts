@@ -3,8 +3,9 @@ import { urlOf } from "@cairn/core/wire/endpoint";
 import { errorFromResponse } from "@cairn/core/wire/error-body";
 
 /**
- * The page's client of the API table (core/wire/api.ts): same origin, the session cookie (the page
- * never holds a token), JSON both ways, errors decoded by the one decoder every client uses.
+ * The page's client of the API table (core/wire/api.ts; the page's build keeps only each endpoint's
+ * method and path): same origin, the session cookie (the page never holds a token), JSON both
+ * ways, errors decoded by the one decoder every client uses.
  * A 401 means the session ended: `onSignedOut` takes the page back to the login.
  */
 export const session = { onSignedOut: () => {} };
@@ -23,5 +24,6 @@ export async function call<E extends Endpoint>(endpoint: E, request: RequestOf<E
     if (response.status === 401 && endpoint.path !== "/api/session") session.onSignedOut();
     throw errorFromResponse(response.status, body, response.headers.get("retry-after"));
   }
-  return endpoint.output.parse(body) as OutputOf<E>;
+  // Typed by the endpoint table; not parsed again here (the page loads no zod: scripts/build.mjs).
+  return body as OutputOf<E>;
 }

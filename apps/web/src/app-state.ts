@@ -1,7 +1,7 @@
 import { signal } from "@preact/signals";
 
 /** Who is signed in (null: the login page), and the page shown. */
-export const signedIn = signal<{ id: string; name: string } | null>(null);
+export const signedIn = signal<{ id: string; name: string; admin: boolean } | null>(null);
 /** Whether the page has asked the server who it is yet (the first paint waits for it). */
 export const checked = signal(false);
 
@@ -14,6 +14,8 @@ export type Route =
   | "thread"
   | "tasks"
   | "memories"
+  | "memory"
+  | "jobs"
   | "chat"
   | "sync"
   | "webhooks";
@@ -24,7 +26,9 @@ export function routeOf(path: string): Route {
   if (path.startsWith("/ask")) return "ask";
   if (path.startsWith("/safety")) return "safety";
   if (path.startsWith("/tasks")) return "tasks";
+  if (/^\/memories\/[^/]+/.test(path)) return "memory";
   if (path.startsWith("/memories")) return "memories";
+  if (path.startsWith("/jobs")) return "jobs";
   if (path.startsWith("/chat")) return "chat";
   if (path.startsWith("/sync")) return "sync";
   if (path.startsWith("/webhooks")) return "webhooks";

@@ -24,7 +24,7 @@ async function ask(question: string, project: string): Promise<void> {
   try {
     await postForEvents(api.ask.path, { question, ...(project ? { project } : {}), stream: true }, (event, data) => {
       if (event === "text") streaming.value += (data as { delta: string }).delta;
-      if (event === "done") answer.value = api.ask.output.parse(data);
+      if (event === "done") answer.value = data as OutputOf<typeof api.ask>;
       if (event === "error")
         failure.value = (data as { error?: { message?: string } })?.error?.message ?? "The oracle failed";
     });

@@ -6,6 +6,10 @@ import { call } from "./api-client";
 import { postForEvents } from "./event-stream";
 
 type Conversation = OutputOf<typeof api.listConversations>["conversations"][number];
+type Message = OutputOf<typeof api.conversationMessages>["messages"][number];
+
+const conversationPage = 50;
+const messagePage = 200;
 
 /** What the page shows of a turn: the user's words, the agent's text, and each tool call as a card. */
 interface ToolCard {
@@ -27,20 +31,52 @@ interface Turn {
 const conversations = signal<Conversation[]>([]);
 const current = signal<string | null>(null);
 const turns = signal<Turn[]>([]);
+const conversationsTotal = signal(0);
+/** The open conversation's messages read so far: the latest page, and earlier ones on request. */
+let loaded: { messages: Message[]; from: number } = { messages: [], from: 0 };
+const earlierLeft = signal(0);
 const busy = signal(false);
 
 function update(index: number, change: (turn: Turn) => Turn): void {
   turns.value = turns.value.map((turn, at) => (at === index ? change(turn) : turn));
 }
 
-async function loadConversations(): Promise<void> {
-  conversations.value = (await call(api.listConversations, { query: { limit: 50 } })).conversations;
+async function loadConversations(more = false): Promise<void> {
+  const offset = more ? conversations.value.length : 0;
+  const page = await call(api.listConversations, { query: { limit: conversationPage, offset } });
+  conversations.value = more ? [...conversations.value, ...page.conversations] : page.conversations;
+  conversationsTotal.value = page.total;
 }
 
-/** A conversation's stored messages as turns (tool calls with their results as cards). */
+/** Opens a conversation at its latest messages (a long one pages back with "Earlier messages"). */
 async function open(id: string): Promise<void> {
   current.value = id;
-  const { messages } = await call(api.conversationMessages, { params: { id }, query: { limit: 200 } });
+  const { total } = await call(api.conversationMessages, { params: { id }, query: { limit: 1 } });
+  const from = Math.max(0, total - messagePage);
+  const page = await call(api.conversationMessages, { params: { id }, query: { limit: messagePage, offset: from } });
+  loaded = { messages: page.messages, from };
+  earlierLeft.value = from;
+  turns.value = turnsOf(loaded.messages);
+}
+
+async function earlier(): Promise<void> {
+  const id = current.value;
+  if (id === null || loaded.from === 0) return;
+  const from = Math.max(0, loaded.from - messagePage);
+  const page = await call(api.conversationMessages, {
+    params: { id },
+    query: { limit: loaded.from - from, offset: from },
+  });
+  loaded = { messages: [...page.messages, ...loaded.messages], from };
+  earlierLeft.value = from;
+  turns.value = turnsOf(loaded.messages);
+}
+
+/**
+ * Stored messages as turns (tool calls with their results as cards). A page that starts inside a
+ * turn leaves that turn's answer out until the page before it is read.
+ */
+function turnsOf(messages: Message[]): Turn[] {
   const shown: Turn[] = [];
   for (const message of messages) {
     if (message.role === "user") {
@@ -65,7 +101,7 @@ async function open(id: string): Promise<void> {
       if (card) card.result = JSON.parse(message.content || "null");
     }
   }
-  turns.value = shown;
+  return shown;
 }
 
 /**
@@ -107,7 +143,7 @@ async function send(message: string, clientMessageId: string = crypto.randomUUID
           }));
         }
         if (event === "done") {
-          const answer = api.chat.output.parse(data);
+          const answer = data as OutputOf<typeof api.chat>;
           update(index, (turn) => ({ ...turn, text: answer.assistant_message, state: "done" }));
         }
         if (event === "error") {
@@ -168,6 +204,8 @@ export function ChatPage() {
           onClick={() => {
             current.value = null;
             turns.value = [];
+            loaded = { messages: [], from: 0 };
+            earlierLeft.value = 0;
           }}
         >
           New chat
@@ -188,7 +226,17 @@ export function ChatPage() {
             </li>
           ))}
         </ul>
+        {conversations.value.length < conversationsTotal.value && (
+          <button type="button" onClick={() => void loadConversations(true)}>
+            More conversations
+          </button>
+        )}
       </nav>
+      {earlierLeft.value > 0 && (
+        <button type="button" onClick={() => void earlier()}>
+          Earlier messages ({earlierLeft.value})
+        </button>
+      )}
       <ol class="turns" aria-label="Messages" aria-live="polite">
         {turns.value.map((turn, index) => (
           <li key={turn.clientMessageId}>

@@ -15,9 +15,11 @@ export function LoginPage() {
     busy.value = true;
     error.value = null;
     try {
-      const { user } = await call(api.login, { body: { token: input.value.trim() } });
+      await call(api.login, { body: { token: input.value.trim() } });
       input.value = "";
-      signedIn.value = user;
+      // Who the session is, with whether it administers the server (the Jobs page).
+      const me = await call(api.me, {});
+      signedIn.value = { id: me.user.id, name: me.user.name, admin: me.admin ?? false };
     } catch (failure) {
       error.value = (failure as Error).message;
     } finally {

@@ -4,8 +4,10 @@ import { call, session } from "./api-client";
 import { checked, go, route, signedIn } from "./app-state";
 import { AskPage } from "./ask-page";
 import { ChatPage } from "./chat-page";
+import { JobsPage } from "./jobs-page";
 import { LoginPage } from "./login-page";
 import { MemoriesPage } from "./memories-page";
+import { MemoryHistoryPage } from "./memory-history-page";
 import { SafetyPage } from "./safety-page";
 import { SearchPage } from "./search-page";
 import { SyncPage } from "./sync-page";
@@ -38,6 +40,10 @@ function page() {
       return <TasksPage />;
     case "memories":
       return <MemoriesPage />;
+    case "memory":
+      return <MemoryHistoryPage />;
+    case "jobs":
+      return <JobsPage />;
     case "chat":
       return <ChatPage />;
     case "sync":
@@ -57,7 +63,13 @@ function App() {
   const link = (to: typeof route.value, label: string) => (
     <a
       href={to === "timeline" ? "/" : `/${to}`}
-      aria-current={route.value === to || (to === "threads" && route.value === "thread") ? "page" : undefined}
+      aria-current={
+        route.value === to ||
+        (to === "threads" && route.value === "thread") ||
+        (to === "memories" && route.value === "memory")
+          ? "page"
+          : undefined
+      }
       onClick={(event) => {
         event.preventDefault();
         go(to);
@@ -81,6 +93,7 @@ function App() {
           {link("safety", "Safety")}
           {link("sync", "Sync")}
           {link("webhooks", "Webhooks")}
+          {signedIn.value.admin && link("jobs", "Jobs")}
         </nav>
         <div class="account">
           <span>{signedIn.value.name}</span>
@@ -97,7 +110,7 @@ function App() {
 // Who is signed in: the session cookie, if any, answers /api/me.
 call(api.me, {})
   .then((me) => {
-    signedIn.value = { id: me.user.id, name: me.user.name };
+    signedIn.value = { id: me.user.id, name: me.user.name, admin: me.admin ?? false };
   })
   .catch(() => {
     signedIn.value = null;

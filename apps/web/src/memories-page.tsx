@@ -1,9 +1,11 @@
-import { memoryKinds } from "@cairn/core/memory-entities";
+import { memoryKinds } from "@cairn/core/memory-kinds";
 import { api } from "@cairn/core/wire/api";
 import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { call } from "./api-client";
+import { go } from "./app-state";
+import { checkForm } from "./form-check";
 import { pageActions } from "./page-actions";
 
 type Memory = OutputOf<typeof api.listMemories>["memories"][number];
@@ -49,10 +51,9 @@ function MemoryRow({ memory }: { memory: Memory }) {
             type="button"
             onClick={() =>
               void act(async () => {
-                await call(api.updateMemory, {
-                  params: { id: memory.id },
-                  body: { content: text.current?.value ?? "" },
-                });
+                const body = { content: text.current?.value ?? "" };
+                await checkForm("updateMemory", { id: memory.id, ...body });
+                await call(api.updateMemory, { params: { id: memory.id }, body });
                 editing.value = null;
                 return "Saved: the memory has a new version.";
               })
@@ -74,6 +75,16 @@ function MemoryRow({ memory }: { memory: Memory }) {
         <span class="where">{memory.projectId}</span>
         <time dateTime={memory.updatedAt}>{new Date(memory.updatedAt).toLocaleString()}</time>
         {memory.tags.length > 0 && <span class="where">#{memory.tags.join(" #")}</span>}
+        <a
+          href={`/memories/${encodeURIComponent(memory.id)}`}
+          aria-label={`History of ${memory.content.slice(0, 40)}`}
+          onClick={(event) => {
+            event.preventDefault();
+            go("memory", `/memories/${encodeURIComponent(memory.id)}`);
+          }}
+        >
+          History
+        </a>
       </div>
       <p class="text">{memory.content}</p>
       <div class="actions">
@@ -117,7 +128,9 @@ export function MemoriesPage() {
     const project = String(data.get("memory-project") ?? "").trim();
     if (!content || !project) return;
     void act(async () => {
-      await call(api.remember, { body: { project, content, kind: String(data.get("memory-kind") ?? "note") as Kind } });
+      const body = { project, content, kind: String(data.get("memory-kind") ?? "note") as Kind };
+      await checkForm("remember", body);
+      await call(api.remember, { body });
       form.reset();
       return "Remembered.";
     });

@@ -76,18 +76,13 @@ async function load(more = false): Promise<void> {
 
 const { notice, failure, act } = pageActions(() => load());
 
-/** Restores every row an alert's burst deleted that is still in the trash. */
+/** Restores every row an alert's burst deleted that is still in the trash, in one call (safe to repeat). */
 async function restoreBurst(alert: Alert): Promise<string> {
-  let restored = 0;
-  for (const id of alert.deletedIds) {
-    try {
-      await call(api.restoreFromTrash, { body: { id } });
-      restored += 1;
-    } catch {
-      // Restored already, or purged: the rest still come back.
-    }
-  }
-  return `Restored ${restored} of the ${alert.deletedIds.length} rows that alert counted.`;
+  const result = await call(api.restoreBurst, { params: { id: alert.id } });
+  const gone = result.missing.length;
+  return `Restored ${result.restored.length} of the ${alert.deletedIds.length} rows that alert counted${
+    gone > 0 ? ` (${gone} were no longer in the trash: restored already, or purged)` : ""
+  }.`;
 }
 
 /**

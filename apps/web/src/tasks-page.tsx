@@ -4,23 +4,51 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
+import { checkForm } from "./form-check";
 import { pageActions } from "./page-actions";
 
 type Task = OutputOf<typeof api.listTasks>["tasks"][number];
 
 const open = signal<Task[]>([]);
 const done = signal<Task[]>([]);
+const openTotal = signal(0);
+const doneTotal = signal(0);
+/** The project shown (its tasks and the personal ones), or every task. */
+const shownProject = signal("");
+const openPage = 100;
+const donePage = 20;
 /** The task being edited in place. */
 const editing = signal<string | null>(null);
 
+/** Open and done tasks from the start, as many of each as were shown (a change keeps the pages read). */
 async function load(): Promise<void> {
   try {
+    const project = shownProject.value ? { project: shownProject.value } : {};
     const [pending, finished] = await Promise.all([
-      call(api.listTasks, { query: { status: "open", limit: 200 } }),
-      call(api.listTasks, { query: { status: "done", limit: 20 } }),
+      call(api.listTasks, { query: { status: "open", limit: Math.max(openPage, open.value.length), ...project } }),
+      call(api.listTasks, { query: { status: "done", limit: Math.max(donePage, done.value.length), ...project } }),
     ]);
     open.value = pending.tasks;
+    openTotal.value = pending.total;
     done.value = finished.tasks;
+    doneTotal.value = finished.total;
+  } catch (error) {
+    failure.value = (error as Error).message;
+  }
+}
+
+async function more(status: "open" | "done"): Promise<void> {
+  const shown = status === "open" ? open : done;
+  try {
+    const page = await call(api.listTasks, {
+      query: {
+        status,
+        limit: status === "open" ? openPage : donePage,
+        offset: shown.value.length,
+        ...(shownProject.value ? { project: shownProject.value } : {}),
+      },
+    });
+    shown.value = [...shown.value, ...page.tasks];
   } catch (error) {
     failure.value = (error as Error).message;
   }
@@ -71,10 +99,9 @@ function TaskEditor({ task }: { task: Task }) {
     const due = String(data.get("due") ?? "").trim();
     const priority = String(data.get("priority") ?? task.priority) as Task["priority"];
     void act(async () => {
-      await call(api.updateTask, {
-        params: { id: task.id },
-        body: { ...(title ? { title } : {}), due: due === "" ? null : due, priority },
-      });
+      const body = { ...(title ? { title } : {}), due: due === "" ? null : due, priority };
+      await checkForm("updateTask", { id: task.id, ...body });
+      await call(api.updateTask, { params: { id: task.id }, body });
       editing.value = null;
       return `Saved “${title || task.title}”.`;
     });
@@ -173,9 +200,9 @@ export function TasksPage() {
     if (!text) return;
     void act(async () => {
       const { title, due } = quickTask(text);
-      const { task } = await call(api.addTask, {
-        body: { title, ...(due ? { due } : {}), ...(project ? { project } : {}) },
-      });
+      const body = { title, ...(due ? { due } : {}), ...(project ? { project } : {}) };
+      await checkForm("addTask", body);
+      const { task } = await call(api.addTask, { body });
       form.reset();
       return `Added “${task.title}”${task.dueAt ? `, due ${new Date(task.dueAt).toLocaleDateString()}` : ""}.`;
     });
@@ -198,6 +225,25 @@ export function TasksPage() {
       <p role="status" aria-live="polite">
         {notice.value}
       </p>
+      <form
+        class="search-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          shownProject.value = String(data.get("show-project") ?? "").trim();
+          open.value = [];
+          done.value = [];
+          void load();
+        }}
+      >
+        <label for="show-project">Show project</label>
+        <input id="show-project" name="show-project" type="text" placeholder="every project" />
+        <button type="submit">Show</button>
+      </form>
+      <p class="where">
+        {shownProject.value ? `${shownProject.value} and personal` : "Every project and personal"} · {openTotal.value}{" "}
+        open
+      </p>
       {open.value.length === 0 && <p class="empty">Nothing to do.</p>}
       {groups(open.value).map((group) => (
         <section key={group.name} aria-label={group.name}>
@@ -209,14 +255,24 @@ export function TasksPage() {
           </ul>
         </section>
       ))}
+      {open.value.length < openTotal.value && (
+        <button type="button" onClick={() => void more("open")}>
+          More open tasks
+        </button>
+      )}
       {done.value.length > 0 && (
         <details>
-          <summary>Done lately ({done.value.length})</summary>
+          <summary>Done ({doneTotal.value})</summary>
           <ul class="tasks">
             {done.value.map((task) => (
               <TaskRow key={task.id} task={task} />
             ))}
           </ul>
+          {done.value.length < doneTotal.value && (
+            <button type="button" onClick={() => void more("done")}>
+              More done tasks
+            </button>
+          )}
         </details>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { entryRef } from "@cairn/core/operations/citation-ref";
+import { entryRef } from "@cairn/core/citation-format";
 import { api } from "@cairn/core/wire/api";
 import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";

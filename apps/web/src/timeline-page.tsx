@@ -3,12 +3,11 @@ import { api } from "@cairn/core/wire/api";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
-
-type Connection = "connecting" | "live" | "reconnecting";
+import { type FeedState, type LiveFeed, openLiveFeed } from "./live-feed";
 
 const changes = signal<Change[]>([]);
 const next = signal<number | null>(null);
-const connection = signal<Connection>("connecting");
+const connection = signal<FeedState>("connecting");
 const failure = signal<string | null>(null);
 
 /** What a change says in one line: its kind, where, by whom, and its text (a deletion says so). */
@@ -70,7 +69,7 @@ function addNewest(incoming: Change[]): void {
  */
 export function TimelinePage() {
   useEffect(() => {
-    let source: EventSource | null = null;
+    let feed: LiveFeed | null = null;
     let closed = false;
     void (async () => {
       try {
@@ -78,23 +77,24 @@ export function TimelinePage() {
         changes.value = page.changes;
         next.value = page.next;
         if (closed) return;
-        source = new EventSource(`${api.feedEvents.path}?after=${page.horizon}`);
-        source.addEventListener("ready", () => {
-          connection.value = "live";
+        feed = openLiveFeed(page.horizon, {
+          url: (after) => `${api.feedEvents.path}?after=${after}`,
+          onChange: (change) => addNewest([change]),
+          onState: (state) => {
+            connection.value = state;
+          },
+          // A stream refused for a lost session ends at the login (the 401 of /api/me does that).
+          beforeReopen: async () => {
+            await call(api.me, {});
+          },
         });
-        source.addEventListener("change", (event) => {
-          addNewest([JSON.parse((event as MessageEvent<string>).data) as Change]);
-        });
-        source.onerror = () => {
-          connection.value = "reconnecting";
-        };
       } catch (error) {
         failure.value = (error as Error).message;
       }
     })();
     return () => {
       closed = true;
-      source?.close();
+      feed?.close();
       connection.value = "connecting";
     };
   }, []);

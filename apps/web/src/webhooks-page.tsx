@@ -4,6 +4,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
+import { checkForm } from "./form-check";
 
 type Webhook = OutputOf<typeof api.listWebhooks>["webhooks"][number];
 type Delivery = OutputOf<typeof api.webhookDeliveries>["deliveries"][number];
@@ -56,6 +57,7 @@ export function WebhooksPage() {
     failure.value = null;
     void (async () => {
       try {
+        await checkForm("addWebhook", { url, events });
         const created = await call(api.addWebhook, { body: { url, events } });
         secret.value = { url: created.webhook.url, secret: created.secret };
         form.reset();

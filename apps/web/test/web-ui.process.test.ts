@@ -121,6 +121,18 @@ describe("the web UI in a real browser", () => {
     await page.emulateMedia({ colorScheme: "light" });
   });
 
+  it("keeps the timeline live across a restart of the server: it reconnects and misses nothing", async () => {
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor();
+    server = await startServer({ dataDir: dir, port, logLevel: "silent" }, { webRoot });
+    // The browser retries on its own (every few seconds) and sends the last change it saw.
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 30_000 });
+    await api("POST", "/api/memories", { project: "web", content: "Written after the restart" });
+    await page.getByText("Written after the restart").waitFor();
+    expect(await page.getByText("The heron nests by the north lake").count()).toBe(1);
+  });
+
   it("searches with highlighted word forms and moves through the results by keyboard", async () => {
     await page.getByRole("link", { name: "Search", exact: true }).click();
     expect(new URL(page.url()).pathname).toBe("/search");
@@ -130,7 +142,13 @@ describe("the web UI in a real browser", () => {
     await first.waitFor();
     expect(await first.locator("mark").allTextContents()).toEqual(expect.arrayContaining(["heron", "nests"]));
     await page.getByLabel("Words to find").press("ArrowDown");
-    expect(await first.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await first.getByRole("link").evaluate((element) => element === document.activeElement)).toBe(true);
+    // Enter opens the hit where it was said: the memory's own page, with its history.
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Memory", exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/memories\/[0-9A-Z]{26}$/);
+    await page.goBack();
+    await page.getByRole("heading", { name: "Search" }).waitFor();
     expect(await accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(shots, "search.png") });
   });
@@ -184,6 +202,19 @@ describe("the web UI in a real browser", () => {
     const dueToday = (rent?.dueAt ?? "").slice(0, 10) === new Date().toISOString().slice(0, 10);
     const group = page.getByRole("region", { name: dueToday ? "Today" : /^Due Friday/ });
     await group.getByText("pay rent").waitFor();
+
+    // A title the server would refuse is named before anything is sent, in the server's words
+    // (the form's schemas come in their own chunk, loaded by this first check).
+    const tasksBefore = await api("GET", "/api/tasks?status=all&limit=100");
+    let posted = 0;
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/api/tasks")) posted += 1;
+    });
+    await page.getByLabel("New task").fill("x".repeat(201));
+    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByRole("alert").filter({ hasText: "title:" }).waitFor();
+    expect(posted).toBe(0);
+    expect((await api("GET", "/api/tasks?status=all&limit=100")).body.total).toBe(tasksBefore.body.total);
 
     await page.getByLabel("New task").fill("water the plants");
     await page.getByRole("button", { name: "Add" }).click();
@@ -417,6 +448,52 @@ describe("the web UI in a real browser", () => {
     expect(new Set(await log.locator(".kind").allTextContents())).toEqual(new Set(["conflict"]));
     const open = await api("GET", "/api/alerts?open=true");
     expect(open.body.alerts).toEqual([]);
+
+    // The memory's own page: the version kept, the one that lost, and what each edit replaced.
+    await page.goto(`${server.url}/memories/${target}`);
+    const history = page.getByRole("list", { name: "History, newest first" });
+    await history.getByText("burst memory 0, edited on the phone").first().waitFor();
+    expect(await page.getByRole("article", { name: "The memory as it stands" }).textContent()).toContain(
+      "edited on the tablet",
+    );
+    const conflict = history.getByRole("listitem").filter({ hasText: "Conflict from device tablet" });
+    expect(await conflict.locator(".kept .kind").allTextContents()).toEqual(["kept", "lost"]);
+    expect(await history.getByRole("listitem").filter({ hasText: "Restored" }).count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "memory-history.png"), fullPage: true });
+    // The losing wording made the memory's new version again, by one click.
+    await conflict.getByRole("button", { name: "Use this wording again" }).click();
+    await page.getByRole("status").filter({ hasText: "new version" }).waitFor();
+    const now = (await api("GET", `/api/memories/${target}`)).body.memory as { content: string };
+    expect(now.content).toBe("burst memory 0, edited on the phone");
+  });
+
+  it("shows an administrator the server's dead jobs, and queues one again", async () => {
+    const at = new Date().toISOString();
+    await server.store.system.transaction(async (tx) => {
+      await tx.enqueueJob({
+        id: "job-web-dead",
+        kind: "export.archive",
+        userId: null,
+        dedupeKey: null,
+        payload: {},
+        maxAttempts: 1,
+        runAt: at,
+        createdAt: at,
+      });
+      const lease = new Date(Date.now() + 60_000).toISOString();
+      await tx.claimJobs({ owner: "test", kinds: ["export.archive"], limit: 1, now: at, leaseUntil: lease });
+      await tx.finishJob("job-web-dead", "test", { status: "dead", error: "the archive disk was full" }, at);
+    });
+    await page.getByRole("link", { name: "Jobs", exact: true }).click();
+    const row = page.getByRole("list", { name: "Jobs, latest change first" }).getByRole("listitem").first();
+    await row.getByText("the archive disk was full").waitFor();
+    expect(await page.getByText(/1 dead/).count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.screenshot({ path: join(shots, "jobs.png") });
+    await row.getByRole("button", { name: "Retry job job-web-dead" }).click();
+    await page.getByRole("status").filter({ hasText: "queued again" }).waitFor();
+    expect((await server.store.system.getJob("job-web-dead"))?.status).toBe("queued");
   });
 
   it("signs out: the session ends on the server and the page returns to the login", async () => {
