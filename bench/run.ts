@@ -15,6 +15,7 @@ import { httpSearch, loadMemoriesAndTasks, querySets, rawSearch, storeSearch } f
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
 import { daemonLatency, drainProcess, login, preflightTimes, queueEntries } from "./sync-bench";
+import { printWeb, webBench } from "./web-bench";
 
 /** `npm run bench`: every figure is a ratio against a baseline measured in this same run. */
 async function main(): Promise<void> {
@@ -254,6 +255,38 @@ async function main(): Promise<void> {
         ` p99 ${bare.p99.toFixed(2)} ms → overhead p50 ${over(chat.p50, bare.p50)} ms (target ≤ 10),` +
         ` p99 ${over(chat.p99, bare.p99)} ms (target ≤ 30); ${(chat.p50 / bare.p50).toFixed(1)}× the bare route at p50`,
     );
+  }
+
+  if (wants("web")) await printWebBench(cairnBin);
+}
+
+/** The web UI on an account of BENCH_WEB_ENTRIES entries (100,000 by default), with memories and tasks. */
+async function printWebBench(cairnBin: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "cairn-bench-web-"));
+  const count = Number(process.env.BENCH_WEB_ENTRIES ?? 100_000);
+  const server = await startServerProcess({ cairnBin, dataDir: join(dir, "server") });
+  try {
+    const headers = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
+    const me = (await (await fetch(`${server.url}/api/me`, { headers })).json()) as { user: { id: string } };
+    const corpus = createCorpus();
+    await serverIngestRate(server, me.user.id, makeEntries(corpus, count));
+    for (let index = 0; index < 200; index++) {
+      const body = JSON.stringify({ content: corpus.row(() => ((index * 7919) % 1000) / 1000), project: "bench" });
+      await fetch(`${server.url}/api/memories`, { method: "POST", headers, body });
+    }
+    for (let index = 0; index < 50; index++) {
+      const body = JSON.stringify({ title: `bench task ${index}`, project: "bench" });
+      await fetch(`${server.url}/api/tasks`, { method: "POST", headers, body });
+    }
+    const [rare, common] = querySets(corpus, 1).map((set) => set.queries[0] ?? "");
+    const result = await webBench(server, {
+      webRoot: resolve("apps/cli/dist/web"),
+      words: { rare: rare ?? "", common: common ?? "" },
+    });
+    printWeb(result, count);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -252,5 +252,6 @@ for (const [flag, entry, out] of [
   ["--eval", "eval/run.ts", "eval/dist/run.cjs"],
 ]) {
   if (!process.argv.includes(flag)) continue;
-  await build({ ...nodeBundle, entryPoints: [entry], outfile: out, external: ["better-sqlite3", ...serverOnly] });
+  const external = ["better-sqlite3", "playwright-core", ...serverOnly];
+  await build({ ...nodeBundle, entryPoints: [entry], outfile: out, external });
 }

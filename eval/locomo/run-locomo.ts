@@ -102,7 +102,9 @@ export async function runLocomo(
     let citations = 0;
     let validCitations = 0;
     let skipped = 0;
-    // The questions search missed (no evidence turn in its ten): --misses FILE writes them, to study.
+    // The questions search missed (no evidence turn in its ten), and those the oracle got wrong (an answer
+    // to an unanswerable question, an abstention or no evidence cited on an answerable one): --misses FILE
+    // writes them, one JSON a line, to study.
     const misses: unknown[] = [];
     const asked = Date.now();
     for (const conversation of conversations) {
@@ -121,7 +123,13 @@ export async function runLocomo(
             const figures = rankFigures(cairn, evidence);
             record(ranks, systems[0] as string, question.category, figures);
             if (figures.hit10 === 0) {
-              misses.push({ conversation: conversation.name, ...question, evidence, top: cairn.slice(0, 5) });
+              misses.push({
+                kind: "search",
+                conversation: conversation.name,
+                ...question,
+                evidence,
+                top: cairn.slice(0, 5),
+              });
             }
             for (const baseline of baselines) {
               record(
@@ -139,6 +147,17 @@ export async function runLocomo(
           citations += reply.citations.length;
           validCitations += reply.citations.filter((citation) => turnOfRef.has(citation.ref)).length;
           const cited = reply.citations.some((citation) => evidence.includes(turnOfRef.get(citation.ref) ?? ""));
+          const wrong = question.category === 5 ? !reply.abstained : reply.abstained || !cited;
+          if (wrong) {
+            misses.push({
+              kind: question.category === 5 ? "answered" : reply.abstained ? "abstained" : "uncited",
+              conversation: conversation.name,
+              ...question,
+              evidence,
+              answer: reply.answer,
+              cited: reply.citations.map((citation) => turnOfRef.get(citation.ref) ?? citation.ref),
+            });
+          }
           const keys: (Category | "all" | "answerable")[] = [question.category, "all"];
           if (question.category !== 5) keys.push("answerable");
           for (const key of keys) {

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
 import { afterAll, describe, expect, it } from "vitest";
 import { addUser, cairn, cleanup, startServer, tempDir } from "./harness";
 
@@ -211,6 +212,41 @@ describe("cairn serve and admin", () => {
     const again = await cairn(home, ["admin", "user", "add", "carol", "--data", dataDir, "--json"]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("conflict");
+  });
+
+  it("queues a dead job again from the terminal, and refuses one that is not dead", async () => {
+    const home = dir("jobs-retry");
+    const dataDir = join(home, "server");
+    expect((await cairn(home, ["admin", "user", "add", "ops", "--data", dataDir, "--create"])).code).toBe(0);
+    const store = new SqliteStore({ path: join(dataDir, "cairn.db") });
+    const at = new Date().toISOString();
+    await store.system.transaction(async (tx) => {
+      await tx.enqueueJob({
+        id: "job-cli-dead",
+        kind: "webhook.deliver",
+        userId: null,
+        dedupeKey: null,
+        payload: {},
+        maxAttempts: 1,
+        runAt: at,
+        createdAt: at,
+      });
+      await tx.claimJobs({
+        owner: "t",
+        kinds: ["webhook.deliver"],
+        limit: 1,
+        now: at,
+        leaseUntil: at.replace(/^\d{4}/, "2999"),
+      });
+      await tx.finishJob("job-cli-dead", "t", { status: "dead", error: "receiver gone" }, at);
+    });
+    await store.close();
+    const retried = await cairn(home, ["admin", "jobs", "--retry", "job-cli-dead", "--data", dataDir]);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain("job-cli-dead  webhook.deliver  queued again");
+    const again = await cairn(home, ["admin", "jobs", "--retry", "job-cli-dead", "--data", dataDir, "--json"]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stderr).error).toMatchObject({ code: "conflict" });
   });
 
   it("refuses a revoked token at login with exit 4", async () => {

@@ -47,7 +47,7 @@ describe("health and auth", () => {
     expect(malformedHeader.statusCode).toBe(401);
 
     const extra = await t.app.inject({ url: "/api/me", headers: auth(t.alice.token) });
-    expect(extra.json()).toEqual({ user: { id: t.alice.id, name: "alice" }, token: { expiresAt: null } });
+    expect(extra.json()).toEqual({ user: { id: t.alice.id, name: "alice" }, token: { expiresAt: null }, admin: false });
     await t.deps.store.system.transaction((tx) =>
       tx.forUser(t.bob.id).revokeToken(t.bob.tokenId, new Date().toISOString()),
     );

@@ -321,6 +321,7 @@ describe("the web UI in a real browser", () => {
     await row.waitFor();
     expect(await row.getByRole("cell").nth(2).textContent()).toBe("1");
     expect(await row.getByRole("cell").nth(3).textContent()).toContain("1 · last:");
+    await page.getByRole("button", { name: "Compute the digest" }).click();
     const memories = page.getByRole("row").filter({ hasText: /^memory/ });
     await memories.waitFor();
     const digest = (await api("GET", "/api/sync/digest")).body.digest as Record<string, { count: number }>;

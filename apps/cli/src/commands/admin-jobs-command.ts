@@ -10,6 +10,7 @@ interface JobsOptions {
   status?: string;
   kind?: string;
   limit?: string;
+  retry?: string;
 }
 
 /** `cairn admin jobs`: the durable job table's totals and its most recently changed jobs. */
@@ -20,9 +21,23 @@ export function registerAdminJobsCommand(admin: Command, context: CliContext): v
       .description("Background jobs: totals by status and the latest jobs (embeddings, deliveries, upkeep)")
       .option("--status <status>", "queued|running|done|dead")
       .option("--kind <kind>", "one kind, e.g. embeddings.user")
-      .option("--limit <n>", "jobs to show (default 20)"),
+      .option("--limit <n>", "jobs to show (default 20)")
+      .option("--retry <id>", "queue a dead job again with fresh attempts (once what killed it is fixed)"),
   ).action(async (options: JobsOptions) => {
-    const { listJobs } = await import("@cairn/core/operations/jobs");
+    const { listJobs, retryJob } = await import("@cairn/core/operations/jobs");
+    if (options.retry) {
+      const id = options.retry;
+      const retried = await withAccounts(context, options, ({ store }) =>
+        retryJob({ jobs: store.system, now: context.now }, id),
+      );
+      printResult(
+        context,
+        Boolean(options.json),
+        retried,
+        () => `${retried.job.id}  ${retried.job.kind}  queued again`,
+      );
+      return;
+    }
     const result = await withAccounts(context, options, ({ store }) =>
       listJobs(
         { jobs: store.system, now: context.now },
