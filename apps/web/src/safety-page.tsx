@@ -47,6 +47,7 @@ function auditText(event: AuditEvent): string {
 }
 
 const alerts = signal<Alert[]>([]);
+const alertsTotal = signal(0);
 const trash = signal<TrashItem[]>([]);
 const trashTotal = signal(0);
 /** The trash row whose purge waits for a second click. */
@@ -62,10 +63,11 @@ function daysLeft(deletedAt: string): number {
 async function load(more = false): Promise<void> {
   try {
     const [open, page] = await Promise.all([
-      call(api.listAlerts, { query: { open: true, limit: 20 } }),
+      call(api.listAlerts, { query: { open: true, limit: Math.max(20, alerts.value.length) } }),
       call(api.listTrash, { query: { limit: pageSize, offset: more ? trash.value.length : 0 } }),
     ]);
     alerts.value = open.alerts;
+    alertsTotal.value = open.total;
     await loadAudit();
     trash.value = more ? [...trash.value, ...page.items] : page.items;
     trashTotal.value = page.total;
@@ -147,6 +149,17 @@ export function SafetyPage() {
             </li>
           ))}
         </ul>
+      )}
+      {alerts.value.length < alertsTotal.value && (
+        <button
+          type="button"
+          onClick={async () => {
+            const page = await call(api.listAlerts, { query: { open: true, limit: 20, offset: alerts.value.length } });
+            alerts.value = [...alerts.value, ...page.alerts];
+          }}
+        >
+          More alerts
+        </button>
       )}
       <h2>Trash</h2>
       {trash.value.length === 0 ? (

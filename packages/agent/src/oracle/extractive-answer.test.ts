@@ -56,6 +56,58 @@ describe("the built-in model's answer", () => {
   });
 });
 
+describe("the built-in model's answer, across turns", () => {
+  it("reads a reply's first sentence with the question it answers", () => {
+    const reply = source("Seven years now. It keeps me calm.", {
+      context: [
+        {
+          id: "ASKED1",
+          author: "Ben",
+          content: "How long have you been painting?",
+          createdAt: "2023-05-08T13:55:00.000Z",
+        },
+      ],
+    });
+    const other = source("Painting with the kids is messy but fun.", { coverage: 0.5 });
+    const { answer, cited } = extractiveAnswer([other, reply], analyzeQuery("How long has Ana been painting?", now));
+    expect(answer.startsWith("Seven years now. [1]")).toBe(true);
+    expect(cited[0]?.ref).toBe(reply.ref);
+  });
+
+  it("answers a question about a person in that person's words, not a neighbour's by someone else", () => {
+    const row = source("Thanks! I finally picked a road bike for the commute.", {
+      context: [
+        {
+          id: "BEN1",
+          author: "Ben",
+          content: "I picked a road bike for the commute too, a blue one.",
+          createdAt: "2023-05-08T13:55:00.000Z",
+        },
+      ],
+    });
+    const { answer, cited } = extractiveAnswer([row], analyzeQuery("What bike did Ana pick for the commute?", now));
+    expect(cited.map((each) => each.ref)).toEqual([row.ref]);
+    expect(answer).toBe("I finally picked a road bike for the commute. [1]");
+  });
+
+  it("gives up to three close sentences from as many rows, each cited, and one for 'when'", () => {
+    const rows = [
+      source("The garden has tomatoes and basil this year.", { id: "G1", ref: "thread:talk#G1" }),
+      source("Our garden also grows basil by the door.", { id: "G2", ref: "thread:talk#G2" }),
+      source("Tomatoes in the garden went red early.", { id: "G3", ref: "thread:talk#G3" }),
+      source("The garden gate squeaks.", { id: "G4", ref: "thread:talk#G4", coverage: 0.1 }),
+    ];
+    const { answer, cited } = extractiveAnswer(
+      rows,
+      analyzeQuery("What grows in Ana's garden, tomatoes or basil?", now),
+    );
+    expect(cited.map((row) => row.ref).sort()).toEqual(["thread:talk#G1", "thread:talk#G2", "thread:talk#G3"]);
+    expect(answer.match(/\[\d\]/g)).toEqual(["[1]", "[2]", "[3]"]);
+    const when = extractiveAnswer(rows, analyzeQuery("When did Ana plant tomatoes in the garden?", now));
+    expect(when.cited).toHaveLength(1);
+  });
+});
+
 describe("which rows answer a question (chooseSources)", () => {
   it("answers a question about a person from what that person wrote, and abstains when only someone else holds it", () => {
     const melanie = source("I ran a charity race last Saturday and realized self-care is important.", {

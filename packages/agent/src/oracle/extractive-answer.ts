@@ -1,5 +1,6 @@
 import { entryRef } from "@cairn/core/operations/citation-ref";
-import type { OracleSource } from "@cairn/core/operations/oracle-sources";
+import { type OracleSource, oracleTuning } from "@cairn/core/operations/oracle-sources";
+import { asksQuestion } from "@cairn/core/search/asks-question";
 import type { QueryAnalysis } from "@cairn/core/search/query-analysis";
 import { rarity } from "@cairn/core/search/rarity";
 import { contentStemsOf } from "@cairn/core/search/text-stems";
@@ -27,14 +28,16 @@ interface Piece {
 /**
  * The built-in model's answer: no generation. The sentence of the sources (or of the entries next
  * to them: a reply to a question) that holds most of the question's content words, stemmed and
- * weighted by rarity among them, followed by the number of the row it comes from; a second one
- * when it is nearly as good and from another row. A question asking when is answered with the
+ * weighted by rarity among them, followed by the number of the row it comes from; up to two more,
+ * each from another row, when they are close enough (oracleTuning: a question that takes several
+ * turns to answer gets them, each cited). A reply's first sentence also holds the words of the
+ * question it answers; a question naming a person is answered from that person's rows. A question asking when is answered with the
  * date the sentence means ("yesterday", written on 8 May 2023: 7 May 2023). A sentence that asks
  * something is no answer. Whether to answer at all was decided by retrieval (chooseSources).
  */
 export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis): { answer: string; cited: CitedRow[] } {
   const wanted = [...new Set(query.contentStems)];
-  const pieces: Piece[] = [];
+  let pieces: Piece[] = [];
   sources.forEach((source, rank) => {
     const own: CitedRow = {
       ref: source.ref,
@@ -43,9 +46,14 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
       author: source.author,
       createdAt: source.createdAt,
     };
-    for (const sentence of sentencesOf(source.text)) {
-      pieces.push({ sentence, row: own, rank, own: true, stems: new Set(contentStemsOf(sentence)) });
-    }
+    // A reply carries the topic of the question just before it ("How long have you painted?" "Seven years.").
+    const asked = source.context.filter((near) => near.createdAt < source.createdAt).at(-1);
+    const inherited = asked && asksQuestion(asked.content) ? contentStemsOf(asked.content) : [];
+    sentencesOf(source.text).forEach((sentence, index) => {
+      const stems = new Set(contentStemsOf(sentence));
+      if (index === 0) for (const stem of inherited) stems.add(stem);
+      pieces.push({ sentence, row: own, rank, own: true, stems });
+    });
     const thread = source.thread;
     for (const near of thread === null ? [] : source.context) {
       const row: CitedRow = {
@@ -60,6 +68,13 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
       }
     }
   });
+  // A question about a person is answered in that person's words when they wrote any of these rows
+  // (chooseSources kept their rows; their neighbours may be someone else's).
+  const named = new Set(query.names.map((name) => name.toLowerCase()));
+  const byNamed = (piece: Piece) => piece.row.author !== null && named.has(piece.row.author.toLowerCase());
+  if (pieces.some(byNamed)) {
+    pieces = pieces.filter((piece) => byNamed(piece) || piece.row.ref.startsWith("memory:"));
+  }
   // Rarer words weigh more: a sentence with the one rare word beats one with three common ones.
   const weight = new Map(
     wanted.map((stem) => {
@@ -84,8 +99,12 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
   const best = scored[0];
   if (!best) return { answer: "", cited: [] };
   const chosen = [best.piece];
-  const second = scored.find((each) => each.piece.row.ref !== best.piece.row.ref);
-  if (!query.asksWhen && second && second.score >= best.score * 0.8) chosen.push(second.piece);
+  for (const each of scored) {
+    if (query.asksWhen || chosen.length >= oracleTuning.answerSentences) break;
+    if (each.score < best.score * oracleTuning.alsoShare) break;
+    if (chosen.some((piece) => piece.row.ref === each.piece.row.ref)) continue;
+    chosen.push(each.piece);
+  }
   const cited = [...new Set(chosen.map((piece) => piece.row))];
   const marker = (piece: Piece) => `[${cited.indexOf(piece.row) + 1}]`;
   // "When …?" is answered by the date the sentence means; the citation shows the sentence.

@@ -48,9 +48,11 @@ export interface OracleSource {
  * to be a source; `authorGap`, how much better than the named person's best row another
  * person's row may cover the question before the question is taken to be about that other
  * person's doing (see chooseSources); `specificRows`, how many rows may hold every other word of
- * a question with a word memory never saw before it is taken to ask about something never recorded.
+ * a question with a word memory never saw before it is taken to ask about something never recorded;
+ * `answerSentences`, how many sentences (from as many rows) the built-in model's answer may hold,
+ * and `alsoShare`, how close to the best one's score another must be to join it.
  */
-export const oracleTuning = { sourceCoverage: 0.2, authorGap: 0, specificRows: 3 };
+export const oracleTuning = { sourceCoverage: 0.2, authorGap: 0, specificRows: 3, answerSentences: 3, alsoShare: 0.8 };
 
 /** How many of search's hits the oracle weighs. */
 const considered = 20;
