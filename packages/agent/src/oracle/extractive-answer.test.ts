@@ -92,9 +92,9 @@ describe("the built-in model's answer, across turns", () => {
 
   it("gives up to three close sentences from as many rows, each cited, and one for 'when'", () => {
     const rows = [
-      source("The garden has tomatoes and basil this year.", { id: "G1", ref: "thread:talk#G1" }),
-      source("Our garden also grows basil by the door.", { id: "G2", ref: "thread:talk#G2" }),
-      source("Tomatoes in the garden went red early.", { id: "G3", ref: "thread:talk#G3" }),
+      source("The garden grows tomatoes and basil this year.", { id: "G1", ref: "thread:talk#G1" }),
+      source("Tomatoes and basil grow well in our garden.", { id: "G2", ref: "thread:talk#G2" }),
+      source("Basil and tomatoes grow in the garden beds.", { id: "G3", ref: "thread:talk#G3" }),
       source("The garden gate squeaks.", { id: "G4", ref: "thread:talk#G4", coverage: 0.1 }),
     ];
     const { answer, cited } = extractiveAnswer(
