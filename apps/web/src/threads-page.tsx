@@ -11,7 +11,9 @@ type ThreadPage = OutputOf<typeof api.getThread>;
 
 const threads = signal<ThreadSummary[]>([]);
 const threadsTotal = signal(0);
-const opened = signal<ThreadPage | null>(null);
+/** The thread's entries read so far: a window from `offset` (a permalink opens it around its entry). */
+const opened = signal<(ThreadPage & { offset: number }) | null>(null);
+const entryPage = 200;
 const failure = signal<string | null>(null);
 const pageSize = 50;
 
@@ -76,20 +78,44 @@ export function ThreadsPage() {
  */
 export function ThreadView() {
   const [, , project = "", thread = ""] = location.pathname.split("/").map(decodeURIComponent);
-  async function load(offset: number) {
+  const target = hash.value.slice(1);
+  /** The first page: around the permalink's entry when there is one (it may sit deep in a long thread). */
+  async function open() {
     try {
-      const page = await call(api.getThread, { params: { id: thread }, query: { project, limit: 200, offset } });
-      opened.value = offset === 0 ? page : { ...page, entries: [...(opened.value?.entries ?? []), ...page.entries] };
+      const around = target && opened.value?.entries.every((entry) => entry.id !== target) !== false ? target : "";
+      if (!around && opened.value) return;
+      const page = await call(api.getThread, {
+        params: { id: thread },
+        query: { project, limit: entryPage, ...(around ? { around } : { offset: 0 }) },
+      });
+      opened.value = { ...page, offset: page.offset ?? 0 };
+    } catch (error) {
+      failure.value = (error as Error).message;
+    }
+  }
+  /** The entries just before the window, or just after it. */
+  async function extend(side: "earlier" | "later") {
+    const shown = opened.value;
+    if (!shown) return;
+    const offset = side === "earlier" ? Math.max(0, shown.offset - entryPage) : shown.offset + shown.entries.length;
+    const limit = side === "earlier" ? shown.offset - offset : entryPage;
+    try {
+      const page = await call(api.getThread, { params: { id: thread }, query: { project, limit, offset } });
+      opened.value =
+        side === "earlier"
+          ? { ...page, offset, entries: [...page.entries, ...shown.entries] }
+          : { ...page, offset: shown.offset, entries: [...shown.entries, ...page.entries] };
     } catch (error) {
       failure.value = (error as Error).message;
     }
   }
   useEffect(() => {
     opened.value = null;
-    void load(0);
   }, [project, thread]);
+  useEffect(() => {
+    void open();
+  }, [project, thread, target]);
   // The permalink's entry, once it is on the page (CSS :target does not see rows rendered after the load).
-  const target = hash.value.slice(1);
   useEffect(() => {
     if (target) document.getElementById(target)?.focus();
   }, [target, opened.value]);
@@ -104,6 +130,11 @@ export function ThreadView() {
         <p role="alert" class="error">
           {failure.value}
         </p>
+      )}
+      {shown && shown.offset > 0 && (
+        <button type="button" onClick={() => void extend("earlier")}>
+          Earlier entries ({shown.offset})
+        </button>
       )}
       <ol class="entries" aria-label="Entries, oldest first">
         {shown?.entries.map((entry) => (
@@ -123,9 +154,9 @@ export function ThreadView() {
           </li>
         ))}
       </ol>
-      {shown && shown.entries.length < shown.total && (
-        <button type="button" onClick={() => void load(shown.entries.length)}>
-          More entries
+      {shown && shown.offset + shown.entries.length < shown.total && (
+        <button type="button" onClick={() => void extend("later")}>
+          Later entries
         </button>
       )}
     </section>

@@ -165,6 +165,22 @@ describe("the web UI in a real browser", () => {
     await page.goto(`${server.url}/threads/web/field-notes#01JWEBENTRY000000000000001`);
     await page.locator("li.target").filter({ hasText: "Counted 14 herons" }).waitFor();
     await page.screenshot({ path: join(shots, "thread.png") });
+
+    // A permalink deep in a long thread opens the page around its entry, and pages both ways from there.
+    const lines = Array.from({ length: 250 }, (_, index) => ({
+      id: `01JWEBLONG${String(index).padStart(16, "0")}`,
+      content: `Long thread line ${index}`,
+      author: "ana",
+    }));
+    expect(
+      (await api("POST", "/api/threads/sync", { project: "web", thread: "long-log", entries: lines })).status,
+    ).toBe(200);
+    await page.goto(`${server.url}/threads/web/long-log#${lines[240]?.id}`);
+    await page.locator("li.target").filter({ hasText: "Long thread line 240" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain("Long thread line 240");
+    await page.getByRole("button", { name: "Earlier entries (140)" }).click();
+    await page.getByText("Long thread line 0", { exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: /^Earlier entries/ }).count()).toBe(0);
     await page.getByRole("link", { name: "Ask", exact: true }).click();
   });
 

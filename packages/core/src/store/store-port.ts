@@ -164,6 +164,7 @@ export const userReadMethods = [
   "getEntry",
   "sessionEntries",
   "entryNeighbours",
+  "entryPosition",
   "entriesByIdPrefix",
   "presentTerms",
   // memories, tasks

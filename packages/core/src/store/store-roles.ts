@@ -94,6 +94,8 @@ export interface EntryReads {
     entry: { projectId: string; threadId: string; createdAt: string; id: string },
     count: number,
   ): Promise<{ before: Entry[]; after: Entry[] }>;
+  /** How many live entries of its thread come before a live entry (a permalink's page); null when there is none. */
+  entryPosition(where: { projectId: string; threadId: string; entryId: string }): Promise<number | null>;
   /** The live entries of a thread (any project) whose id starts with `prefix`, at most `limit` (old short references). */
   entriesByIdPrefix(threadId: string, prefix: string, limit: number): Promise<Entry[]>;
   /** Which of these plain words occur in any of the user's live entries or memories (the oracle's check). */

@@ -204,7 +204,7 @@ export const deliverySchema = z.object({
 
 export const responses = {
   threads: counted({ threads: z.array(threadSummarySchema) }),
-  thread: counted({ thread: threadSchema, entries: z.array(entrySchema) }),
+  thread: counted({ thread: threadSchema, entries: z.array(entrySchema), offset: z.number().int().optional() }),
   threadStatus: z.object({
     thread: z.string(),
     project: z.string(),

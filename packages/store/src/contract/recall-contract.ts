@@ -1,8 +1,10 @@
 import { appendEntry } from "@cairn/core/operations/append-entry";
 import { resolveRef } from "@cairn/core/operations/citation-ref";
+import { getThread } from "@cairn/core/operations/get-thread";
 import { remember } from "@cairn/core/operations/memories";
 import { search } from "@cairn/core/operations/search";
 import { addTask } from "@cairn/core/operations/tasks";
+import { deleteEntry } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store/store-port";
 import { describe, expect, it } from "vitest";
 import { contractWriter, suiteStore } from "./contract-writer";
@@ -104,6 +106,33 @@ export function runRecallContract(name: string, factory: RecallFactory) {
           after: [{ id: reply, author: "ben" }],
         },
       });
+    });
+
+    it("opens a long thread at the page around one entry (a permalink), skipping deleted ones", async () => {
+      const ids: string[] = [];
+      for (let index = 0; index < 30; index++) ids.push(await entry(`long thread line ${index}`, "long/thread"));
+      await deleteEntry(writer(user.id), ids[3] as string);
+      const page = await getThread(
+        { store: store.forUser(user.id) },
+        { thread: "thread", project: "long", around: ids[20], limit: 10 },
+      );
+      // 19 live entries before the 21st (one of the first twenty is deleted): the page starts 5 before it.
+      expect(page.offset).toBe(14);
+      expect(page.entries.map((each) => each.id)).toEqual(ids.filter((_, index) => index !== 3).slice(14, 24));
+      expect(page.entries.map((each) => each.id)).toContain(ids[20]);
+      expect(
+        await store
+          .forUser(user.id)
+          .entryPosition({ projectId: "long", threadId: "thread", entryId: ids[0] as string }),
+      ).toBe(0);
+      await expect(
+        getThread({ store: store.forUser(user.id) }, { thread: "thread", project: "long", around: ids[3] }),
+      ).rejects.toMatchObject({ code: "not_found" });
+      expect(
+        await store
+          .forUser("someone-else")
+          .entryPosition({ projectId: "long", threadId: "thread", entryId: ids[20] as string }),
+      ).toBeNull();
     });
 
     it("answers every hostile query string with a list", async () => {

@@ -119,6 +119,7 @@ export function featureQueries(sql: SqlExec, dialect: Dialect): FeatureQueries {
     sessionEntries: (userId: string, sessionId: string, limit: number) =>
       trash.sessionEntries(sql, userId, sessionId, limit),
     entryNeighbours: (userId, entry, count) => trash.entryNeighbours(sql, userId, entry, count),
+    entryPosition: (userId, where) => trash.entryPosition(sql, userId, where),
     entriesByIdPrefix: (userId, threadId, prefix, limit) =>
       trash.entriesByIdPrefix(sql, userId, threadId, prefix, limit),
     listAudit: (userId, query) => activity.listAudit(sql, userId, query),

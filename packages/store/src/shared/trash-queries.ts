@@ -42,6 +42,24 @@ export async function entryNeighbours(
   return { before: await side(true), after: await side(false) };
 }
 
+/** How many live entries of its thread come before a live entry (its place, from 0); null when there is none such. */
+export async function entryPosition(
+  sql: SqlExec,
+  userId: string,
+  where: { projectId: string; threadId: string; entryId: string },
+): Promise<number | null> {
+  const [row] = await sql.all<{ before: number | string | null }>(
+    `SELECT (SELECT COUNT(*) FROM entries o
+             WHERE o.user_id = e.user_id AND o.project_id = e.project_id AND o.thread_id = e.thread_id
+               AND o.deleted_at IS NULL
+               AND (o.created_at < e.created_at OR (o.created_at = e.created_at AND o.id < e.id))) AS before
+     FROM entries e
+     WHERE e.user_id = ? AND e.project_id = ? AND e.thread_id = ? AND e.id = ? AND e.deleted_at IS NULL`,
+    [userId, where.projectId, where.threadId, where.entryId],
+  );
+  return row ? Number(row.before) : null;
+}
+
 /** The live entries of a thread (in any project) whose id starts with `prefix`: an old short reference's rows. */
 export async function entriesByIdPrefix(
   sql: SqlExec,
