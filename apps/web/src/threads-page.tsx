@@ -2,7 +2,7 @@ import { entryRef } from "@cairn/core/citation-format";
 import { api } from "@cairn/core/wire/api";
 import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { call } from "./api-client";
 import { go, hash } from "./app-state";
 
@@ -115,9 +115,15 @@ export function ThreadView() {
   useEffect(() => {
     void open();
   }, [project, thread, target]);
-  // The permalink's entry, once it is on the page (CSS :target does not see rows rendered after the load).
+  // The permalink's entry, once it is on the page (CSS :target does not see rows rendered after the load);
+  // once: reading earlier or later entries leaves the reader where they are.
+  const focused = useRef("");
   useEffect(() => {
-    if (target) document.getElementById(target)?.focus();
+    const row = target && focused.current !== target ? document.getElementById(target) : null;
+    if (row) {
+      row.focus();
+      focused.current = target;
+    }
   }, [target, opened.value]);
   const shown = opened.value;
   return (

@@ -181,6 +181,8 @@ describe("the web UI in a real browser", () => {
     await page.getByRole("button", { name: "Earlier entries (140)" }).click();
     await page.getByText("Long thread line 0", { exact: true }).waitFor();
     expect(await page.getByRole("button", { name: /^Earlier entries/ }).count()).toBe(0);
+    // Reading earlier entries does not throw the reader back to the permalink's entry.
+    expect(await page.evaluate(() => document.activeElement?.id ?? "")).not.toBe(lines[240]?.id);
     await page.getByRole("link", { name: "Ask", exact: true }).click();
   });
 
