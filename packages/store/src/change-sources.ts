@@ -18,6 +18,8 @@ export interface ChangeSource {
   time: string;
   /** Whether rows record the device that wrote them (`changed_by`), so a pull can leave its own out. */
   changedBy: boolean;
+  /** An integer key the table is read by in pages (`pk`, on both engines), where a user may have very many rows. */
+  pagedBy?: "pk";
   toChange(row: Record<string, unknown>): Change;
 }
 
@@ -36,6 +38,7 @@ const sources: { [Name in SyncedTypeName]: ChangeSource & { type: Name } } = {
     time: "created_at",
     columns: columns.entry,
     changedBy: true,
+    pagedBy: "pk",
     toChange: (row) => ({ seq: Number(row.seq), type: "entry", entry: toEntry(row as unknown as EntryRow) }),
   },
   memory: {

@@ -8,10 +8,11 @@ import type { DeleteGuard } from "@cairn/core/operations/server-hooks";
 import { lastSession, listSessions, sessionRecord, startSession } from "@cairn/core/operations/sessions";
 import { syncThread } from "@cairn/core/operations/sync-thread";
 import { addTask } from "@cairn/core/operations/tasks";
-import { listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
+import { deleteEntry, listTrash, purgeFromTrash, restoreFromTrash } from "@cairn/core/operations/trash";
 import type { Store } from "@cairn/core/store/store-port";
 import type { PushRequest } from "@cairn/core/wire/push";
 import { describe, expect, it } from "vitest";
+import { digestPaging } from "../shared/digest";
 import { contractWriter, suiteStore } from "./contract-writer";
 import { hostileQueries } from "./store-contract";
 
@@ -414,6 +415,27 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
       expect((await listProjects({ store: store.forUser(other.id) }, {})).projects.map((p) => p.id)).not.toContain(
         "older",
       );
+    });
+
+    it("reads a user's entries in pages for the digest, each once", async () => {
+      const whole = await syncDigest({ store: store.forUser(user.id) }, {});
+      const entries = Array.from({ length: 23 }, (_, index) => ({
+        id: `01JDIGESTPAGE${String(index).padStart(13, "0")}`,
+        content: `paged entry ${index}`,
+      }));
+      await syncThread(writer(user.id), { project: "paged", thread: "many", entries });
+      const once = await syncDigest({ store: store.forUser(user.id) }, {});
+      digestPaging.rows = 5;
+      try {
+        const paged = await syncDigest({ store: store.forUser(user.id) }, {});
+        expect(paged).toEqual(once);
+        expect(paged.digest.entry?.count).toBe((whole.digest.entry?.count ?? 0) + 23);
+        await deleteEntry(writer(user.id), entries[21]?.id ?? "");
+        const without = await syncDigest({ store: store.forUser(user.id) }, {});
+        expect(without.digest.entry?.hash).not.toBe(paged.digest.entry?.hash);
+      } finally {
+        digestPaging.rows = 10_000;
+      }
     });
 
     it("computes a digest that changes with the rows and ignores other users", async () => {
