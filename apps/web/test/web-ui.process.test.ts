@@ -117,6 +117,8 @@ describe("the web UI in a real browser", () => {
     expect(await accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(shots, "timeline.png") });
     await page.emulateMedia({ colorScheme: "dark" });
+    // Dark colours pass the same check (contrast above all).
+    expect(await accessibilityViolations()).toEqual([]);
     await page.screenshot({ path: join(shots, "timeline-dark.png") });
     await page.emulateMedia({ colorScheme: "light" });
   });
@@ -155,6 +157,8 @@ describe("the web UI in a real browser", () => {
 
   it("shows a thread's verbatim entries, each with a permalink in the form of its citation", async () => {
     await page.getByRole("link", { name: "Threads", exact: true }).click();
+    await page.getByRole("link", { name: "field-notes" }).waitFor();
+    expect(await accessibilityViolations()).toEqual([]);
     await page.getByRole("link", { name: "field-notes" }).click();
     const entry = page.getByRole("list", { name: "Entries, oldest first" }).getByRole("listitem").first();
     await entry.waitFor();
