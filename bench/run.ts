@@ -15,7 +15,7 @@ import { httpSearch, loadMemoriesAndTasks, querySets, rawSearch, storeSearch } f
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
 import { daemonLatency, drainProcess, login, preflightTimes, queueEntries } from "./sync-bench";
-import { printWeb, webBench } from "./web-bench";
+import { digestStall, printDigestStall, printWeb, webBench } from "./web-bench";
 
 /** `npm run bench`: every figure is a ratio against a baseline measured in this same run. */
 async function main(): Promise<void> {
@@ -284,6 +284,7 @@ async function printWebBench(cairnBin: string): Promise<void> {
       words: { rare: rare ?? "", common: common ?? "" },
     });
     printWeb(result, count);
+    printDigestStall(await digestStall(server), count);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -338,3 +338,44 @@ export function printWeb(result: Awaited<ReturnType<typeof webBench>>, entries: 
       ` the server looks every 400 ms) vs the push's own round trip p50 ${ms(median(result.pushes))}`,
   );
 }
+
+/**
+ * The digest on the same big account, and what it costs everyone else: the worst wait of a health
+ * check made while it runs, against the same check on an idle server.
+ */
+export async function digestStall(server: ServerProcess, runs = 3) {
+  const headers = { authorization: `Bearer ${server.token}` };
+  const health = async () => {
+    const started = performance.now();
+    await (await fetch(`${server.url}/healthz`)).text();
+    return performance.now() - started;
+  };
+  const idle: number[] = [];
+  for (let probe = 0; probe < 50; probe++) idle.push(await health());
+  const digests: number[] = [];
+  let worst = 0;
+  for (let run = 0; run < runs; run++) {
+    let done = false;
+    const started = performance.now();
+    const digest = fetch(`${server.url}/api/sync/digest`, { headers })
+      .then((response) => response.text())
+      .then(() => {
+        done = true;
+        return performance.now() - started;
+      });
+    while (!done) {
+      worst = Math.max(worst, await health());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    digests.push(await digest);
+  }
+  return { digest: median(digests), worst, idle: median(idle) };
+}
+
+export function printDigestStall(stall: Awaited<ReturnType<typeof digestStall>>, entries: number): void {
+  console.log(
+    `(m) digest   GET /api/sync/digest over ${entries} entries: ${stall.digest.toFixed(0)} ms (median of 3);` +
+      ` a health check made meanwhile waited at worst ${stall.worst.toFixed(1)} ms vs ${stall.idle.toFixed(1)} ms idle` +
+      ` (the digest reads in pages and yields between slices)`,
+  );
+}

@@ -434,7 +434,7 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
         const without = await syncDigest({ store: store.forUser(user.id) }, {});
         expect(without.digest.entry?.hash).not.toBe(paged.digest.entry?.hash);
       } finally {
-        digestPaging.rows = 10_000;
+        digestPaging.rows = 5_000;
       }
     });
 
