@@ -439,6 +439,8 @@ export function runMemoryContract(name: string, factory: { open: () => Promise<S
     });
 
     it("computes a digest that changes with the rows and ignores other users", async () => {
+      // One of the user's memories outside "alpha", whatever ran before (the project filter is checked below).
+      await remember(writer(user.id), { project: "beta-digest", content: "kept elsewhere" });
       const before = await syncDigest({ store: store.forUser(user.id) }, {});
       expect(Object.keys(before.digest).sort()).toEqual(["entry", "memory", "session", "task", "thread"]);
       expect(await syncDigest({ store: store.forUser(user.id) }, {})).toEqual(before);
