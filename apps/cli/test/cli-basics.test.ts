@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteStore } from "@cairn/store/sqlite/sqlite-store";
+import { addDeadJob } from "@cairn/store/testing/dead-job";
 import { afterAll, describe, expect, it } from "vitest";
 import { addUser, cairn, cleanup, startServer, tempDir } from "./harness";
 
@@ -219,27 +220,7 @@ describe("cairn serve and admin", () => {
     const dataDir = join(home, "server");
     expect((await cairn(home, ["admin", "user", "add", "ops", "--data", dataDir, "--create"])).code).toBe(0);
     const store = new SqliteStore({ path: join(dataDir, "cairn.db") });
-    const at = new Date().toISOString();
-    await store.system.transaction(async (tx) => {
-      await tx.enqueueJob({
-        id: "job-cli-dead",
-        kind: "webhook.deliver",
-        userId: null,
-        dedupeKey: null,
-        payload: {},
-        maxAttempts: 1,
-        runAt: at,
-        createdAt: at,
-      });
-      await tx.claimJobs({
-        owner: "t",
-        kinds: ["webhook.deliver"],
-        limit: 1,
-        now: at,
-        leaseUntil: at.replace(/^\d{4}/, "2999"),
-      });
-      await tx.finishJob("job-cli-dead", "t", { status: "dead", error: "receiver gone" }, at);
-    });
+    await addDeadJob(store, { id: "job-cli-dead", kind: "webhook.deliver", error: "receiver gone" });
     await store.close();
     const retried = await cairn(home, ["admin", "jobs", "--retry", "job-cli-dead", "--data", dataDir]);
     expect(retried.code).toBe(0);

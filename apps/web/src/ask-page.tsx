@@ -3,6 +3,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { call } from "./api-client";
 import { postForEvents } from "./event-stream";
+import { FailureAlert } from "./page-outcome";
 import { threadPath } from "./threads-page";
 
 type Answer = OutputOf<typeof api.ask>;
@@ -92,11 +93,7 @@ export function AskPage() {
           Ask
         </button>
       </form>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       <div role="status" aria-live="polite">
         {done === null ? (
           streaming.value && <p class="answer">{streaming.value}</p>

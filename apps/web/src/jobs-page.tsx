@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { pageActions } from "./page-actions";
+import { Outcome } from "./page-outcome";
 
 type JobsPage = OutputOf<typeof api.adminJobs>;
 type Status = "queued" | "running" | "done" | "dead";
@@ -39,14 +40,7 @@ export function JobsPage() {
   return (
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
-      <p role="status" aria-live="polite">
-        {notice.value}
-      </p>
+      <Outcome notice={notice} failure={failure} />
       {page && (
         <p class="where">
           {page.summary.queued} queued · {page.summary.running} running · {page.summary.done} done ·{" "}

@@ -2,6 +2,7 @@ import { api } from "@cairn/core/wire/api";
 import { signal } from "@preact/signals";
 import { call } from "./api-client";
 import { signedIn } from "./app-state";
+import { FailureAlert } from "./page-outcome";
 
 const error = signal<string | null>(null);
 const busy = signal(false);
@@ -39,11 +40,7 @@ export function LoginPage() {
         <button type="submit" disabled={busy.value}>
           Sign in
         </button>
-        {error.value && (
-          <p role="alert" class="error">
-            {error.value}
-          </p>
-        )}
+        <FailureAlert message={error.value} />
       </form>
     </main>
   );

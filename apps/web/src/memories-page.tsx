@@ -7,6 +7,7 @@ import { call } from "./api-client";
 import { go } from "./app-state";
 import { checkForm } from "./form-check";
 import { pageActions } from "./page-actions";
+import { FailureAlert } from "./page-outcome";
 
 type Memory = OutputOf<typeof api.listMemories>["memories"][number];
 type Kind = (typeof memoryKinds)[number];
@@ -179,11 +180,7 @@ export function MemoriesPage() {
         </select>
         <button type="submit">Filter</button>
       </form>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       <div role="status" aria-live="polite">
         {notice.value}{" "}
         {forgotten.value && (

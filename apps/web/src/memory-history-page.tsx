@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { pageActions } from "./page-actions";
+import { Outcome } from "./page-outcome";
 
 type History = OutputOf<typeof api.memoryHistory>;
 type Event = History["events"][number];
@@ -138,14 +139,7 @@ export function MemoryHistoryPage() {
   return (
     <section aria-labelledby="memory-title">
       <h1 id="memory-title">Memory</h1>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
-      <p role="status" aria-live="polite">
-        {notice.value}
-      </p>
+      <Outcome notice={notice} failure={failure} />
       {shown && (
         <>
           <article class="current" aria-label="The memory as it stands">

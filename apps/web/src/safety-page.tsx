@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { pageActions } from "./page-actions";
+import { Outcome } from "./page-outcome";
 
 type Alert = OutputOf<typeof api.listAlerts>["alerts"][number];
 type TrashItem = OutputOf<typeof api.listTrash>["items"][number];
@@ -99,14 +100,7 @@ export function SafetyPage() {
   return (
     <section aria-labelledby="safety-title">
       <h1 id="safety-title">Safety</h1>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
-      <p role="status" aria-live="polite">
-        {notice.value}
-      </p>
+      <Outcome notice={notice} failure={failure} />
       <h2>Open alerts</h2>
       {alerts.value.length === 0 ? (
         <p class="empty">No open alert: no burst of deletes.</p>

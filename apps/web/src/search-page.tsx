@@ -5,6 +5,7 @@ import { useRef } from "preact/hooks";
 import { call } from "./api-client";
 import { go } from "./app-state";
 import { MarkedText } from "./marked-text";
+import { FailureAlert } from "./page-outcome";
 import { threadPath } from "./threads-page";
 
 type Hit = OutputOf<typeof api.search>["hits"][number];
@@ -125,11 +126,7 @@ export function SearchPage() {
           <button type="submit">Search</button>
         </form>
       </search>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       {searched.value !== null && (
         <p role="status">
           {hits.value.length === 0 ? `Nothing matches “${searched.value}”.` : `Results for “${searched.value}”`}

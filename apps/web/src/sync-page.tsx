@@ -3,6 +3,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
+import { FailureAlert } from "./page-outcome";
 
 type Device = OutputOf<typeof api.devices>["devices"][number];
 type Digest = OutputOf<typeof api.digest>["digest"];
@@ -42,11 +43,7 @@ export function SyncPage() {
   return (
     <section aria-labelledby="sync-title">
       <h1 id="sync-title">Devices and sync</h1>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       {devices.value.length === 0 ? (
         <p class="empty">No device has pushed yet: `cairn login` on a machine, then write.</p>
       ) : (

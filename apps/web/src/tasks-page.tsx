@@ -6,6 +6,7 @@ import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { checkForm } from "./form-check";
 import { pageActions } from "./page-actions";
+import { Outcome } from "./page-outcome";
 
 type Task = OutputOf<typeof api.listTasks>["tasks"][number];
 
@@ -217,14 +218,7 @@ export function TasksPage() {
         <input id="task-project" name="task-project" type="text" placeholder="personal" />
         <button type="submit">Add</button>
       </form>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
-      <p role="status" aria-live="polite">
-        {notice.value}
-      </p>
+      <Outcome notice={notice} failure={failure} />
       <form
         class="search-form"
         onSubmit={(event) => {

@@ -5,6 +5,7 @@ import { signal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { call } from "./api-client";
 import { go, hash } from "./app-state";
+import { FailureAlert } from "./page-outcome";
 
 type ThreadSummary = OutputOf<typeof api.listThreads>["threads"][number];
 type ThreadPage = OutputOf<typeof api.getThread>;
@@ -39,11 +40,7 @@ export function ThreadsPage() {
   return (
     <section aria-labelledby="threads-title">
       <h1 id="threads-title">Threads</h1>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       <ul class="threads" aria-label="Threads">
         {threads.value.map((thread) => (
           <li key={`${thread.projectId}/${thread.id}`}>
@@ -132,11 +129,7 @@ export function ThreadView() {
       <p class="where">
         {project} · {shown ? `${shown.total} entries` : "…"}
       </p>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       {shown && shown.offset > 0 && (
         <button type="button" onClick={() => void extend("earlier")}>
           Earlier entries ({shown.offset})

@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { type FeedState, type LiveFeed, openLiveFeed } from "./live-feed";
+import { FailureAlert } from "./page-outcome";
 
 const changes = signal<Change[]>([]);
 const next = signal<number | null>(null);
@@ -114,11 +115,7 @@ export function TimelinePage() {
           {connection.value === "live" ? "Live" : connection.value === "reconnecting" ? "Reconnecting…" : "Connecting…"}
         </p>
       </header>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       {changes.value.length === 0 ? (
         <p class="empty">Nothing recorded yet. Entries, memories and tasks appear here as they are written.</p>
       ) : (

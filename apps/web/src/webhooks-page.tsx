@@ -5,6 +5,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { checkForm } from "./form-check";
+import { FailureAlert } from "./page-outcome";
 
 type Webhook = OutputOf<typeof api.listWebhooks>["webhooks"][number];
 type Delivery = OutputOf<typeof api.webhookDeliveries>["deliveries"][number];
@@ -83,11 +84,7 @@ export function WebhooksPage() {
         </fieldset>
         <button type="submit">Add</button>
       </form>
-      {failure.value && (
-        <p role="alert" class="error">
-          {failure.value}
-        </p>
-      )}
+      <FailureAlert message={failure.value} />
       {secret.value && (
         <p role="status" class="secret">
           Signing secret for {secret.value.url} (shown once, keep it): <code>{secret.value.secret}</code>

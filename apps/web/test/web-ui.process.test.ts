@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type RunningServer, startServer } from "@cairn/server/start-server";
+import { addDeadJob } from "@cairn/store/testing/dead-job";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -492,22 +493,7 @@ describe("the web UI in a real browser", () => {
   });
 
   it("shows an administrator the server's dead jobs, and queues one again", async () => {
-    const at = new Date().toISOString();
-    await server.store.system.transaction(async (tx) => {
-      await tx.enqueueJob({
-        id: "job-web-dead",
-        kind: "export.archive",
-        userId: null,
-        dedupeKey: null,
-        payload: {},
-        maxAttempts: 1,
-        runAt: at,
-        createdAt: at,
-      });
-      const lease = new Date(Date.now() + 60_000).toISOString();
-      await tx.claimJobs({ owner: "test", kinds: ["export.archive"], limit: 1, now: at, leaseUntil: lease });
-      await tx.finishJob("job-web-dead", "test", { status: "dead", error: "the archive disk was full" }, at);
-    });
+    await addDeadJob(server.store, { id: "job-web-dead", kind: "export.archive", error: "the archive disk was full" });
     await page.getByRole("link", { name: "Jobs", exact: true }).click();
     const row = page.getByRole("list", { name: "Jobs, latest change first" }).getByRole("listitem").first();
     await row.getByText("the archive disk was full").waitFor();

@@ -1,3 +1,4 @@
+import { addDeadJob } from "@cairn/store/testing/dead-job";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test-app";
 
@@ -11,34 +12,13 @@ describe("administration over HTTP", () => {
 
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-  async function deadJob(id: string, dedupeKey: string | null = null) {
-    const now = new Date().toISOString();
-    await t.deps.store.system.transaction(async (tx) => {
-      await tx.enqueueJob({
-        id,
-        kind: "webhook.delivery",
-        userId: t.bob.id,
-        dedupeKey,
-        payload: { endpointId: "w1" },
-        maxAttempts: 1,
-        runAt: now,
-        createdAt: now,
-      });
-      const claimed = await tx.claimJobs({
-        owner: "test",
-        kinds: ["webhook.delivery"],
-        limit: 10,
-        now,
-        leaseUntil: new Date(Date.now() + 60_000).toISOString(),
-      });
-      for (const job of claimed) {
-        await tx.finishJob(job.id, "test", { status: "dead", error: "receiver answered 410 Gone" }, now);
-      }
-    });
-  }
-
   it("shows the job table to an administrator and says so in /api/me", async () => {
-    await deadJob("job-dead-1");
+    await addDeadJob(t.deps.store, {
+      id: "job-dead-1",
+      kind: "webhook.delivery",
+      userId: t.bob.id,
+      error: "receiver answered 410 Gone",
+    });
     const me = await t.app.inject({ url: "/api/me", headers: as(t.alice.token) });
     expect(me.json()).toMatchObject({ user: { name: "alice" }, admin: true });
     const page = await t.app.inject({ url: "/api/admin/jobs?status=dead", headers: as(t.alice.token) });

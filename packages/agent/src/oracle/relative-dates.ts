@@ -1,27 +1,15 @@
 const weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const monthNames = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const monthFormat = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
 /** "8 May 2023": a day as an answer says it. */
 export function dayName(at: Date): string {
-  return `${at.getUTCDate()} ${monthNames[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
+  return dayFormat.format(at);
 }
 
+/** "May 2023"; a month past December or before January is in the next or previous year. */
 function monthName(year: number, month: number): string {
-  const at = new Date(Date.UTC(year, month, 1));
-  return `${monthNames[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
+  return monthFormat.format(new Date(Date.UTC(year, month, 1)));
 }
 
 const dayMs = 86_400_000;
