@@ -1,5 +1,5 @@
 import { createUser } from "@cairn/core/accounts/create-user";
-import { hostileQueries } from "@cairn/store/contract/store-contract";
+import { hostileQueries } from "@cairn/store/contract/hostile-queries";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./test-app";
 

@@ -3,6 +3,7 @@ import type { OutputOf } from "@cairn/core/wire/endpoint";
 import { signal } from "@preact/signals";
 import { call } from "./api-client";
 import { postForEvents } from "./event-stream";
+import { fieldsOf } from "./page-actions";
 import { FailureAlert } from "./page-outcome";
 import { threadPath } from "./threads-page";
 
@@ -76,9 +77,9 @@ function CitedAnswer({ done }: { done: Answer }) {
 export function AskPage() {
   function submit(event: Event) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const question = String(data.get("question") ?? "").trim();
-    if (question) void ask(question, String(data.get("project") ?? "").trim());
+    const field = fieldsOf(event.currentTarget as HTMLFormElement);
+    const question = field("question");
+    if (question) void ask(question, field("project"));
   }
   const done = answer.value;
   return (

@@ -6,7 +6,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { call } from "./api-client";
 import { go } from "./app-state";
 import { checkForm } from "./form-check";
-import { pageActions } from "./page-actions";
+import { fieldsOf, pageActions } from "./page-actions";
 import { FailureAlert } from "./page-outcome";
 
 type Memory = OutputOf<typeof api.listMemories>["memories"][number];
@@ -124,12 +124,12 @@ export function MemoriesPage() {
   function remember(event: Event) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const content = String(data.get("content") ?? "").trim();
-    const project = String(data.get("memory-project") ?? "").trim();
+    const field = fieldsOf(form);
+    const content = field("content");
+    const project = field("memory-project");
     if (!content || !project) return;
     void act(async () => {
-      const body = { project, content, kind: String(data.get("memory-kind") ?? "note") as Kind };
+      const body = { project, content, kind: (field("memory-kind") || "note") as Kind };
       await checkForm("remember", body);
       await call(api.remember, { body });
       form.reset();
@@ -159,10 +159,10 @@ export function MemoriesPage() {
         aria-label="Filter memories"
         onSubmit={(event) => {
           event.preventDefault();
-          const data = new FormData(event.currentTarget as HTMLFormElement);
+          const field = fieldsOf(event.currentTarget as HTMLFormElement);
           filter.value = {
-            project: String(data.get("filter-project") ?? "").trim(),
-            kind: String(data.get("filter-kind") ?? ""),
+            project: field("filter-project"),
+            kind: field("filter-kind"),
           };
           void load();
         }}

@@ -18,3 +18,9 @@ export function pageActions(reload: () => Promise<void>) {
   }
   return { notice, failure, act };
 }
+
+/** A form's fields as trimmed text ("" for a field it does not have). */
+export function fieldsOf(form: HTMLFormElement | undefined): (name: string) => string {
+  const data = new FormData(form);
+  return (name) => String(data.get(name) ?? "").trim();
+}

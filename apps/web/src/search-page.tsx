@@ -5,6 +5,7 @@ import { useRef } from "preact/hooks";
 import { call } from "./api-client";
 import { go } from "./app-state";
 import { MarkedText } from "./marked-text";
+import { fieldsOf } from "./page-actions";
 import { FailureAlert } from "./page-outcome";
 import { threadPath } from "./threads-page";
 
@@ -55,8 +56,7 @@ export function SearchPage() {
   const form = useRef<HTMLFormElement>(null);
   const list = useRef<HTMLOListElement>(null);
   const filters = (): Filters => {
-    const data = new FormData(form.current ?? undefined);
-    const text = (name: string) => String(data.get(name) ?? "").trim();
+    const text = fieldsOf(form.current ?? undefined);
     return {
       q: text("q"),
       type: text("type"),

@@ -5,7 +5,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { call } from "./api-client";
 import { checkForm } from "./form-check";
-import { pageActions } from "./page-actions";
+import { fieldsOf, pageActions } from "./page-actions";
 import { Outcome } from "./page-outcome";
 
 type Task = OutputOf<typeof api.listTasks>["tasks"][number];
@@ -95,10 +95,10 @@ function groups(tasks: Task[]): { name: string; tasks: Task[] }[] {
 function TaskEditor({ task }: { task: Task }) {
   function save(event: Event) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const title = String(data.get("title") ?? "").trim();
-    const due = String(data.get("due") ?? "").trim();
-    const priority = String(data.get("priority") ?? task.priority) as Task["priority"];
+    const field = fieldsOf(event.currentTarget as HTMLFormElement);
+    const title = field("title");
+    const due = field("due");
+    const priority = (field("priority") || task.priority) as Task["priority"];
     void act(async () => {
       const body = { ...(title ? { title } : {}), due: due === "" ? null : due, priority };
       await checkForm("updateTask", { id: task.id, ...body });
@@ -195,9 +195,9 @@ export function TasksPage() {
   function add(event: Event) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const text = String(data.get("task") ?? "").trim();
-    const project = String(data.get("task-project") ?? "").trim();
+    const field = fieldsOf(form);
+    const text = field("task");
+    const project = field("task-project");
     if (!text) return;
     void act(async () => {
       const { title, due } = quickTask(text);
@@ -223,8 +223,7 @@ export function TasksPage() {
         class="search-form"
         onSubmit={(event) => {
           event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          shownProject.value = String(data.get("show-project") ?? "").trim();
+          shownProject.value = fieldsOf(event.currentTarget)("show-project");
           open.value = [];
           done.value = [];
           void load();

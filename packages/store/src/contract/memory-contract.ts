@@ -14,7 +14,7 @@ import type { PushRequest } from "@cairn/core/wire/push";
 import { describe, expect, it } from "vitest";
 import { digestPaging } from "../shared/digest";
 import { contractWriter, suiteStore } from "./contract-writer";
-import { hostileQueries } from "./store-contract";
+import { hostileQueries } from "./hostile-queries";
 
 let clock = Date.parse("2026-03-01T00:00:00.000Z");
 const now = () => new Date(clock);

@@ -5,7 +5,7 @@ import { addTask, deleteTask, updateTask } from "@cairn/core/operations/tasks";
 import type { Store } from "@cairn/core/store/store-port";
 import { describe, expect, it } from "vitest";
 import { contractWriter, suiteStore } from "./contract-writer";
-import { hostileQueries } from "./store-contract";
+import { hostileQueries } from "./hostile-queries";
 
 let clock = Date.parse("2026-05-01T00:00:00.000Z");
 const now = () => new Date(clock);

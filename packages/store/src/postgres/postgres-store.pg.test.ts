@@ -5,6 +5,7 @@ import { runEmbeddingContract } from "../contract/embedding-contract";
 import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runRecallContract } from "../contract/recall-contract";
+import { runRefusalContract } from "../contract/refusal-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
@@ -31,6 +32,7 @@ if (testPgDisabled()) {
     open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
     reopen: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }),
   });
+  runRefusalContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runMemoryContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runSearchContract("postgres", { open: () => PostgresStore.open({ connectionString: testDatabaseUrl(), schema }) });
   runRecallContract("postgres", {

@@ -7,6 +7,7 @@ import { runEmbeddingContract } from "../contract/embedding-contract";
 import { runJobContract } from "../contract/job-contract";
 import { runMemoryContract } from "../contract/memory-contract";
 import { runRecallContract } from "../contract/recall-contract";
+import { runRefusalContract } from "../contract/refusal-contract";
 import { runSearchContract } from "../contract/search-contract";
 import { runStoreContract } from "../contract/store-contract";
 import { runTaskChatContract } from "../contract/task-chat-contract";
@@ -20,6 +21,7 @@ runStoreContract("sqlite", {
   open: async () => new SqliteStore({ path }),
   reopen: async () => new SqliteStore({ path }),
 });
+runRefusalContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "refusal.db") }) });
 runMemoryContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "memory.db") }) });
 runSearchContract("sqlite", { open: async () => new SqliteStore({ path: join(dir, "search.db") }) });
 runRecallContract("sqlite", {
