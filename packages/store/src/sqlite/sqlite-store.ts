@@ -7,31 +7,23 @@ import {
   type UserStore,
 } from "@cairn/core/store/store-port";
 import type {
-  Change,
   EnsureThreadOutcome,
-  EntryListQuery,
   EntrySearchQuery,
   MemoryHit,
   MemorySearchQuery,
   TaskHit,
   TaskSearchQuery,
-  ThreadListQuery,
-  ThreadStats,
-  ThreadSummary,
   VectorBackend,
 } from "@cairn/core/store/store-types";
 import type Database from "better-sqlite3";
 import { AsyncMutex } from "../async-mutex";
-import { changeSources } from "../change-sources";
 import { composeMethods } from "../compose-methods";
-import { mergeChanges } from "../merge-changes";
 import { type Migration, upTo } from "../migration";
-import { columns, type EntryRow, type ThreadRow, toEntry, toThread } from "../row-mappers";
-import { threadActivityClause } from "../shared/attribution-filter";
 import { featureQueries } from "../shared/feature-queries";
 import type { SqlExec } from "../shared/sql-exec";
 import { isSqliteDataError, openSqlite, storeFileError } from "./open-sqlite";
 import { sqliteMigrations } from "./sqlite-migrations";
+import { SqliteReads } from "./sqlite-reads";
 import { presentSqliteTerms, searchSqliteEntries, searchSqliteMemories, searchSqliteTasks } from "./sqlite-search";
 import { sqliteDialect } from "./sqlite-vectors";
 import { ThreadWriteLock } from "./thread-write-lock";
@@ -54,12 +46,10 @@ export interface SqliteStoreOptions {
 }
 
 /** The Store port on one better-sqlite3 connection (the default server database and the CLI's local store). */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqliteReads implements Store {
   readonly kind = "sqlite" as const;
   readonly vectorBackend: VectorBackend;
-  readonly db: Database.Database;
   readonly path: string;
-  private readonly statements = new Map<string, Database.Statement>();
   private readonly mutex = new AsyncMutex();
   private readonly threadLock: ThreadWriteLock | null;
   /** Per-user change counters of the open transaction, written back at commit. */
@@ -72,6 +62,11 @@ export class SqliteStore implements Store {
   private savepoints = 0;
 
   constructor(options: SqliteStoreOptions) {
+    super(
+      openSqlite(options.path, upTo([...sqliteMigrations, ...(options.extraMigrations ?? [])], options.migrateUpTo), {
+        nativeBinding: options.nativeBinding,
+      }),
+    );
     this.path = options.path;
     this.threadLock = options.threadWriteLock
       ? new ThreadWriteLock(
@@ -80,13 +75,6 @@ export class SqliteStore implements Store {
           options.threadWriteLock.first,
         )
       : null;
-    this.db = openSqlite(
-      options.path,
-      upTo([...sqliteMigrations, ...(options.extraMigrations ?? [])], options.migrateUpTo),
-      {
-        nativeBinding: options.nativeBinding,
-      },
-    );
     const vectors = sqliteDialect(this.db, options.loadVectorExtension);
     this.vectorBackend = vectors.backend;
     // putMemory is this adapter's own: it indexes new memories at commit.
@@ -110,16 +98,6 @@ export class SqliteStore implements Store {
 
   get system(): SystemStore {
     return this.handles.system;
-  }
-
-  /** A cached prepared statement. */
-  prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 
   /** Runs `work` in one transaction on this connection (the port's handles open theirs through it). */
@@ -217,70 +195,6 @@ export class SqliteStore implements Store {
     }
   }
 
-  async listThreads(userId: string, query: ThreadListQuery): Promise<{ threads: ThreadSummary[]; total: number }> {
-    const project = query.projectId ?? null;
-    const activity = threadActivityClause(query);
-    const rows = this.prepare(`
-      SELECT t.id, t.project_id, t.name, t.status, t.created_at, t.updated_at, t.deleted_at,
-        (SELECT COUNT(*) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
-           AND e.thread_id = t.id AND e.deleted_at IS NULL) AS entry_count,
-        (SELECT MAX(e.created_at) FROM entries e WHERE e.user_id = t.user_id AND e.project_id = t.project_id
-           AND e.thread_id = t.id) AS last_entry_at
-      FROM threads t
-      WHERE t.user_id = ? AND t.deleted_at IS NULL AND (? IS NULL OR t.project_id = ?)${activity.sql}
-      ORDER BY COALESCE(last_entry_at, t.updated_at) DESC, t.project_id, t.id
-      LIMIT ? OFFSET ?`).all(userId, project, project, ...activity.params, query.limit, query.offset) as (ThreadRow & {
-      entry_count: number;
-      last_entry_at: string | null;
-    })[];
-    const total = (
-      this.prepare(
-        `SELECT COUNT(*) AS n FROM threads t WHERE t.user_id = ? AND t.deleted_at IS NULL
-           AND (? IS NULL OR t.project_id = ?)${activity.sql}`,
-      ).get(userId, project, project, ...activity.params) as { n: number }
-    ).n;
-    return {
-      threads: rows.map((row) => ({ ...toThread(row), entryCount: row.entry_count, lastEntryAt: row.last_entry_at })),
-      total,
-    };
-  }
-
-  async findThreads(userId: string, threadId: string, projectId?: string): Promise<Thread[]> {
-    const project = projectId ?? null;
-    const rows = this.prepare(`SELECT ${columns.thread} FROM threads
-      WHERE user_id = ? AND id = ? AND deleted_at IS NULL AND (? IS NULL OR project_id = ?) ORDER BY project_id`).all(
-      userId,
-      threadId,
-      project,
-      project,
-    ) as ThreadRow[];
-    return rows.map(toThread);
-  }
-
-  async listEntries(userId: string, query: EntryListQuery): Promise<{ entries: Entry[]; total: number }> {
-    const where = "user_id = ? AND project_id = ? AND thread_id = ? AND deleted_at IS NULL";
-    const rows = this.prepare(
-      `SELECT ${columns.entry} FROM entries WHERE ${where} ORDER BY created_at, id LIMIT ? OFFSET ?`,
-    ).all(userId, query.projectId, query.threadId, query.limit, query.offset) as EntryRow[];
-    const total = (
-      this.prepare(`SELECT COUNT(*) AS n FROM entries WHERE ${where}`).get(userId, query.projectId, query.threadId) as {
-        n: number;
-      }
-    ).n;
-    return { entries: rows.map(toEntry), total };
-  }
-
-  async threadStats(userId: string, projectId: string, threadId: string): Promise<ThreadStats> {
-    const where = "user_id = ? AND project_id = ? AND thread_id = ? AND deleted_at IS NULL";
-    const count = this.prepare(`SELECT COUNT(*) AS n FROM entries WHERE ${where}`).get(userId, projectId, threadId) as {
-      n: number;
-    };
-    const last = this.prepare(
-      `SELECT id, created_at FROM entries WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 1`,
-    ).get(userId, projectId, threadId) as { id: string; created_at: string } | undefined;
-    return { entryCount: count.n, lastEntry: last ? { id: last.id, createdAt: last.created_at } : null };
-  }
-
   /** Portable SQL over this connection (`?` placeholders, cached statements). */
   readonly sql: SqlExec = {
     all: async <Row>(text: string, params: unknown[] = []) => this.prepare(text).all(...params) as Row[],
@@ -354,40 +268,6 @@ export class SqliteStore implements Store {
 
   async searchEntries(userId: string, query: EntrySearchQuery): Promise<SearchHit[]> {
     return this.guard(() => searchSqliteEntries(this.db, (sql) => this.prepare(sql), userId, query));
-  }
-
-  async getDeviceSeq(userId: string, deviceId: string): Promise<number> {
-    const row = this.prepare("SELECT last_applied_seq FROM devices WHERE user_id = ? AND device_id = ?").get(
-      userId,
-      deviceId,
-    ) as { last_applied_seq: number } | undefined;
-    return row?.last_applied_seq ?? 0;
-  }
-
-  async changesSince(
-    userId: string,
-    cursor: number,
-    limit: number,
-    options: { excludeDevice?: string | undefined; upTo?: number | undefined } = {},
-  ): Promise<Change[]> {
-    const upTo = options.upTo ?? Number.MAX_SAFE_INTEGER;
-    const lists = changeSources.map((source) => {
-      const exclude = source.changedBy && options.excludeDevice !== undefined;
-      return (
-        this.prepare(
-          `SELECT seq, ${source.columns} FROM ${source.table} WHERE user_id = ? AND seq > ? AND seq <= ?
-           ${exclude ? "AND changed_by IS NOT ?" : ""} ORDER BY seq LIMIT ?`,
-        ).all(userId, cursor, upTo, ...(exclude ? [options.excludeDevice] : []), limit) as Record<string, unknown>[]
-      ).map(source.toChange);
-    });
-    return mergeChanges(lists, limit);
-  }
-
-  async changeHorizon(userId: string): Promise<number> {
-    const row = this.prepare("SELECT change_seq FROM users WHERE id = ?").get(userId) as
-      | { change_seq: number }
-      | undefined;
-    return row?.change_seq ?? 0;
   }
 
   async ensureProject(userId: string, project: { id: string; name: string; createdAt: string }): Promise<void> {
@@ -489,17 +369,6 @@ export class SqliteStore implements Store {
     }
     this.seqs.set(userId, current + 1);
     return current + 1;
-  }
-
-  async findRejections(userId: string, deviceId: string, seqs: number[]): Promise<{ seq: number; reason: string }[]> {
-    if (seqs.length === 0) return [];
-    const statement = this.prepare(
-      "SELECT seq, reason FROM rejected_mutations WHERE user_id = ? AND device_id = ? AND seq = ?",
-    );
-    return seqs.flatMap((seq) => {
-      const row = statement.get(userId, deviceId, seq) as { seq: number; reason: string } | undefined;
-      return row ? [row] : [];
-    });
   }
 
   async recordRejection(
