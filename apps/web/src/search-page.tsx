@@ -107,7 +107,7 @@ export function SearchPage() {
           }}
         >
           <label for="q">Words to find</label>
-          <input id="q" name="q" type="search" autofocus />
+          <input id="q" name="q" type="search" autofocus defaultValue={searched.value ?? ""} />
           <label for="type">Type</label>
           <select id="type" name="type">
             <option value="">All</option>
