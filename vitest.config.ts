@@ -7,6 +7,7 @@ export default defineConfig({
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
       "test/**/*.test.ts",
+      "eval/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -165,6 +165,9 @@ const locomo = flag("--locomo");
       searchOnly: process.argv.includes("--search-only"),
       weights: flag("--weights") === undefined ? undefined : JSON.parse(flag("--weights") as string),
       oracle: flag("--oracle") === undefined ? undefined : JSON.parse(flag("--oracle") as string),
+      fitAbstention: process.argv.includes("--fit-abstention")
+        ? Number(flag("--fit-abstention")?.match(/^0?\.\d+$/) ? flag("--fit-abstention") : 0.14)
+        : undefined,
     })
 ).catch((error: unknown) => {
   console.error(error);

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createIdGenerator } from "@cairn/core/ids";
-import { oracleTuning } from "@cairn/core/operations/oracle-sources";
+import { oracleSources, oracleTuning } from "@cairn/core/operations/oracle-sources";
 import { rankWeights } from "@cairn/core/search/rank-rows";
-import { startServer } from "@cairn/server/start-server";
+import { type RunningServer, startServer } from "@cairn/server/start-server";
 import { describeMachine } from "../../bench/machine";
 import { type Baseline, baselinesFor } from "./baselines";
+import { fitAbstention, type Observation, type Rates } from "./fit-abstention";
 import { type LocomoConversation, type LocomoQuestion, loadLocomo } from "./load-locomo";
 import { Mean, type RankFigures, rankFigures, tokenF1 } from "./metrics";
 
@@ -71,6 +72,8 @@ export async function runLocomo(
     weights?: Partial<typeof rankWeights> | undefined;
     /** The oracle's relevance thresholds to try instead of the built-in ones (see oracleTuning). */
     oracle?: Partial<typeof oracleTuning> | undefined;
+    /** Fit the abstention model on these conversations first, holding false abstention within this share. */
+    fitAbstention?: number | undefined;
   },
 ) {
   const conversations = loadLocomo(dir);
@@ -95,6 +98,10 @@ export async function runLocomo(
     const turnOfId = new Map<string, string>();
     for (const conversation of conversations) await load(api, conversation, turnOfRef, turnOfId);
     const loadedIn = Date.now() - started;
+    const fitted =
+      options.fitAbstention === undefined
+        ? null
+        : await fitAbstentionModel(server, api, conversations, options.fitAbstention);
 
     const systems = ["Cairn GET /api/search", "FTS5 bm25, words OR'd", "FTS5 porter, stop words out"];
     const ranks = new Map<string, Map<Category | "all", RankMeans>>(systems.map((name) => [name, new Map()]));
@@ -188,6 +195,7 @@ export async function runLocomo(
         `${questions} questions asked in ${((Date.now() - asked) / 1000).toFixed(1)} s ` +
         `(${skipped} whose evidence names no turn left out of the search figures)`,
       "",
+      ...(fitted === null ? [] : [fitted, ""]),
       "## Search (entries, the question as written)",
       "",
       searchTable(systems, ranks),
@@ -207,6 +215,53 @@ export async function runLocomo(
     await server.close();
     rmSync(data, { recursive: true, force: true });
   }
+}
+
+/**
+ * Fits the abstention model (fit-abstention.ts) on every question's retrieval, read in this
+ * process, and makes it the one the run uses. Returns what to print: the model, to put in
+ * oracleTuning, and its rates fitted and held out by conversation.
+ */
+async function fitAbstentionModel(
+  server: RunningServer,
+  api: Api,
+  conversations: LocomoConversation[],
+  falseAbstention: number,
+): Promise<string> {
+  const me = await api.get<{ user: { id: string } }>("/api/me");
+  const deps = { store: server.store.forUser(me.user.id) };
+  const observations: Observation[] = [];
+  for (const conversation of conversations) {
+    for (const question of conversation.questions) {
+      const retrieval = await oracleSources(deps, {
+        question: question.question,
+        project: projectOf(conversation),
+        budgetTokens: 4_000,
+      });
+      observations.push({
+        conversation: conversation.name,
+        unanswerable: question.category === 5,
+        signals: retrieval.signals,
+        abstainsAnyway: retrieval.signals
+          ? retrieval.signals.bestCoverage < oracleTuning.sourceCoverage
+          : retrieval.abstention !== undefined,
+      });
+    }
+  }
+  const result = fitAbstention(observations, falseAbstention);
+  oracleTuning.abstention = result.model;
+  const rounded = JSON.stringify(result.model, (_, value) =>
+    typeof value === "number" ? Number(value.toPrecision(4)) : value,
+  );
+  const rate = (rates: Rates) =>
+    `abstains on ${percent(rates.abstains)} of category 5, on ${percent(rates.falselyAbstains)} of categories 1-4`;
+  return [
+    `## Abstention model, fitted on these conversations (false abstention at most ${percent(falseAbstention)})`,
+    "",
+    `- model: ${rounded}`,
+    `- fitted: ${rate(result.fitted)}`,
+    `- each conversation held out (fitted on the others): ${rate(result.heldOut)}`,
+  ].join("\n");
 }
 
 function projectOf(conversation: LocomoConversation): string {

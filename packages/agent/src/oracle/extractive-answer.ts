@@ -3,6 +3,7 @@ import { type OracleSource, oracleTuning } from "@cairn/core/operations/oracle-s
 import { asksQuestion } from "@cairn/core/search/asks-question";
 import type { QueryAnalysis } from "@cairn/core/search/query-analysis";
 import { rarity } from "@cairn/core/search/rarity";
+import { asksSentence, sentencesOf } from "@cairn/core/search/sentences";
 import { contentStemsOf } from "@cairn/core/search/text-stems";
 import { whenSaid } from "./relative-dates";
 
@@ -84,7 +85,7 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
   );
   const total = wanted.reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0) || 1;
   const scored = pieces
-    .filter((piece) => !/\?["')\]]*$/.test(piece.sentence))
+    .filter((piece) => !asksSentence(piece.sentence))
     .map((piece) => {
       const held = wanted
         .filter((stem) => piece.stems.has(stem))
@@ -112,11 +113,4 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
     ? `${whenSaid(best.piece.sentence, new Date(best.piece.row.createdAt))} ${marker(best.piece)}`
     : chosen.map((piece) => `${piece.sentence} ${marker(piece)}`).join(" ");
   return { answer, cited };
-}
-
-function sentencesOf(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0 && sentence.length <= 600);
 }
