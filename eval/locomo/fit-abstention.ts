@@ -7,6 +7,8 @@ import {
 
 /** One question as the abstention model sees it. */
 export interface Observation {
+  /** The database engine whose search read it: one model must hold on every engine. */
+  engine: string;
   conversation: string;
   /** Category 5: memory does not hold the answer. */
   unanswerable: boolean;
@@ -18,10 +20,10 @@ export interface Observation {
 
 export interface AbstentionFit {
   model: AbstentionModel;
-  /** On the questions it was fitted on. */
-  fitted: Rates;
-  /** Each conversation judged by a model fitted on the others (a fair guess of unseen conversations). */
-  heldOut: Rates;
+  /** On the questions it was fitted on, by engine. */
+  fitted: Record<string, Rates>;
+  /** Each conversation judged by a model fitted on the others (a fair guess of unseen conversations), by engine. */
+  heldOut: Record<string, Rates>;
 }
 
 export interface Rates {
@@ -35,7 +37,7 @@ export interface Rates {
  * Fits the oracle's abstention model on LoCoMo's questions: L2-regularised logistic regression
  * of "category 5" on the answerability signals, then the lowest threshold whose false
  * abstention (everything counted: the questions retrieval gave up on before the model too)
- * stays within `falseAbstention`.
+ * stays within `falseAbstention` on every engine.
  */
 export function fitAbstention(observations: Observation[], falseAbstention: number): AbstentionFit {
   const model = fitOn(observations, falseAbstention);
@@ -85,7 +87,7 @@ function fitOn(observations: Observation[], falseAbstention: number): Abstention
       observations,
       observations.map((each) => abstains(each, candidate)),
     );
-    if (judged.falselyAbstains <= falseAbstention) return candidate;
+    if (Object.values(judged).every((each) => each.falselyAbstains <= falseAbstention)) return candidate;
   }
   return model;
 }
@@ -118,12 +120,18 @@ function abstains(observation: Observation, model: AbstentionModel): boolean {
   return observation.signals !== undefined && unanswerableChance(observation.signals, model) > model.threshold;
 }
 
-function rates(observations: Observation[], abstained: boolean[]): Rates {
-  const share = (unanswerable: boolean) => {
-    const indices = observations.flatMap((each, index) => (each.unanswerable === unanswerable ? [index] : []));
-    return indices.filter((index) => abstained[index]).length / (indices.length || 1);
-  };
-  return { abstains: share(true), falselyAbstains: share(false) };
+function rates(observations: Observation[], abstained: boolean[]): Record<string, Rates> {
+  const byEngine: Record<string, Rates> = {};
+  for (const engine of new Set(observations.map((each) => each.engine))) {
+    const share = (unanswerable: boolean) => {
+      const indices = observations.flatMap((each, index) =>
+        each.engine === engine && each.unanswerable === unanswerable ? [index] : [],
+      );
+      return indices.filter((index) => abstained[index]).length / (indices.length || 1);
+    };
+    byEngine[engine] = { abstains: share(true), falselyAbstains: share(false) };
+  }
+  return byEngine;
 }
 
 function sigmoid(value: number): number {

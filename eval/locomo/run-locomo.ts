@@ -1,15 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createIdGenerator } from "@cairn/core/ids";
-import { oracleSources, oracleTuning } from "@cairn/core/operations/oracle-sources";
+import { writeFileSync } from "node:fs";
+import { oracleTuning } from "@cairn/core/operations/oracle-sources";
 import { rankWeights } from "@cairn/core/search/rank-rows";
-import { type RunningServer, startServer } from "@cairn/server/start-server";
 import { describeMachine } from "../../bench/machine";
 import { type Baseline, baselinesFor } from "./baselines";
-import { fitAbstention, type Observation, type Rates } from "./fit-abstention";
+import { fitAbstentionModel } from "./fit-on-engines";
 import { type LocomoConversation, type LocomoQuestion, loadLocomo } from "./load-locomo";
+import { loadedServer, projectOf } from "./locomo-server";
 import { Mean, type RankFigures, rankFigures, tokenF1 } from "./metrics";
 
 const categories = { 1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial" } as const;
@@ -34,11 +31,6 @@ class OracleMeans {
   abstained = new Mean();
   citesEvidence = new Mean();
   f1 = new Mean();
-}
-
-interface Api {
-  get<T>(path: string): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
 }
 
 interface SearchPage {
@@ -79,29 +71,13 @@ export async function runLocomo(
   const conversations = loadLocomo(dir);
   if (options.weights) Object.assign(rankWeights, options.weights);
   if (options.oracle) Object.assign(oracleTuning, options.oracle);
-  const data = mkdtempSync(join(tmpdir(), "cairn-locomo-"));
-  const server = await startServer({
-    dataDir: data,
-    port: 0,
-    logLevel: "silent",
-    writesPerMinute: 1_000_000,
-    readsPerMinute: 1_000_000,
-    chatPerMinute: 1_000_000,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-  });
+  const fitted =
+    options.fitAbstention === undefined
+      ? null
+      : await fitAbstentionModel(conversations, options.fitAbstention, options.databaseUrl);
+  const loaded = await loadedServer(conversations, options.databaseUrl);
   try {
-    const token = server.adminToken;
-    if (token === null) throw new Error("The evaluation needs a new database (its first user's token)");
-    const api = client(server.url, token);
-    const started = Date.now();
-    const turnOfRef = new Map<string, string>();
-    const turnOfId = new Map<string, string>();
-    for (const conversation of conversations) await load(api, conversation, turnOfRef, turnOfId);
-    const loadedIn = Date.now() - started;
-    const fitted =
-      options.fitAbstention === undefined
-        ? null
-        : await fitAbstentionModel(server, api, conversations, options.fitAbstention);
+    const { api, turnOfRef, turnOfId, loadedIn } = loaded;
 
     const systems = ["Cairn GET /api/search", "FTS5 bm25, words OR'd", "FTS5 porter, stop words out"];
     const ranks = new Map<string, Map<Category | "all", RankMeans>>(systems.map((name) => [name, new Map()]));
@@ -212,93 +188,7 @@ export async function runLocomo(
     if (options.out) writeFileSync(options.out, report);
     if (options.misses) writeFileSync(options.misses, `${misses.map((miss) => JSON.stringify(miss)).join("\n")}\n`);
   } finally {
-    await server.close();
-    rmSync(data, { recursive: true, force: true });
-  }
-}
-
-/**
- * Fits the abstention model (fit-abstention.ts) on every question's retrieval, read in this
- * process, and makes it the one the run uses. Returns what to print: the model, to put in
- * oracleTuning, and its rates fitted and held out by conversation.
- */
-async function fitAbstentionModel(
-  server: RunningServer,
-  api: Api,
-  conversations: LocomoConversation[],
-  falseAbstention: number,
-): Promise<string> {
-  const me = await api.get<{ user: { id: string } }>("/api/me");
-  const deps = { store: server.store.forUser(me.user.id) };
-  const observations: Observation[] = [];
-  for (const conversation of conversations) {
-    for (const question of conversation.questions) {
-      const retrieval = await oracleSources(deps, {
-        question: question.question,
-        project: projectOf(conversation),
-        budgetTokens: 4_000,
-      });
-      observations.push({
-        conversation: conversation.name,
-        unanswerable: question.category === 5,
-        signals: retrieval.signals,
-        abstainsAnyway: retrieval.signals
-          ? retrieval.signals.bestCoverage < oracleTuning.sourceCoverage
-          : retrieval.abstention !== undefined,
-      });
-    }
-  }
-  const result = fitAbstention(observations, falseAbstention);
-  oracleTuning.abstention = result.model;
-  const rounded = JSON.stringify(result.model, (_, value) =>
-    typeof value === "number" ? Number(value.toPrecision(4)) : value,
-  );
-  const rate = (rates: Rates) =>
-    `abstains on ${percent(rates.abstains)} of category 5, on ${percent(rates.falselyAbstains)} of categories 1-4`;
-  return [
-    `## Abstention model, fitted on these conversations (false abstention at most ${percent(falseAbstention)})`,
-    "",
-    `- model: ${rounded}`,
-    `- fitted: ${rate(result.fitted)}`,
-    `- each conversation held out (fitted on the others): ${rate(result.heldOut)}`,
-  ].join("\n");
-}
-
-function projectOf(conversation: LocomoConversation): string {
-  return `locomo-${conversation.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`.slice(0, 64);
-}
-
-/** Writes a conversation: a thread per session, an entry per turn a second apart from the session's time. */
-async function load(
-  api: Api,
-  conversation: LocomoConversation,
-  turnOfRef: Map<string, string>,
-  turnOfId: Map<string, string>,
-): Promise<void> {
-  const newId = createIdGenerator();
-  const project = projectOf(conversation);
-  for (const session of conversation.sessions) {
-    const thread = `session-${session.index}`;
-    const start = Date.parse(session.at);
-    const entries = session.turns.map((turn, index) => {
-      const id = newId();
-      turnOfRef.set(`thread:${thread}#${id}`, turn.diaId);
-      turnOfId.set(id, turn.diaId);
-      return {
-        id,
-        content: turn.text,
-        author: turn.speaker,
-        createdAt: new Date(start + index * 1_000).toISOString(),
-      };
-    });
-    for (let from = 0; from < entries.length; from += 500) {
-      await api.post("/api/threads/sync", {
-        project,
-        thread,
-        name: `Session ${session.index}`,
-        entries: entries.slice(from, from + 500),
-      });
-    }
+    await loaded.close();
   }
 }
 
@@ -372,22 +262,4 @@ function commit(): string {
   } catch {
     return "unknown (not a git checkout)";
   }
-}
-
-/** A client of the server's API with one token. */
-function client(url: string, token: string): Api {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
-  };
-  return { get: (path) => call("GET", path), post: (path, body) => call("POST", path, body) };
 }

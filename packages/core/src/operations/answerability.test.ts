@@ -28,6 +28,8 @@ describe("answerability signals", () => {
       otherHits: 3,
       otherFirst: 0,
       otherSecond: 1,
+      namedRows: 1,
+      otherRows: 1,
       bestCoverage: 1,
     });
   });

@@ -33,6 +33,9 @@ export interface AnswerabilitySignals {
   namedSecond: number;
   /** … and how many in the first ("I", "my", "we"). */
   namedFirst: number;
+  /** How many of the named person's rows hold some of the topic (someone who often talks of a thing did it), and everyone else's. */
+  namedRows: number;
+  otherRows: number;
   otherHits: number;
   otherSecond: number;
   otherFirst: number;
@@ -78,6 +81,7 @@ export function answerabilitySignals(
     const coverage =
       topic.filter((stem) => held[index]?.has(stem)).reduce((sum, stem) => sum + (weight.get(stem) ?? 0), 0) / total;
     side.coverage = Math.max(side.coverage, coverage);
+    if (coverage > 0) side.rows += 1;
     let hits = 0;
     let secondPerson = 0;
     let firstPerson = 0;
@@ -97,6 +101,8 @@ export function answerabilitySignals(
     namedHits: best.named.hits,
     namedSecond: best.named.second,
     namedFirst: best.named.first,
+    namedRows: best.named.rows,
+    otherRows: best.other.rows,
     otherHits: best.other.hits,
     otherSecond: best.other.second,
     otherFirst: best.other.first,
@@ -106,7 +112,7 @@ export function answerabilitySignals(
 }
 
 function zero() {
-  return { coverage: 0, hits: 0, second: 0, first: 0 };
+  return { coverage: 0, hits: 0, second: 0, first: 0, rows: 0 };
 }
 
 /** The model's chance that the question is about something memory does not hold. */
