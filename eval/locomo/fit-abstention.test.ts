@@ -9,6 +9,8 @@ function signals(named: number, other: number): AnswerabilitySignals {
     namedHits: named,
     namedSecond: 0,
     namedFirst: named > 0 ? 1 : 0,
+    namedReacts: 0,
+    otherReacts: 0,
     namedRows: named > 0 ? 1 : 0,
     otherRows: other > 0 ? 1 : 0,
     otherHits: other,

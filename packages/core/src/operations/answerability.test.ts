@@ -28,6 +28,8 @@ describe("answerability signals", () => {
       otherHits: 3,
       otherFirst: 0,
       otherSecond: 1,
+      namedReacts: 0,
+      otherReacts: 1,
       namedRows: 1,
       otherRows: 1,
       bestCoverage: 1,
@@ -41,7 +43,14 @@ describe("answerability signals", () => {
       new Set(["caroline"]),
       0,
     );
-    expect(signals).toMatchObject({ namedHits: 3, namedFirst: 0, namedSecond: 1, otherFirst: 2, bestCoverage: 0.6 });
+    expect(signals).toMatchObject({
+      namedHits: 3,
+      namedFirst: 0,
+      namedSecond: 1,
+      namedReacts: 1,
+      otherFirst: 2,
+      bestCoverage: 0.6,
+    });
   });
 
   it("counts only the sentences a row tells: a question it asks back is no evidence", () => {

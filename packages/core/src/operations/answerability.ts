@@ -33,6 +33,10 @@ export interface AnswerabilitySignals {
   namedSecond: number;
   /** … and how many in the first ("I", "my", "we"). */
   namedFirst: number;
+  /** … and how many react to someone's news ("congrats on …", "… sounds great"). */
+  namedReacts: number;
+  otherReacts: number;
+
   /** How many of the named person's rows hold some of the topic (someone who often talks of a thing did it), and everyone else's. */
   namedRows: number;
   otherRows: number;
@@ -56,6 +60,7 @@ export interface AbstentionModel {
 }
 
 const second = /\b(?:you|your|yours|yourself)\b/i;
+const reacting = /\b(?:congrats|congratulations|sounds|awesome|amazing|wow|proud of you|glad|cool|great job)\b/i;
 const first = /\b(?:i|i'm|i've|me|my|mine|we|our|us)\b/i;
 
 /** The signals for a question naming someone who wrote some of the rows (`named`), from the rows that tell something. */
@@ -85,14 +90,16 @@ export function answerabilitySignals(
     let hits = 0;
     let secondPerson = 0;
     let firstPerson = 0;
+    let reacts = 0;
     for (const { sentence, stems } of sentences[index] ?? []) {
       const holding = topic.filter((stem) => stems.has(stem)).length;
       if (holding === 0) continue;
       hits += holding;
       if (second.test(sentence)) secondPerson += 1;
       if (first.test(sentence)) firstPerson += 1;
+      if (reacting.test(sentence)) reacts += 1;
     }
-    if (hits > side.hits) Object.assign(side, { hits, second: secondPerson, first: firstPerson });
+    if (hits > side.hits) Object.assign(side, { hits, second: secondPerson, first: firstPerson, reacts });
   });
   const eligible = rows.filter((row) => row.type === "memory" || byNamed(row));
   return {
@@ -101,6 +108,8 @@ export function answerabilitySignals(
     namedHits: best.named.hits,
     namedSecond: best.named.second,
     namedFirst: best.named.first,
+    namedReacts: best.named.reacts,
+    otherReacts: best.other.reacts,
     namedRows: best.named.rows,
     otherRows: best.other.rows,
     otherHits: best.other.hits,
@@ -112,7 +121,7 @@ export function answerabilitySignals(
 }
 
 function zero() {
-  return { coverage: 0, hits: 0, second: 0, first: 0, rows: 0 };
+  return { coverage: 0, hits: 0, second: 0, first: 0, rows: 0, reacts: 0 };
 }
 
 /** The model's chance that the question is about something memory does not hold. */
