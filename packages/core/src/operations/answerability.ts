@@ -25,24 +25,23 @@ export interface TellingRow {
 export interface AnswerabilitySignals {
   /** The named person's best row's share of the topic (the question's content words but names, weighted by rarity). */
   namedCoverage: number;
-  /** The best share among everyone else's rows. */
-  otherCoverage: number;
   /** Topic words in the named person's row that holds most of them, counted by sentence. */
   namedHits: number;
   /** Of that row's sentences holding the topic, how many speak in the second person ("you", "your"). */
   namedSecond: number;
-  /** … and how many in the first ("I", "my", "we"). */
+  /** … how many in the first ("I", "my", "we"). */
   namedFirst: number;
   /** … and how many react to someone's news ("congrats on …", "… sounds great"). */
   namedReacts: number;
-  otherReacts: number;
-
-  /** How many of the named person's rows hold some of the topic (someone who often talks of a thing did it), and everyone else's. */
+  /** How many of the named person's rows hold some of the topic: someone who often talks of a thing did it. */
   namedRows: number;
-  otherRows: number;
+  /** The same six of everyone else's rows. */
+  otherCoverage: number;
   otherHits: number;
   otherSecond: number;
   otherFirst: number;
+  otherReacts: number;
+  otherRows: number;
   /** With a word memory never saw, how many rows hold every other word (0 without one). */
   holdingAll: number;
   /** The best search coverage among the rows the answer may come from. */
@@ -104,17 +103,17 @@ export function answerabilitySignals(
   const eligible = rows.filter((row) => row.type === "memory" || byNamed(row));
   return {
     namedCoverage: best.named.coverage,
-    otherCoverage: best.other.coverage,
     namedHits: best.named.hits,
     namedSecond: best.named.second,
     namedFirst: best.named.first,
     namedReacts: best.named.reacts,
-    otherReacts: best.other.reacts,
     namedRows: best.named.rows,
-    otherRows: best.other.rows,
+    otherCoverage: best.other.coverage,
     otherHits: best.other.hits,
     otherSecond: best.other.second,
     otherFirst: best.other.first,
+    otherReacts: best.other.reacts,
+    otherRows: best.other.rows,
     holdingAll,
     bestCoverage: Math.max(0, ...eligible.map((row) => row.coverage)),
   };
