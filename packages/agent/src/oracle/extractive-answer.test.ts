@@ -74,6 +74,24 @@ describe("the built-in model's answer, across turns", () => {
     expect(cited[0]?.ref).toBe(reply.ref);
   });
 
+  it("reads the question into the reply's first sentence that says something, past a greeting", () => {
+    const asked = {
+      id: "ASKED2",
+      author: "Ben",
+      content: "How long have you been painting?",
+      createdAt: "2023-05-08T13:55:00.000Z",
+    };
+    const reply = source("Thanks, Ben! Seven years now. It keeps me calm.", { context: [asked] });
+    const { answer } = extractiveAnswer([reply], analyzeQuery("How long has Ana been painting?", now));
+    expect(answer).toBe("Seven years now. [1]");
+    const short = source("Yeah, a few times a week. They love the swings.", {
+      context: [{ ...asked, content: "Do you take the kids to the park often?" }],
+    });
+    expect(extractiveAnswer([short], analyzeQuery("How often does Ana take the kids to the park?", now)).answer).toBe(
+      "Yeah, a few times a week. [1]",
+    );
+  });
+
   it("answers a question about a person in that person's words, not a neighbour's by someone else", () => {
     const row = source("Thanks! I finally picked a road bike for the commute.", {
       context: [

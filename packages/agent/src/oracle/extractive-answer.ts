@@ -3,7 +3,7 @@ import { type OracleSource, oracleTuning } from "@cairn/core/operations/oracle-s
 import { asksQuestion } from "@cairn/core/search/asks-question";
 import type { QueryAnalysis } from "@cairn/core/search/query-analysis";
 import { rarity } from "@cairn/core/search/rarity";
-import { asksSentence, sentencesOf } from "@cairn/core/search/sentences";
+import { asksSentence, isInterjection, sentencesOf } from "@cairn/core/search/sentences";
 import { contentStemsOf } from "@cairn/core/search/text-stems";
 import { whenSaid } from "./relative-dates";
 
@@ -50,9 +50,15 @@ export function extractiveAnswer(sources: OracleSource[], query: QueryAnalysis):
     // A reply carries the topic of the question just before it ("How long have you painted?" "Seven years.").
     const asked = source.context.filter((near) => near.createdAt < source.createdAt).at(-1);
     const inherited = asked && asksQuestion(asked.content) ? contentStemsOf(asked.content) : [];
-    sentencesOf(source.text).forEach((sentence, index) => {
+    // Its first sentence that says something: "Thanks, Mel! Seven years now." answers with the second.
+    const sentences = sentencesOf(source.text);
+    const answering = Math.max(
+      0,
+      sentences.findIndex((sentence) => !isInterjection(sentence)),
+    );
+    sentences.forEach((sentence, index) => {
       const stems = new Set(contentStemsOf(sentence));
-      if (index === 0) for (const stem of inherited) stems.add(stem);
+      if (index === answering) for (const stem of inherited) stems.add(stem);
       pieces.push({ sentence, row: own, rank, own: true, stems });
     });
     const thread = source.thread;

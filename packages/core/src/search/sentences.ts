@@ -18,3 +18,18 @@ export function asksSentence(sentence: string): boolean {
 export function toldSentences(text: string): string[] {
   return sentencesOf(text).filter((sentence) => !asksSentence(sentence));
 }
+
+/**
+ * Whether a sentence only greets, thanks or exclaims ("Thanks, Mel!", "Hey Gina!", "Wow, thanks
+ * so much!"): a reply's first words, before the ones that answer. "Yeah, a few times a week." says
+ * something: after its first word, at most two more.
+ */
+export function isInterjection(sentence: string): boolean {
+  const words = sentence.match(/[\p{L}\p{N}']+/gu) ?? [];
+  return (
+    words.length <= 3 &&
+    /^(?:thanks|thank|thx|hey|hi|hello|wow|whoa|yeah|yes|yep|yup|oh|aw+|haha|ha|cool|nice|great|sure|totally|absolutely|definitely|congrats|congratulations|omg|ok|okay|cheers)$/i.test(
+      words[0] ?? "",
+    )
+  );
+}
