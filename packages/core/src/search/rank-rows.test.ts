@@ -3,6 +3,7 @@ import { asksQuestion } from "./asks-question";
 import { analyzeQuery } from "./query-analysis";
 import { type RankInput, rankRows } from "./rank-rows";
 import { snippetOf } from "./snippet";
+import { stemsOf } from "./text-stems";
 
 const now = new Date("2026-12-02T15:00:00.000Z");
 
@@ -43,6 +44,14 @@ describe("rankRows", () => {
     const near = row("we went camping near the lake");
     const far = row("lake views are nice, and on some other weekend we might go camping");
     expect(order([far, near], "camped lake")).toEqual([near.name, far.name]);
+  });
+
+  it("reads an irregular past as its verb: 'went' holds 'go', 'bought' holds 'buy'", () => {
+    const went = row("I went to an LGBTQ conference two days ago");
+    const other = row("the conference schedule is online");
+    expect(order([other, went], "When did Caroline go to the conference?")).toEqual([went.name, other.name]);
+    expect(rankRows([row("I went to a conference")], analyzeQuery("go to a conference", now))[0]?.match).toBe("phrase");
+    expect(stemsOf("bought buys buying")).toEqual(["bui", "bui", "bui"]);
   });
 
   it("prefers rows by the person a question names, and rows of the time it names", () => {

@@ -1,3 +1,4 @@
+import { baseOfIrregular } from "./irregular-verbs";
 import type { QueryAnalysis } from "./query-analysis";
 import { rarity } from "./rarity";
 import { stopWords } from "./stop-words";
@@ -104,7 +105,7 @@ export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysi
  */
 function stemIfWanted(wanted: string[], phrase: string[]): (word: string) => string {
   const starts = new Set([...wanted, ...phrase].map((stem) => stem.slice(0, 2)));
-  return (word) => (starts.has(word.slice(0, 2)) ? stemOf(word) : `\u0000${word}`);
+  return (word) => (starts.has(baseOfIrregular(word).slice(0, 2)) ? stemOf(word) : `\u0000${word}`);
 }
 
 /** Whether `stems` holds `run` as consecutive words. */

@@ -1,3 +1,4 @@
+import { baseOfIrregular } from "./irregular-verbs";
 import { stemOf } from "./text-stems";
 
 /**
@@ -9,7 +10,7 @@ export function snippetOf(text: string, stems: string[], width = 24): string {
   const wanted = new Set(stems);
   // Only words that could stem to a wanted stem are stemmed (a word and its stem share their first two letters).
   const starts = new Set(stems.map((stem) => stem.slice(0, 2)));
-  const couldBe = (word: string) => starts.has(word.slice(0, 2).toLowerCase());
+  const couldBe = (word: string) => starts.has(baseOfIrregular(word.toLowerCase()).slice(0, 2));
   const tokens = [...text.matchAll(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu)].map((match) => ({
     start: match.index ?? 0,
     end: (match.index ?? 0) + match[0].length,

@@ -1,4 +1,5 @@
 import { stemmer } from "stemmer";
+import { baseOfIrregular } from "./irregular-verbs";
 import { stopWords } from "./stop-words";
 
 /** The words of a text, lowercased, in order (letters, digits and underscores; apostrophes join a word). */
@@ -8,14 +9,14 @@ export function wordsOf(text: string): string[] {
 
 /**
  * A word's stem (Porter), as the SQLite index stems it: "camped", "camping" and "camps" are
- * one stem. PostgreSQL's Snowball stemmer differs on a few words; this one only ranks and reads
+ * one stem; so are "went", "gone" and "go" (irregular-verbs.ts), which the index keeps apart. PostgreSQL's Snowball stemmer differs on a few words; this one only ranks and reads
  * rows the engines already found.
  */
 export function stemOf(word: string): string {
   if (!/^[a-z]+$/.test(word)) return word;
   let stem = stems.get(word);
   if (stem === undefined) {
-    stem = stemmer(word);
+    stem = stemmer(baseOfIrregular(word));
     // Words repeat: ranking a page stems the same few thousand again and again. Bounded, dropped whole when full.
     if (stems.size >= 50_000) stems.clear();
     stems.set(word, stem);
