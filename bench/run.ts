@@ -11,7 +11,7 @@ import { describeMachine } from "./machine";
 import { mcpStartup } from "./mcp-bench";
 import { postgresIngest } from "./postgres-bench";
 import { loadServer, localDigestSeconds, makeMemories, rawLocalInsertRate, recoverProcess } from "./recover-bench";
-import { httpSearch, loadMemoriesAndTasks, querySets, rawSearch, storeSearch } from "./search-bench";
+import { httpSearch, loadMemoriesAndTasks, querySets, rawSearch, reconnect, storeSearch } from "./search-bench";
 import { startServerProcess } from "./server-process";
 import { startupBench } from "./startup-bench";
 import { daemonLatency, drainProcess, login, preflightTimes, queueEntries } from "./sync-bench";
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
           for (const set of sets) {
             rawSearch(store.db, { name: "warm", queries: set.queries.slice(0, 50) });
             await storeSearch(store, me.user.id, { name: "warm", queries: set.queries.slice(0, 50) });
+            await reconnect(server);
             await httpSearch(server, { name: "warm", queries: set.queries.slice(0, 50) });
             // HTTP first: a long baseline in between would leave its keep-alive connection idle.
             const http = await httpSearch(server, set);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
             );
           }
           // Each type alone, at the same count: memories and tasks must search as fast as entries.
+          await reconnect(server);
           await loadMemoriesAndTasks(server, me.user.id, sameWords);
           for (const set of sets.filter((each) => each.name !== "pair")) {
             const byType: string[] = [];

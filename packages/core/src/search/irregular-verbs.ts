@@ -4,7 +4,7 @@
  * missed "I went to a conference two days ago". Forms that are more often another word ("rose",
  * "bit", "lay", "ground", "wound", "bore") are left out.
  */
-const forms: Record<string, string> = Object.fromEntries(
+const forms = new Map<string, string>(
   (
     [
       ["arise", "arose arisen"],
@@ -109,5 +109,12 @@ const forms: Record<string, string> = Object.fromEntries(
 
 /** The base of an irregular past form ("went": "go"), or the word itself. */
 export function baseOfIrregular(word: string): string {
-  return forms[word] ?? word;
+  return forms.get(word) ?? word;
+}
+
+/** The irregular past forms whose base starts with one of `prefixes` ("go": "went", "gone"). */
+export function irregularPastsStarting(prefixes: Set<string>): Set<string> {
+  const pasts = new Set<string>();
+  for (const [past, base] of forms) if (prefixes.has(base.slice(0, 2))) pasts.add(past);
+  return pasts;
 }

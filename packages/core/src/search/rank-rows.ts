@@ -1,4 +1,4 @@
-import { baseOfIrregular } from "./irregular-verbs";
+import { irregularPastsStarting } from "./irregular-verbs";
 import type { QueryAnalysis } from "./query-analysis";
 import { rarity } from "./rarity";
 import { stopWords } from "./stop-words";
@@ -46,7 +46,8 @@ export const rankWeights = {
 export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysis): (Row & Ranked)[] {
   const wanted = [...new Set(query.contentStems)];
   const words = rows.map((row) => wordsOf(row.text));
-  const stems = words.map((list) => list.map(stemIfWanted(wanted, query.phraseStems)));
+  const stemWanted = stemIfWanted(wanted, query.phraseStems);
+  const stems = words.map((list) => list.map(stemWanted));
   // A row holds its author's name too: "what did Caroline say" is about rows by Caroline.
   // Stop words count only for a query made of them ("us" in "us-east-2" is not the stem of "use").
   const present = rows.map((row, index) => {
@@ -105,7 +106,8 @@ export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysi
  */
 function stemIfWanted(wanted: string[], phrase: string[]): (word: string) => string {
   const starts = new Set([...wanted, ...phrase].map((stem) => stem.slice(0, 2)));
-  return (word) => (starts.has(baseOfIrregular(word).slice(0, 2)) ? stemOf(word) : `\u0000${word}`);
+  const pasts = irregularPastsStarting(starts);
+  return (word) => (starts.has(word.slice(0, 2)) || pasts.has(word) ? stemOf(word) : `\u0000${word}`);
 }
 
 /** Whether `stems` holds `run` as consecutive words. */

@@ -1,4 +1,4 @@
-import { baseOfIrregular } from "./irregular-verbs";
+import { irregularPastsStarting } from "./irregular-verbs";
 import { stemOf } from "./text-stems";
 
 /**
@@ -8,9 +8,11 @@ import { stemOf } from "./text-stems";
  */
 export function snippetOf(text: string, stems: string[], width = 24): string {
   const wanted = new Set(stems);
-  // Only words that could stem to a wanted stem are stemmed (a word and its stem share their first two letters).
+  // Only words that could stem to a wanted stem are stemmed (a word and its stem share their first two
+  // letters, or the word is an irregular past of one: "went" for "go").
   const starts = new Set(stems.map((stem) => stem.slice(0, 2)));
-  const couldBe = (word: string) => starts.has(baseOfIrregular(word.toLowerCase()).slice(0, 2));
+  const pasts = irregularPastsStarting(starts);
+  const couldBe = (word: string) => starts.has(word.slice(0, 2).toLowerCase()) || pasts.has(word.toLowerCase());
   const tokens = [...text.matchAll(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu)].map((match) => ({
     start: match.index ?? 0,
     end: (match.index ?? 0) + match[0].length,
