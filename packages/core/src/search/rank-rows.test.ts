@@ -52,6 +52,7 @@ describe("rankRows", () => {
     expect(order([other, went], "When did Caroline go to the conference?")).toEqual([went.name, other.name]);
     expect(rankRows([row("I went to a conference")], analyzeQuery("go to a conference", now))[0]?.match).toBe("phrase");
     expect(stemsOf("bought buys buying")).toEqual(["bui", "bui", "bui"]);
+    expect(stemsOf("constructor went")).toEqual(["constructor", "go"]);
   });
 
   it("prefers rows by the person a question names, and rows of the time it names", () => {
