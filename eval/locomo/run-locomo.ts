@@ -5,7 +5,7 @@ import { rankWeights } from "@cairn/core/search/rank-rows";
 import { describeMachine } from "../../bench/machine";
 import { type Baseline, baselinesFor } from "./baselines";
 import { fitAbstentionModel } from "./fit-on-engines";
-import { type LocomoConversation, type LocomoQuestion, loadLocomo } from "./load-locomo";
+import { type LocomoQuestion, loadLocomo } from "./load-locomo";
 import { loadedServer, projectOf } from "./locomo-server";
 import { Mean, type RankFigures, rankFigures, tokenF1 } from "./metrics";
 
