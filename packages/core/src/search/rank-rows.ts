@@ -1,8 +1,7 @@
-import { irregularPastsStarting } from "./irregular-verbs";
 import type { QueryAnalysis } from "./query-analysis";
 import { rarity } from "./rarity";
 import { stopWords } from "./stop-words";
-import { stemOf, stemsOf, wordsOf } from "./text-stems";
+import { couldStemTo, stemOf, stemsOf, wordsOf } from "./text-stems";
 
 /** A row the engines found for a query, with what ranking reads of it. */
 export interface RankInput {
@@ -99,15 +98,10 @@ export function rankRows<Row extends RankInput>(rows: Row[], query: QueryAnalysi
   return ranked.sort((a, b) => b.score - a.score || b.createdAt.localeCompare(a.createdAt));
 }
 
-/**
- * Stems a row's word only when it could be one of the query's (Porter only rewrites a word's
- * ending, so a word and its stem share their first two letters); any other word stands in its
- * place unstemmed. Stemming every word of every candidate cost more than the engines' search.
- */
+/** Stems a row's word only when it could be one of the query's (couldStemTo); any other word stands in its place unstemmed. */
 function stemIfWanted(wanted: string[], phrase: string[]): (word: string) => string {
-  const starts = new Set([...wanted, ...phrase].map((stem) => stem.slice(0, 2)));
-  const pasts = irregularPastsStarting(starts);
-  return (word) => (starts.has(word.slice(0, 2)) || pasts.has(word) ? stemOf(word) : `\u0000${word}`);
+  const could = couldStemTo([...wanted, ...phrase]);
+  return (word) => (could(word) ? stemOf(word) : `\u0000${word}`);
 }
 
 /** Whether `stems` holds `run` as consecutive words. */

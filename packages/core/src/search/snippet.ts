@@ -1,5 +1,4 @@
-import { irregularPastsStarting } from "./irregular-verbs";
-import { stemOf } from "./text-stems";
+import { couldStemTo, stemOf } from "./text-stems";
 
 /**
  * A snippet of `text` around its densest run of the wanted stems, each matched word in
@@ -8,16 +7,15 @@ import { stemOf } from "./text-stems";
  */
 export function snippetOf(text: string, stems: string[], width = 24): string {
   const wanted = new Set(stems);
-  // Only words that could stem to a wanted stem are stemmed (a word and its stem share their first two
-  // letters, or the word is an irregular past of one: "went" for "go").
-  const starts = new Set(stems.map((stem) => stem.slice(0, 2)));
-  const pasts = irregularPastsStarting(starts);
-  const couldBe = (word: string) => starts.has(word.slice(0, 2).toLowerCase()) || pasts.has(word.toLowerCase());
-  const tokens = [...text.matchAll(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu)].map((match) => ({
-    start: match.index ?? 0,
-    end: (match.index ?? 0) + match[0].length,
-    hit: couldBe(match[0]) && wanted.has(stemOf(match[0].toLowerCase().replace(/'s$/, ""))),
-  }));
+  const could = couldStemTo(wanted);
+  const tokens = [...text.matchAll(/[\p{L}\p{N}_]+(?:'[\p{L}]+)?/gu)].map((match) => {
+    const word = match[0].toLowerCase().replace(/'s$/, "");
+    return {
+      start: match.index ?? 0,
+      end: (match.index ?? 0) + match[0].length,
+      hit: could(word) && wanted.has(stemOf(word)),
+    };
+  });
   if (tokens.length === 0) return text.slice(0, 300);
   // The window of `width` words holding the most matches (the first such window).
   let best = 0;

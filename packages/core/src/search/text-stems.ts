@@ -1,5 +1,5 @@
 import { stemmer } from "stemmer";
-import { baseOfIrregular } from "./irregular-verbs";
+import { baseOfIrregular, irregularPastsStarting } from "./irregular-verbs";
 import { stopWords } from "./stop-words";
 
 /** The words of a text, lowercased, in order (letters, digits and underscores; apostrophes join a word). */
@@ -39,4 +39,17 @@ export function contentStemsOf(text: string): string[] {
   return wordsOf(text)
     .filter((word) => !stopWords.has(word))
     .map(stemOf);
+}
+
+/**
+ * Whether a (lowercased) word could stem to one of `stems`, cheaply, without stemming it: Porter
+ * only rewrites a word's ending, so a word and its stem share their first two letters, unless the
+ * word is an irregular past of one ("went" for "go"). Ranking and snippets stem only such words:
+ * stemming every word of every candidate cost more than the engines' search. Build it once per
+ * query, not per row.
+ */
+export function couldStemTo(stems: Iterable<string>): (word: string) => boolean {
+  const starts = new Set([...stems].map((stem) => stem.slice(0, 2)));
+  const pasts = irregularPastsStarting(starts);
+  return (word) => starts.has(word.slice(0, 2)) || pasts.has(word);
 }
