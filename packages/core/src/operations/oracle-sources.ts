@@ -159,9 +159,9 @@ export async function oracleSources(
     query,
     holdingAll,
   );
-  const signals = chosen.signals ? { signals: chosen.signals } : {};
-  if ("abstention" in chosen) return { sources: [], query, unknown, abstention: chosen.abstention, ...signals };
-  return { sources: withinBudget(chosen.sources, input.budgetTokens), query, unknown, ...signals };
+  const judged = chosen.signals ? { signals: chosen.signals } : {};
+  if ("abstention" in chosen) return { sources: [], query, unknown, abstention: chosen.abstention, ...judged };
+  return { sources: withinBudget(chosen.sources, input.budgetTokens), query, unknown, ...judged };
 }
 
 /**
@@ -180,28 +180,29 @@ export function chooseSources(
 ):
   | { sources: OracleSource[]; signals?: AnswerabilitySignals }
   | { abstention: "not_recorded" | "nothing_relevant"; signals?: AnswerabilitySignals } {
-  const rows = candidates.map(tellingRow);
-  const telling = candidates.filter((_, index) => (rows[index]?.told.length ?? 0) > 0);
+  const read = candidates
+    .map((source) => ({ source, row: tellingRow(source) }))
+    .filter(({ row }) => row.told.length > 0);
+  const telling = read.map(({ source }) => source);
   const authors = new Set(telling.flatMap((source) => (source.author ? [source.author.toLowerCase()] : [])));
   const named = new Set(query.names.map((name) => name.toLowerCase()).filter((name) => authors.has(name)));
-  if (named.size === 0) {
-    const sources = telling.filter((source) => source.coverage >= oracleTuning.sourceCoverage);
-    return sources.length === 0 ? { abstention: "nothing_relevant" } : { sources };
+  let eligible = telling;
+  let judged: { signals?: AnswerabilitySignals } = {};
+  if (named.size > 0) {
+    const signals = answerabilitySignals(
+      read.map(({ row }) => row),
+      query,
+      named,
+      holdingAll,
+    );
+    if (unanswerableChance(signals, oracleTuning.abstention) > oracleTuning.abstention.threshold) {
+      return { abstention: "not_recorded", signals };
+    }
+    judged = { signals };
+    eligible = telling.filter((source) => source.type === "memory" || named.has((source.author ?? "").toLowerCase()));
   }
-  const signals = answerabilitySignals(
-    rows.filter((row) => row.told.length > 0),
-    query,
-    named,
-    holdingAll,
-  );
-  if (unanswerableChance(signals, oracleTuning.abstention) > oracleTuning.abstention.threshold) {
-    return { abstention: "not_recorded", signals };
-  }
-  const eligible = telling.filter(
-    (source) => source.type === "memory" || named.has((source.author ?? "").toLowerCase()),
-  );
   const sources = eligible.filter((source) => source.coverage >= oracleTuning.sourceCoverage);
-  return sources.length === 0 ? { abstention: "nothing_relevant", signals } : { sources, signals };
+  return sources.length === 0 ? { abstention: "nothing_relevant", ...judged } : { sources, ...judged };
 }
 
 /** The sources the token budget holds, best first, each with as much of its neighbours as still fits. */
