@@ -1,48 +1,28 @@
 import { oracleSources, oracleTuning } from "@cairn/core/operations/oracle-sources";
-import pg from "pg";
 import { fitAbstention, type Observation, type Rates } from "./fit-abstention";
 import type { LocomoConversation } from "./load-locomo";
-import { loadedServer, projectOf } from "./locomo-server";
+import { type LoadedServer, loadedServer, projectOf } from "./locomo-server";
+import { percent } from "./metrics";
 
 /**
  * Fits the abstention model (fit-abstention.ts) on every question's retrieval, read in this
- * process, on SQLite and, given a PostgreSQL URL, on PostgreSQL too (each engine's search finds
- * somewhat different rows: one model must hold false abstention on both). Makes it the model the
- * run uses, and returns what to print: the model, to put in oracleTuning, and its rates.
+ * process from the run's own server and, when that one is PostgreSQL, from a SQLite server too
+ * (each engine's search finds somewhat different rows: one model must hold false abstention on
+ * both). Makes it the model the run uses, and returns what to print: the model, to put in
+ * oracleTuning, and its rates.
  */
 export async function fitAbstentionModel(
   conversations: LocomoConversation[],
   falseAbstention: number,
-  databaseUrl: string | undefined,
+  main: { engine: "SQLite" | "PostgreSQL"; loaded: LoadedServer },
 ): Promise<string> {
-  const engines: { name: string; url: string | undefined }[] = [{ name: "SQLite", url: undefined }];
-  if (databaseUrl) engines.push({ name: "PostgreSQL", url: await freshSchema(databaseUrl) });
-  const observations: Observation[] = [];
-  for (const engine of engines) {
-    const loaded = await loadedServer(conversations, engine.url);
+  const observations = await observe(main.engine, main.loaded, conversations);
+  if (main.engine === "PostgreSQL") {
+    const sqlite = await loadedServer(conversations, undefined);
     try {
-      const me = await loaded.api.get<{ user: { id: string } }>("/api/me");
-      const deps = { store: loaded.server.store.forUser(me.user.id) };
-      for (const conversation of conversations) {
-        for (const question of conversation.questions) {
-          const retrieval = await oracleSources(deps, {
-            question: question.question,
-            project: projectOf(conversation),
-            budgetTokens: 4_000,
-          });
-          observations.push({
-            engine: engine.name,
-            conversation: conversation.name,
-            unanswerable: question.category === 5,
-            signals: retrieval.signals,
-            abstainsAnyway: retrieval.signals
-              ? retrieval.signals.bestCoverage < oracleTuning.sourceCoverage
-              : retrieval.abstention !== undefined,
-          });
-        }
-      }
+      observations.push(...(await observe("SQLite", sqlite, conversations)));
     } finally {
-      await loaded.close();
+      await sqlite.close();
     }
   }
   const result = fitAbstention(observations, falseAbstention);
@@ -58,7 +38,7 @@ export async function fitAbstentionModel(
       )
       .join("; ");
   return [
-    `## Abstention model, fitted on these conversations (false abstention at most ${percent(falseAbstention)} on ${engines.map((engine) => engine.name).join(" and ")})`,
+    `## Abstention model, fitted on these conversations (false abstention at most ${percent(falseAbstention)} on ${Object.keys(result.fitted).join(" and ")})`,
     "",
     `- model: ${rounded}`,
     `- fitted: ${rate(result.fitted)}`,
@@ -66,22 +46,32 @@ export async function fitAbstentionModel(
   ].join("\n");
 }
 
-/** The URL with a schema of its own for the fit, emptied first (the server needs a new database). */
-async function freshSchema(databaseUrl: string): Promise<string> {
-  const url = new URL(databaseUrl);
-  const schema = `${url.searchParams.get("schema") ?? "cairn"}_abstention_fit`;
-  url.searchParams.delete("schema");
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${client.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
+/** Every question's retrieval on one loaded server, as the model sees it. */
+async function observe(
+  engine: string,
+  loaded: LoadedServer,
+  conversations: LocomoConversation[],
+): Promise<Observation[]> {
+  const me = await loaded.api.get<{ user: { id: string } }>("/api/me");
+  const deps = { store: loaded.server.store.forUser(me.user.id) };
+  const observations: Observation[] = [];
+  for (const conversation of conversations) {
+    for (const question of conversation.questions) {
+      const retrieval = await oracleSources(deps, {
+        question: question.question,
+        project: projectOf(conversation),
+        budgetTokens: 4_000,
+      });
+      observations.push({
+        engine,
+        conversation: conversation.name,
+        unanswerable: question.category === 5,
+        signals: retrieval.signals,
+        abstainsAnyway: retrieval.signals
+          ? retrieval.signals.bestCoverage < oracleTuning.sourceCoverage
+          : retrieval.abstention !== undefined,
+      });
+    }
   }
-  url.searchParams.set("schema", schema);
-  return url.toString();
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
+  return observations;
 }

@@ -61,3 +61,8 @@ export class Mean {
     return this.count === 0 ? 0 : this.sum / this.count;
   }
 }
+
+/** A share as a percentage with one decimal ("14.0%"). */
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}

@@ -7,7 +7,7 @@ import { type Baseline, baselinesFor } from "./baselines";
 import { fitAbstentionModel } from "./fit-on-engines";
 import { type LocomoQuestion, loadLocomo } from "./load-locomo";
 import { loadedServer, projectOf } from "./locomo-server";
-import { Mean, type RankFigures, rankFigures, tokenF1 } from "./metrics";
+import { Mean, percent, type RankFigures, rankFigures, tokenF1 } from "./metrics";
 
 const categories = { 1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial" } as const;
 type Category = keyof typeof categories;
@@ -71,13 +71,14 @@ export async function runLocomo(
   const conversations = loadLocomo(dir);
   if (options.weights) Object.assign(rankWeights, options.weights);
   if (options.oracle) Object.assign(oracleTuning, options.oracle);
-  const fitted =
-    options.fitAbstention === undefined
-      ? null
-      : await fitAbstentionModel(conversations, options.fitAbstention, options.databaseUrl);
   const loaded = await loadedServer(conversations, options.databaseUrl);
   try {
     const { api, turnOfRef, turnOfId, loadedIn } = loaded;
+    const engine = options.databaseUrl ? "PostgreSQL" : "SQLite";
+    const fitted =
+      options.fitAbstention === undefined
+        ? null
+        : await fitAbstentionModel(conversations, options.fitAbstention, { engine, loaded });
 
     const systems = ["Cairn GET /api/search", "FTS5 bm25, words OR'd", "FTS5 porter, stop words out"];
     const ranks = new Map<string, Map<Category | "all", RankMeans>>(systems.map((name) => [name, new Map()]));
@@ -165,7 +166,7 @@ export async function runLocomo(
       `- date: ${new Date().toISOString()}`,
       `- commit: ${commit()}`,
       `- machine: ${describeMachine()}`,
-      `- database: ${options.databaseUrl ? "PostgreSQL" : "SQLite"}; model: built-in (offline)`,
+      `- database: ${engine}; model: built-in (offline)`,
       `- ranking weights: ${JSON.stringify(rankWeights)}; oracle: ${JSON.stringify(oracleTuning)}`,
       `- ${turnCount} turns loaded through POST /api/threads/sync in ${(loadedIn / 1000).toFixed(1)} s; ` +
         `${questions} questions asked in ${((Date.now() - asked) / 1000).toFixed(1)} s ` +
@@ -248,10 +249,6 @@ function oracleTable(oracle: Map<Category | "all" | "answerable", OracleMeans>):
     `| token F1 | ${keys.map((key) => (key === 5 ? "" : (oracle.get(key)?.f1.value ?? 0).toFixed(3))).join(" | ")} |`,
   );
   return rows.join("\n");
-}
-
-function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
 }
 
 function commit(): string {
